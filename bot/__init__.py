@@ -1,0 +1,1 @@
+"""frontwatch: watch Telegram channels for places and withdrawals, alert the team."""

@@ -1,0 +1,74 @@
+"""Followed channels: who they are, which side they speak for, what kind of voice they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigError
+from bot.post import bare_channel_id
+from bot.tomlconf import check_table, load_toml
+
+SIDES = ("ru", "ua", "other")
+KINDS = ("milblogger", "official", "media")
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    username: str | None
+    id: int | None
+    name: str
+    side: str
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return f"@{self.username}" if self.username else str(self.id)
+
+
+def parse_channel_ref(ref: str) -> tuple[str | None, int | None]:
+    """`@name`, `name`, `t.me/name`, `-100123…` or `123…` to (username, bare id)."""
+    ref = ref.strip()
+    for prefix in ("https://", "http://"):
+        if ref.startswith(prefix):
+            ref = ref[len(prefix):]
+    if ref.startswith("t.me/"):
+        ref = ref[5:].split("/")[0]
+    ref = ref.lstrip("@")
+    if ref.lstrip("-").isdigit():
+        return None, bare_channel_id(int(ref))
+    if not ref or not all(c.isalnum() or c == "_" for c in ref):
+        raise ValueError(f"not a channel username or id: {ref!r}")
+    return ref, None
+
+
+def load_channels(path: Path) -> list[Channel]:
+    data = load_toml(path)
+    check_table(path, "", data, {"channel": list})
+    out: list[Channel] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data.get("channel", []), start=1):
+        where = f"channel #{i}"
+        check_table(path, where, entry, {"username": str, "id": int, "name": str, "side": str, "kind": str})
+        if "username" not in entry and "id" not in entry:
+            raise ConfigError(str(path), where, "needs a username or an id")
+        username = entry.get("username")
+        if username is not None:
+            try:
+                username, _ = parse_channel_ref(username)
+            except ValueError as exc:
+                raise ConfigError(str(path), f"{where}.username", str(exc)) from None
+        channel_id = bare_channel_id(entry["id"]) if "id" in entry else None
+        side = entry.get("side", "other")
+        if side not in SIDES:
+            raise ConfigError(str(path), f"{where}.side", f"expected one of {', '.join(SIDES)}, got {side!r}")
+        kind = entry.get("kind", "media")
+        if kind not in KINDS:
+            raise ConfigError(str(path), f"{where}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+        key = (username or "").lower() or str(channel_id)
+        if key in seen:
+            raise ConfigError(str(path), where, f"channel {key} is listed twice")
+        seen.add(key)
+        out.append(Channel(username=username, id=channel_id, name=entry.get("name") or username or str(channel_id),
+                           side=side, kind=kind))
+    return out

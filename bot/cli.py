@@ -1,0 +1,252 @@
+"""The `frontwatch` command. Every subcommand shares one way of failing: a ConfigError
+(or a bad argument) prints one line naming what and where, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import ConfigError
+
+log = logging.getLogger("frontwatch")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, default=None, help="config directory (default: config, or FRONTWATCH_CONFIG)")
+    p.add_argument("--env", type=Path, default=Path(".env"), help="file of secrets and deployment settings")
+    p.add_argument("--db", type=Path, default=None, help="SQLite file (default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontwatch", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="run the bundled demo corpus offline: alerts here, digest to a file")
+    _common(p)
+    p.add_argument("--out", type=Path, default=Path("out/demo"), help="where the demo database and digest go")
+    p.add_argument("--corpus", type=Path, default=None, help="demo corpus folder (default: the bundled one)")
+    p.add_argument("--quiet", action="store_true", help="summary only, no alerts")
+
+    p = sub.add_parser("replay", help="read a Telegram Desktop export (file or folder) through the pipeline")
+    _common(p)
+    p.add_argument("path", type=Path, help="result.json, or a folder of exports")
+    p.add_argument("--export-tz", default="UTC", help="time zone of the export's dates when it lacks unixtime fields")
+    p.add_argument("--quiet", action="store_true", help="do not print alerts")
+
+    p = sub.add_parser("check", help="show what the detector finds in a text")
+    _common(p)
+    p.add_argument("text", help="post text to check")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("eval", help="score the detector on labelled posts (JSONL)")
+    _common(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("search", help="search stored posts (inflected forms and place names understood)")
+    _common(p)
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=10)
+
+    p = sub.add_parser("digest", help="write the digest of a day from the store")
+    _common(p)
+    p.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the latest)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart")
+
+    for extra in _extra_commands():
+        extra(sub, _common)
+    return parser
+
+
+def _extra_commands():
+    """Commands that need Telethon are registered only from the telegram package."""
+    try:
+        from bot.telegram.cli import register
+    except ImportError:
+        return []
+    return [register]
+
+
+def _settings(args: argparse.Namespace):
+    from bot.settings import load_settings
+
+    return load_settings(args.config, args.env, args.db)
+
+
+def _detector(settings):
+    from bot.detect import Detector
+
+    return Detector.from_config(settings.config_dir)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import DEMO_CORPUS, run_demo
+
+    settings = _settings(args)
+    detector = _detector(settings)
+    corpus = args.corpus or DEMO_CORPUS
+    if not corpus.is_dir():
+        raise ConfigError(str(corpus), None, "demo corpus folder not found")
+    summary = asyncio.run(run_demo(settings, detector, corpus=corpus, out_dir=args.out, quiet=args.quiet))
+    print()
+    print("═" * 64)
+    print("frontwatch demo — summary")
+    print(f"  posts read           {summary['posts_read']} ({summary['edits']} edits, {summary['deletions']} deletions)")
+    print(f"  posts flagged        {summary['flagged']}")
+    print(f"  alerts sent          {summary['alerts_sent']}")
+    print(f"  alerts updated       {summary['alert_updates']} (forwards, near-copies, edits, deletions)")
+    print(f"  merged, not resent   {summary['merged_into_existing']}")
+    print(f"  both-sides alerts    {summary['corroborations']}")
+    print("  top places           " + ", ".join(f"{name} {n}" for name, n in summary["top_places"]))
+    if summary["export_problems"]:
+        print(f"  export problems      {len(summary['export_problems'])} (skipped, see log)")
+    print(f"  digest               {summary['digest_html']} (+ chart {summary['digest_png']})")
+    print(f"  database             {summary['database']}")
+    print(f"  wall time            {summary['wall_seconds']} s")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from bot.channels import load_channels
+    from bot.outbox import Outbox
+    from bot.pipeline import Pipeline
+    from bot.replay import replay
+    from bot.sources.export import ExportError
+    from bot.store import Store
+    from bot.terminal import TerminalSender
+
+    settings = _settings(args)
+    detector = _detector(settings)
+    try:
+        export_tz = ZoneInfo(args.export_tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("--export-tz", None, f"unknown time zone {args.export_tz!r}") from None
+    channels_file = settings.config_dir / "channels.toml"
+    known = load_channels(channels_file) if channels_file.exists() else []
+
+    async def go() -> int:
+        store = await Store.open(settings.db_path)
+        try:
+            pipeline = Pipeline(store, detector, settings.alerts, tracked=settings.tracked_places)
+            outbox = Outbox(store, TerminalSender(quiet=args.quiet), rate_limit_per_minute=None)
+            try:
+                report = await replay(args.path, store, pipeline, known, local_tz=export_tz, after_each=outbox.flush)
+            except ExportError as exc:
+                print(f"frontwatch: error: {exc}", file=sys.stderr)
+                return 2
+        finally:
+            await store.close()
+        print(f"replayed {report.posts} posts from {report.channels} channels into {settings.db_path}: "
+              f"{report.new} new, {report.edited} edited, {report.duplicates} already stored; "
+              f"{pipeline.stats.flagged} flagged, {outbox.sent} alerts, {pipeline.stats.merged} merged; "
+              f"{len(report.problems)} malformed entries skipped, {report.errors} posts failed")
+        return 0
+
+    return asyncio.run(go())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.evaluate import format_check
+
+    detector = _detector(_settings(args))
+    print(format_check(args.text, detector.detect(args.text), as_json=args.json))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate
+
+    detector = _detector(_settings(args))
+    report = evaluate(detector, args.file)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print(report.format_text())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from bot.render import local_time
+    from bot.search import search_posts
+    from bot.store import Store
+
+    settings = _settings(args)
+    detector = _detector(settings)
+    query = " ".join(args.query)
+
+    async def go() -> int:
+        store = await Store.open(settings.db_path)
+        try:
+            built, posts = await search_posts(store, detector, query, limit=args.limit)
+        finally:
+            await store.close()
+        if built is None:
+            print(f"frontwatch: error: search: nothing to search for in {query!r}", file=sys.stderr)
+            return 2
+        for sp in posts:
+            text = " ".join(sp.post.text.split())
+            print(f"{local_time(sp.post.date, settings.alerts.timezone)}  {sp.post.channel_title or sp.post.channel_id}"
+                  f"  {sp.post.link}\n    {text[:200]}")
+        print(f"{len(posts)} result(s) for {query!r}")
+        return 0
+
+    return asyncio.run(go())
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.digest import build_digest, chart_png, digest_html_page, digest_window, render_digest
+    from bot.store import Store
+
+    settings = _settings(args)
+    detector = _detector(settings)
+
+    async def go() -> int:
+        store = await Store.open(settings.db_path)
+        try:
+            _, end = digest_window(args.date, settings.digest.hour_minute, settings.digest.timezone,
+                                   datetime.now(UTC))
+            digest = await build_digest(store, detector, end, settings.digest.timezone,
+                                        top_channels=settings.digest.top_channels, tracked=settings.tracked_places)
+        finally:
+            await store.close()
+        stem = f"digest-{end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}"
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"{stem}.png").write_bytes(chart_png(digest))
+        (args.out / f"{stem}.html").write_text(digest_html_page(digest, f"{stem}.png"), encoding="utf-8")
+        from bot.terminal import html_to_terminal
+
+        for page in render_digest(digest):
+            print(html_to_terminal(page))
+        print(f"\nwritten: {args.out / (stem + '.html')} and {args.out / (stem + '.png')}")
+        return 0
+
+    return asyncio.run(go())
+
+
+COMMANDS = {"demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
+            "digest": cmd_digest}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = getattr(args, "handler", None) or COMMANDS[args.command]
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"frontwatch: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Delivery of stored alerts: written before sending, marked after, so nothing is lost or doubled.
+
+The sender is whatever talks to the team: the Telegram bot in production, the terminal in
+the demo. It reports back-pressure with `RetryAfter` (Telegram's FloodWait) and a dropped
+connection with `TransientSendError`; both delay delivery, neither loses an alert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.render import SummaryView, render_summary
+from bot.store import AlertRow, Store
+from bot.store.db import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class RetryAfter(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class TransientSendError(Exception):
+    """The connection dropped or timed out: the same request may go through later."""
+
+
+class Sender(Protocol):
+    async def send(self, html: str, random_id: int) -> int | None: ...
+
+    async def edit(self, message_id: int, html: str) -> None: ...
+
+    async def send_photo(self, png: bytes, caption_html: str) -> int | None: ...
+
+
+class Outbox:
+    def __init__(self, store: Store, sender: Sender, *, rate_limit_per_minute: int | None = 20,
+                 clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], object] = asyncio.sleep,
+                 max_backoff: float = 300.0) -> None:
+        self.store = store
+        self.sender = sender
+        self.rate_limit = rate_limit_per_minute
+        self.clock = clock
+        self.sleep = sleep
+        self.max_backoff = max_backoff
+        self._wake = asyncio.Event()
+        self.sent = 0
+        self.edited = 0
+        self.folded = 0
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; a pending alert at start (after a crash) goes first."""
+        while not stop.is_set():
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("outbox flush failed; retrying")
+                await self._sleep(5)
+            self._wake.clear()
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            stopper.cancel()
+
+    async def flush(self) -> None:
+        while True:
+            pending = await self.store.pending_alerts()
+            if pending:
+                await self._send_batch(pending)
+                continue
+            edits = await self.store.alerts_to_edit()
+            if not edits:
+                return
+            for alert in edits:
+                await self._deliver(alert, edit=True)
+
+    async def _send_batch(self, pending: list[AlertRow]) -> None:
+        budget = await self._budget()
+        if budget <= 0:
+            await self._sleep(await self._seconds_until_budget())
+            return
+        if len(pending) > budget:
+            keep = pending[: budget - 1]
+            overflow = pending[budget - 1:]
+            await self._fold(overflow)
+            pending = keep
+        for alert in pending:
+            await self._deliver(alert, edit=False)
+
+    async def _budget(self) -> int:
+        if self.rate_limit is None:
+            return 1 << 30
+        sent = await self.store.sent_since(self.clock() - timedelta(minutes=1))
+        return self.rate_limit - sent
+
+    async def _seconds_until_budget(self) -> float:
+        rows = await self.store.execute(
+            "SELECT min(sent_at) FROM (SELECT sent_at FROM alerts WHERE state = 'sent' AND sent_at >= ?"
+            " ORDER BY sent_at DESC LIMIT ?)",
+            ((self.clock() - timedelta(minutes=1)).isoformat(timespec="seconds"), self.rate_limit))
+        oldest = rows[0][0] if rows and rows[0][0] else None
+        if oldest is None:
+            return 1.0
+        return max(1.0, (datetime.fromisoformat(oldest) + timedelta(minutes=1) - self.clock()).total_seconds())
+
+    async def _fold(self, overflow: list[AlertRow]) -> None:
+        """Too many alerts for the group's rate limit: the rest become one summary message."""
+        lines = []
+        for alert in overflow:
+            if alert.kind == "post" and alert.post_id is not None:
+                stored = await self.store.post(alert.post_id)
+                what = ", ".join([*(t.upper() for t in alert.topics), *alert.places]) or alert.kind
+                lines.append((f"{stored.post.channel_title or stored.post.channel_id}: {what}" if stored else what,
+                              stored.post.link if stored else None))
+            else:
+                lines.append((f"{alert.kind}: {', '.join([*alert.topics, *alert.places])}", None))
+        html = render_summary(SummaryView(
+            title=f"{len(overflow)} more alerts within a minute (rate limit {self.rate_limit}/min)",
+            lines=tuple(lines), footer="Folded to keep the group readable; each is in the store and the digest."))
+        async with self.store.transaction():
+            summary_id = await self.store.create_alert(
+                kind="summary", severity="info", post_id=None, places=[], topics=[], html=html,
+                event_date=self.clock())
+            await self.store.mark_folded([a.id for a in overflow], summary_id)
+        self.folded += len(overflow)
+
+    async def _deliver(self, alert: AlertRow, *, edit: bool) -> None:
+        backoff = 1.0
+        while True:
+            current = await self.store.alert(alert.id)
+            if current is None:
+                return
+            try:
+                if edit:
+                    if current.tg_message_id is not None:
+                        await self.sender.edit(current.tg_message_id, current.html)
+                    async with self.store.transaction():
+                        await self.store.mark_edited(alert.id, current.html)
+                    self.edited += 1
+                else:
+                    message_id = await self.sender.send(current.html, current.random_id)
+                    async with self.store.transaction():
+                        await self.store.mark_sent(alert.id, message_id, current.html)
+                    self.sent += 1
+                return
+            except RetryAfter as exc:
+                log.warning("Telegram asks to wait %s s before alert %s", exc.seconds, alert.id)
+                await self._note(alert.id, f"flood wait {exc.seconds}s")
+                await self._sleep(exc.seconds)
+            except TransientSendError as exc:
+                log.warning("alert %s not delivered (%s); retrying in %.0f s", alert.id, exc, backoff)
+                await self._note(alert.id, str(exc) or "connection error")
+                await self._sleep(backoff)
+                backoff = min(self.max_backoff, backoff * 2)
+            except Exception as exc:
+                log.exception("alert %s was refused by the sender; marked failed", alert.id)
+                async with self.store.transaction():
+                    await self.store.mark_failed(alert.id, f"{type(exc).__name__}: {exc}", edit=edit)
+                return
+
+    async def _note(self, alert_id: int, error: str) -> None:
+        async with self.store.transaction():
+            await self.store.note_attempt(alert_id, error)
+
+    async def _sleep(self, seconds: float) -> None:
+        result = self.sleep(seconds)
+        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+            await result

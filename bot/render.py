@@ -1,0 +1,212 @@
+"""Alert messages as Telegram HTML that is always valid and always fits.
+
+Post text is hostile input: it may contain `<`, `&`, fake tags or run to thousands of
+characters. Every piece of it is escaped, and the message is measured in UTF-16 code
+units (how Telegram counts) and shrunk until it fits in one message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+TELEGRAM_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🟡", "info": "ℹ️"}
+SIDE_LABEL = {"ru": "🇷🇺 RU", "ua": "🇺🇦 UA", "other": "🌐"}
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def esc(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def attr(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def link(url: str, label: str) -> str:
+    return f'<a href="{attr(url)}">{esc(label)}</a>'
+
+
+def local_time(dt: datetime, tz: str) -> str:
+    local = dt.astimezone(ZoneInfo(tz))
+    city = tz.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{local:%d %b %H:%M} {city}"
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    channel: str
+    link: str
+    relation: str  # "forward" | "copy"
+
+
+@dataclass(frozen=True, slots=True)
+class PostAlertView:
+    severity: str
+    places: tuple[str, ...]
+    topics: tuple[str, ...]
+    channel: str
+    side: str
+    kind: str
+    date: datetime
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    link: str
+    forwarded_from: str | None = None
+    also_in: tuple[Related, ...] = ()
+    edited: bool = False
+    deleted_at: datetime | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    channel: str
+    side: str
+    date: datetime
+    link: str
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorroborationView:
+    place: str
+    topic: str
+    evidence: tuple[EvidenceLine, ...]
+    window_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    title: str
+    lines: tuple[tuple[str, str | None], ...]  # (plain text, link or None)
+    footer: str = ""
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def excerpt_pieces(text: str, spans: tuple[tuple[int, int], ...], budget: int) -> list[tuple[str, bool]]:
+    """A window of the text around the first match, as (piece, highlighted) pairs."""
+    text_len = len(text)
+    if text_len <= budget:
+        start, end = 0, text_len
+    else:
+        anchor = spans[0][0] if spans else 0
+        start = max(0, anchor - budget // 4)
+        end = min(text_len, start + budget)
+        start = max(0, end - budget)
+        if start > 0:
+            space = text.find(" ", start, min(text_len, start + 40))
+            if space != -1 and (not spans or space < spans[0][0]):
+                start = space + 1
+        if end < text_len:
+            space = text.rfind(" ", max(start, end - 40), end)
+            if space > start:
+                end = space
+    pieces: list[tuple[str, bool]] = []
+    if start > 0:
+        pieces.append(("…", False))
+    cursor = start
+    for s, e in spans:
+        if e <= cursor or s >= end:
+            continue
+        s, e = max(s, cursor), min(e, end)
+        if s > cursor:
+            pieces.append((text[cursor:s], False))
+        pieces.append((text[s:e], True))
+        cursor = e
+    if cursor < end:
+        pieces.append((text[cursor:end], False))
+    if end < text_len:
+        pieces.append(("…", False))
+    return pieces
+
+
+def _excerpt_html(text: str, spans: tuple[tuple[int, int], ...], budget: int) -> str:
+    return "".join(f"<b><u>{esc(p)}</u></b>" if hi else esc(p) for p, hi in excerpt_pieces(text, spans, budget))
+
+
+def _fit(build, budget: int, limit: int = TELEGRAM_LIMIT) -> str:
+    """Shrink the excerpt budget until the whole message fits Telegram's limit."""
+    while True:
+        html = build(budget)
+        if utf16_len(html) <= limit or budget <= 0:
+            return html
+        over = utf16_len(html) - limit
+        budget = max(0, min(budget - over, budget * 3 // 4))
+
+
+def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) -> str:
+    mark = SEVERITY_MARK.get(view.severity, "•")
+    what = " · ".join([*(t.upper() for t in view.topics), *view.places]) or "mention"
+    head = [f"{mark} <b>{esc(what)}</b>"]
+    if view.deleted_at is not None:
+        head.append(f"🗑 <b>deleted by the channel</b> at {esc(local_time(view.deleted_at, tz))} — text kept")
+    details = []
+    if view.places:
+        details.append(f"Places: {esc(', '.join(view.places))}")
+    if view.topics:
+        details.append(f"Topics: {esc(', '.join(view.topics))}")
+    source = (f"📣 <b>{esc(view.channel)}</b> ({esc(SIDE_LABEL.get(view.side, view.side))} {esc(view.kind)})"
+              f" · {esc(local_time(view.date, tz))}")
+    flags = []
+    if view.edited:
+        flags.append("✏️ edited")
+    if view.late:
+        flags.append("⏳ found late")
+    if flags:
+        source += " · " + " · ".join(flags)
+    lines_after = []
+    if view.forwarded_from:
+        lines_after.append(f"↪️ forwarded from <i>{esc(view.forwarded_from)}</i>")
+
+    def build(budget: int) -> str:
+        body = [*head, " · ".join(details), source, *lines_after, "", _excerpt_html(view.text, view.spans, budget), "",
+                link(view.link, "Open post")]
+        if view.also_in:
+            shown = view.also_in[:12]
+            parts = [link(r.link, r.channel) + (" (fwd)" if r.relation == "forward" else "") for r in shown]
+            more = len(view.also_in) - len(shown)
+            body.append("also in: " + ", ".join(parts) + (f" and {more} more" if more > 0 else ""))
+        return "\n".join(line for line in body if line is not None)
+
+    return _fit(build, excerpt_chars)
+
+
+def render_corroboration(view: CorroborationView, tz: str) -> str:
+    def build(budget: int) -> str:
+        lines = [f"🟣 <b>BOTH SIDES · {esc(view.topic.upper())} · {esc(view.place)}</b>",
+                 f"Channels of both sides report it within {view.window_hours:g} h:"]
+        per_line = budget // max(1, len(view.evidence))
+        for ev in view.evidence:
+            snippet = ev.excerpt if len(ev.excerpt) <= per_line else ev.excerpt[: max(0, per_line - 1)] + "…"
+            lines.append(f"• {esc(SIDE_LABEL.get(ev.side, ev.side))} {link(ev.link, ev.channel)}"
+                         f" {esc(local_time(ev.date, tz))}" + (f" — {esc(snippet)}" if snippet else ""))
+        return "\n".join(lines)
+
+    return _fit(build, 1600)
+
+
+def render_summary(view: SummaryView) -> str:
+    def build(budget: int) -> str:
+        lines = [f"ℹ️ <b>{esc(view.title)}</b>"]
+        used = 0
+        for i, (text, url) in enumerate(view.lines):
+            line = "• " + (link(url, text) if url else esc(text))
+            used += utf16_len(line)
+            if used > budget:
+                lines.append(f"… and {len(view.lines) - i} more")
+                break
+            lines.append(line)
+        if view.footer:
+            lines.append(esc(view.footer))
+        return "\n".join(lines)
+
+    return _fit(build, 3600)

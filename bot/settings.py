@@ -1,0 +1,239 @@
+"""Settings: secrets and deployment facts from `.env`, behaviour from `config/settings.toml`.
+
+Everything is checked before anything starts; a bad value stops the program with one
+line naming the file and key (see `bot.errors.ConfigError`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+from bot.tomlconf import check_table, load_toml
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    timezone: str = "Europe/Kyiv"
+    merge_window_hours: float = 24.0
+    near_copy_similarity: float = 0.75
+    corroboration_window_hours: float = 6.0
+    rate_limit_per_minute: int = 20
+    late_after_minutes: float = 60.0
+    excerpt_chars: int = 700
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettings:
+    time: str = "08:00"
+    timezone: str = "Europe/Kyiv"
+    top_channels: int = 5
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.time.split(":")
+        return int(hour), int(minute)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessSettings:
+    admins: tuple[int, ...] = ()
+    allowed_users: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    """Secrets carry repr=False so a settings object printed in a log leaks nothing."""
+
+    api_id: int | None = None
+    api_hash: str | None = field(default=None, repr=False)
+    bot_token: str | None = field(default=None, repr=False)
+    team_chat_ids: tuple[int, ...] = ()
+    user_session: str = "var/user.session"
+    user_session_string: str | None = field(default=None, repr=False)
+    bot_session: str = "var/bot.session"
+    bot_session_string: str | None = field(default=None, repr=False)
+    server_dc: int | None = None
+    server_address: str | None = None
+    server_port: int | None = None
+    server_rsa_key: str | None = None
+
+    def require(self, source: str, *names: str) -> None:
+        env_names = {"api_id": "TG_API_ID", "api_hash": "TG_API_HASH", "bot_token": "TG_BOT_TOKEN",
+                     "team_chat_ids": "TG_TEAM_CHAT_ID"}
+        for name in names:
+            if not getattr(self, name):
+                raise ConfigError(source, env_names.get(name, name), "missing; see .env.example")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    config_dir: Path
+    db_path: Path
+    alerts: AlertSettings = AlertSettings()
+    digest: DigestSettings = DigestSettings()
+    access: AccessSettings = AccessSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    tracked_places: tuple[str, ...] | None = None
+    log_level: str = "INFO"
+    env_source: str = ".env"
+
+
+_ALERT_SPEC: dict[str, Any] = {
+    "timezone": str, "merge_window_hours": float, "near_copy_similarity": float,
+    "corroboration_window_hours": float, "rate_limit_per_minute": int, "late_after_minutes": float,
+    "excerpt_chars": int,
+}
+_DIGEST_SPEC: dict[str, Any] = {"time": str, "timezone": str, "top_channels": int}
+_ACCESS_SPEC: dict[str, Any] = {"admins": list, "allowed_users": list}
+_TRACKING_SPEC: dict[str, Any] = {"places": (str, list)}
+
+
+def _timezone(source: Path, where: str, name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(str(source), where, f"unknown time zone {name!r} (expected e.g. 'Europe/Kyiv')") from None
+    return name
+
+
+def _ids(source: Path, where: str, values: list[Any]) -> tuple[int, ...]:
+    for v in values:
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise ConfigError(str(source), where, f"expected a list of numeric Telegram user ids, got {v!r}")
+    return tuple(values)
+
+
+def load_behaviour(path: Path) -> tuple[AlertSettings, DigestSettings, AccessSettings, tuple[str, ...] | None]:
+    if not path.exists():
+        return AlertSettings(), DigestSettings(), AccessSettings(), None
+    data = load_toml(path)
+    check_table(path, "", data, {"alerts": dict, "digest": dict, "access": dict, "tracking": dict})
+    a = check_table(path, "alerts", data.get("alerts", {}), _ALERT_SPEC)
+    d = check_table(path, "digest", data.get("digest", {}), _DIGEST_SPEC)
+    c = check_table(path, "access", data.get("access", {}), _ACCESS_SPEC)
+    t = check_table(path, "tracking", data.get("tracking", {}), _TRACKING_SPEC)
+    alerts = AlertSettings(**{k: (float(v) if _ALERT_SPEC[k] is float else v) for k, v in a.items()})
+    _timezone(path, "alerts.timezone", alerts.timezone)
+    for key in ("merge_window_hours", "corroboration_window_hours", "late_after_minutes"):
+        if getattr(alerts, key) <= 0:
+            raise ConfigError(str(path), f"alerts.{key}", "expected a positive number")
+    if not 0 < alerts.near_copy_similarity <= 1:
+        raise ConfigError(str(path), "alerts.near_copy_similarity", "expected a number in (0, 1]")
+    if alerts.rate_limit_per_minute < 2:
+        raise ConfigError(str(path), "alerts.rate_limit_per_minute", "expected an integer of at least 2")
+    if alerts.excerpt_chars < 80:
+        raise ConfigError(str(path), "alerts.excerpt_chars", "expected an integer of at least 80")
+    digest = DigestSettings(**d)
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", digest.time):
+        raise ConfigError(str(path), "digest.time", f"expected HH:MM (24-hour), got {digest.time!r}")
+    _timezone(path, "digest.timezone", digest.timezone)
+    access = AccessSettings(admins=_ids(path, "access.admins", c.get("admins", [])),
+                            allowed_users=_ids(path, "access.allowed_users", c.get("allowed_users", [])))
+    tracked: tuple[str, ...] | None = None
+    places = t.get("places", "all")
+    if isinstance(places, str):
+        if places != "all":
+            raise ConfigError(str(path), "tracking.places", f'expected "all" or a list of place ids, got {places!r}')
+    else:
+        if not all(isinstance(p, str) for p in places):
+            raise ConfigError(str(path), "tracking.places", "expected a list of place ids (strings)")
+        tracked = tuple(places)
+    return alerts, digest, access, tracked
+
+
+def _int_env(source: str, env: dict[str, str], key: str) -> int | None:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(source, key, f"expected an integer, got {raw!r}") from None
+
+
+def _id_list_env(source: str, env: dict[str, str], key: str) -> tuple[int, ...]:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return ()
+    out = []
+    for part in raw.split(","):
+        part = part.strip()
+        try:
+            out.append(int(part))
+        except ValueError:
+            raise ConfigError(source, key, f"expected comma-separated numeric ids, got {part!r}") from None
+    return tuple(out)
+
+
+def read_env(env_file: Path | None) -> tuple[dict[str, str], str]:
+    """`.env` values overlaid by the process environment (a container sets the latter)."""
+    values: dict[str, str] = {}
+    source = "environment"
+    if env_file is not None and env_file.exists():
+        source = str(env_file)
+        for lineno, line in enumerate(env_file.read_text(encoding="utf-8").splitlines(), start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#") and "=" not in stripped:
+                raise ConfigError(source, f"line {lineno}", "expected KEY=value")
+        values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    for key, value in os.environ.items():
+        if key.startswith(("TG_", "FRONTWATCH_")):
+            values[key] = value
+    return values, source
+
+
+def load_settings(config_dir: Path | None = None, env_file: Path | None = Path(".env"),
+                  db_path: Path | None = None) -> Settings:
+    env, source = read_env(env_file)
+    config_dir = Path(config_dir or env.get("FRONTWATCH_CONFIG") or "config")
+    if not config_dir.is_dir():
+        raise ConfigError(str(config_dir), None, "config directory not found")
+    alerts, digest, access, tracked = load_behaviour(config_dir / "settings.toml")
+    api_hash = env.get("TG_API_HASH") or None
+    if api_hash is not None and not re.fullmatch(r"[0-9a-f]{32}", api_hash):
+        raise ConfigError(source, "TG_API_HASH", "expected 32 hexadecimal characters from my.telegram.org")
+    bot_token = env.get("TG_BOT_TOKEN") or None
+    if bot_token is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]{30,}", bot_token):
+        raise ConfigError(source, "TG_BOT_TOKEN", "expected the token @BotFather gave, like 123456:ABC…")
+    telegram = TelegramSettings(
+        api_id=_int_env(source, env, "TG_API_ID"),
+        api_hash=api_hash,
+        bot_token=bot_token,
+        team_chat_ids=_id_list_env(source, env, "TG_TEAM_CHAT_ID"),
+        user_session=env.get("TG_USER_SESSION") or "var/user.session",
+        user_session_string=env.get("TG_USER_SESSION_STRING") or None,
+        bot_session=env.get("TG_BOT_SESSION") or "var/bot.session",
+        bot_session_string=env.get("TG_BOT_SESSION_STRING") or None,
+        server_dc=_int_env(source, env, "TG_SERVER_DC"),
+        server_address=env.get("TG_SERVER_ADDRESS") or None,
+        server_port=_int_env(source, env, "TG_SERVER_PORT"),
+        server_rsa_key=env.get("TG_SERVER_RSA_KEY") or None,
+    )
+    if any((telegram.server_dc, telegram.server_address, telegram.server_port)) and not all(
+        (telegram.server_dc, telegram.server_address, telegram.server_port)
+    ):
+        raise ConfigError(source, "TG_SERVER_DC/TG_SERVER_ADDRESS/TG_SERVER_PORT", "set all three or none")
+    admins = access.admins + _id_list_env(source, env, "FRONTWATCH_ADMINS")
+    allowed = access.allowed_users + _id_list_env(source, env, "FRONTWATCH_ALLOWED_USERS")
+    level = (env.get("FRONTWATCH_LOG_LEVEL") or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(source, "FRONTWATCH_LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {level!r}")
+    return Settings(
+        config_dir=config_dir,
+        db_path=Path(db_path or env.get("FRONTWATCH_DB") or "var/frontwatch.sqlite"),
+        alerts=alerts,
+        digest=digest,
+        access=AccessSettings(admins=admins, allowed_users=allowed),
+        telegram=telegram,
+        tracked_places=tracked,
+        log_level=level,
+        env_source=source,
+    )

@@ -1,0 +1,1 @@
+"""Ways posts come in without Telegram: Desktop exports and the bundled demo corpus."""

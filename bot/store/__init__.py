@@ -1,0 +1,5 @@
+"""SQLite store: the service's memory across restarts. See `Store`."""
+
+from bot.store.db import AlertRow, SavedPost, Store, StoredPost
+
+__all__ = ["AlertRow", "SavedPost", "Store", "StoredPost"]

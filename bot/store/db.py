@@ -1,0 +1,590 @@
+"""Everything the service remembers lives in one SQLite file, opened through aiosqlite.
+
+One post is handled in one transaction (post, version, detection, alert), so a crash
+leaves either all of it or none of it, and the outbox can trust what it reads.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.channels import Channel
+from bot.detect import Detection
+from bot.detect.normalize import fold
+from bot.post import ForwardOrigin, Post
+from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def place_token(place_id: str) -> str:
+    """FTS5 splits on `-`, which would let `kharkiv` match `kharkiv-oblast`; one token per id."""
+    return place_id.replace("-", "")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPost:
+    """What storing a post changed: the pipeline decides from this whether to re-check."""
+
+    post_id: int
+    status: str  # "new" | "unchanged" | "edited"
+    previous_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    post_id: int
+    post: Post
+    deleted_at: datetime | None
+    language: str | None
+    places: tuple[str, ...]
+    topics: tuple[str, ...]
+    matches: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    id: int
+    kind: str
+    severity: str
+    post_id: int | None
+    places: tuple[str, ...]
+    topics: tuple[str, ...]
+    html: str
+    state: str
+    random_id: int
+    tg_message_id: int | None
+    needs_edit: bool
+    folded_into: int | None
+    attempts: int
+    event_date: datetime
+    created_at: datetime
+
+
+_ALERT_COLUMNS = (
+    "id, kind, severity, post_id, places, topics, html, state, random_id, tg_message_id,"
+    " needs_edit, folded_into, attempts, event_date, created_at"
+)
+_POST_COLUMNS = (
+    "p.id, p.channel_id, p.message_id, p.date, p.text, p.edit_date, p.fwd_name,"
+    " p.fwd_channel_id, p.fwd_message_id, p.link, p.late, p.deleted_at,"
+    " c.username, c.title, d.language, d.places, d.topics, d.matches"
+)
+_POST_JOIN = "FROM posts p LEFT JOIN channels c ON c.id = p.channel_id LEFT JOIN detections d ON d.post_id = p.id"
+
+
+def _alert(row: Sequence[Any]) -> AlertRow:
+    return AlertRow(
+        id=row[0],
+        kind=row[1],
+        severity=row[2],
+        post_id=row[3],
+        places=tuple(json.loads(row[4])),
+        topics=tuple(json.loads(row[5])),
+        html=row[6],
+        state=row[7],
+        random_id=row[8],
+        tg_message_id=row[9],
+        needs_edit=bool(row[10]),
+        folded_into=row[11],
+        attempts=row[12],
+        event_date=datetime.fromisoformat(row[13]),
+        created_at=datetime.fromisoformat(row[14]),
+    )
+
+
+def _stored_post(row: Sequence[Any]) -> StoredPost:
+    forward = None
+    if row[6] is not None or row[7] is not None:
+        forward = ForwardOrigin(name=row[6] or "", channel_id=row[7], message_id=row[8])
+    post = Post(
+        channel_id=row[1],
+        message_id=row[2],
+        date=datetime.fromisoformat(row[3]),
+        text=row[4],
+        edit_date=parse_iso(row[5]),
+        forward=forward,
+        link=row[9],
+        late=bool(row[10]),
+        channel_username=row[12],
+        channel_title=row[13],
+    )
+    return StoredPost(
+        post_id=row[0],
+        post=post,
+        deleted_at=parse_iso(row[11]),
+        language=row[14],
+        places=tuple(json.loads(row[15])) if row[15] else (),
+        topics=tuple(json.loads(row[16])) if row[16] else (),
+        matches=tuple(tuple(m) for m in json.loads(row[17])) if row[17] else (),
+    )
+
+
+class Store:
+    """Async access to the SQLite file. Open with `await Store.open(path)`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+        self._depth = 0
+
+    @classmethod
+    async def open(cls, path: str | Path) -> "Store":
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        await conn.create_function("fw_fold", 1, fold, deterministic=True)
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        store = cls(conn, path)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def __aenter__(self) -> "Store":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        async with self._conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    async def _migrate(self) -> None:
+        current = await self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path}: database schema version {current} is newer than this "
+                f"frontwatch ({SCHEMA_VERSION}); upgrade frontwatch"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            async with self.transaction():
+                for statement in _split_sql(MIGRATIONS[version - 1]):
+                    await self._conn.execute(statement)
+                await self._conn.execute(f"PRAGMA user_version = {version}")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Nested uses join the outer transaction, so helpers can be composed freely."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        await self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            await self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        await self._conn.execute("COMMIT")
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    # -- channels ---------------------------------------------------------------------
+
+    async def upsert_channel(self, channel: Channel, *, followed: bool = True) -> None:
+        if channel.id is None:
+            raise ValueError(f"channel {channel.label} has no id yet; resolve it first")
+        await self._conn.execute(
+            "INSERT INTO channels(id, username, title, side, kind, followed, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET username=excluded.username, title=excluded.title,"
+            " side=excluded.side, kind=excluded.kind, followed=excluded.followed,"
+            " updated_at=excluded.updated_at",
+            (channel.id, channel.username, channel.name, channel.side, channel.kind,
+             int(followed), iso(utcnow())),
+        )
+
+    async def channels(self, *, followed_only: bool = False) -> list[Channel]:
+        sql = "SELECT id, username, title, side, kind FROM channels"
+        if followed_only:
+            sql += " WHERE followed = 1"
+        rows = await self._all(sql + " ORDER BY lower(coalesce(title, username))")
+        return [Channel(id=r[0], username=r[1], name=r[2] or r[1] or str(r[0]), side=r[3], kind=r[4])
+                for r in rows]
+
+    async def channel(self, channel_id: int) -> Channel | None:
+        row = await self._one("SELECT id, username, title, side, kind FROM channels WHERE id = ?", (channel_id,))
+        if row is None:
+            return None
+        return Channel(id=row[0], username=row[1], name=row[2] or row[1] or str(row[0]), side=row[3], kind=row[4])
+
+    async def channel_by_title(self, title: str) -> Channel | None:
+        row = await self._one(
+            "SELECT id FROM channels WHERE title = ? OR lower(username) = lower(?) LIMIT 1", (title, title)
+        )
+        return await self.channel(row[0]) if row else None
+
+    async def set_followed(self, channel_id: int, followed: bool) -> None:
+        await self._conn.execute(
+            "UPDATE channels SET followed = ?, updated_at = ? WHERE id = ?",
+            (int(followed), iso(utcnow()), channel_id),
+        )
+
+    # -- posts ------------------------------------------------------------------------
+
+    async def save_post(self, post: Post) -> SavedPost:
+        """Insert a post, or record an edit when its text changed; a repeat changes nothing."""
+        row = await self._one(
+            "SELECT id, text, edit_date FROM posts WHERE channel_id = ? AND message_id = ?",
+            (post.channel_id, post.message_id),
+        )
+        now = iso(utcnow())
+        edit_date = iso(post.edit_date) if post.edit_date else None
+        if row is None:
+            fwd = post.forward
+            cur = await self._conn.execute(
+                "INSERT INTO posts(channel_id, message_id, date, text, edit_date, fwd_name,"
+                " fwd_channel_id, fwd_message_id, link, late, stored_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (post.channel_id, post.message_id, iso(post.date), post.text, edit_date,
+                 fwd.name if fwd else None, fwd.channel_id if fwd else None,
+                 fwd.message_id if fwd else None, post.link, int(post.late), now),
+            )
+            post_id = cur.lastrowid
+            await self._conn.execute(
+                "INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at)"
+                " VALUES (?, 1, ?, ?, ?)",
+                (post_id, post.text, edit_date, now),
+            )
+            await self._conn.execute(
+                "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), '')",
+                (post_id, post.text),
+            )
+            return SavedPost(post_id, "new")
+        post_id, old_text, _old_edit = row
+        if old_text == post.text:
+            return SavedPost(post_id, "unchanged")
+        version = (await self._one(
+            "SELECT coalesce(max(version), 0) + 1 FROM post_versions WHERE post_id = ?", (post_id,)
+        ))[0]
+        await self._conn.execute(
+            "INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            (post_id, version, post.text, edit_date, now),
+        )
+        await self._conn.execute(
+            "UPDATE posts SET text = ?, edit_date = coalesce(?, edit_date) WHERE id = ?",
+            (post.text, edit_date, post_id),
+        )
+        places = (await self._one("SELECT places FROM posts_fts WHERE rowid = ?", (post_id,)) or ("",))[0]
+        await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
+        await self._conn.execute(
+            "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)", (post_id, post.text, places)
+        )
+        return SavedPost(post_id, "edited", previous_text=old_text)
+
+    async def save_detection(self, post_id: int, detection: Detection) -> None:
+        matches = [[m.start, m.end] for hit in (*detection.places, *detection.topics) for m in hit.matches]
+        await self._conn.execute(
+            "INSERT INTO detections(post_id, language, places, topics, matches) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(post_id) DO UPDATE SET language=excluded.language, places=excluded.places,"
+            " topics=excluded.topics, matches=excluded.matches",
+            (post_id, detection.language, json.dumps(list(detection.place_ids)),
+             json.dumps(list(detection.topic_ids)), json.dumps(matches)),
+        )
+        await self._conn.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
+        await self._conn.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
+        await self._conn.executemany(
+            "INSERT INTO post_places(post_id, place_id) VALUES (?, ?)", [(post_id, p) for p in detection.place_ids]
+        )
+        await self._conn.executemany(
+            "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)", [(post_id, t) for t in detection.topic_ids]
+        )
+        text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
+        await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
+        await self._conn.execute(
+            "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)",
+            (post_id, text, " ".join(place_token(p) for p in detection.place_ids)),
+        )
+
+    async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> list[int]:
+        """Keep the text; only note when the channel deleted it. Returns the stored post ids."""
+        ids: list[int] = []
+        for message_id in message_ids:
+            row = await self._one(
+                "SELECT id FROM posts WHERE channel_id = ? AND message_id = ? AND deleted_at IS NULL",
+                (channel_id, message_id),
+            )
+            if row:
+                await self._conn.execute("UPDATE posts SET deleted_at = ? WHERE id = ?", (iso(when), row[0]))
+                ids.append(row[0])
+        return ids
+
+    async def post(self, post_id: int) -> StoredPost | None:
+        row = await self._one(f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.id = ?", (post_id,))
+        return _stored_post(row) if row else None
+
+    async def post_by_key(self, channel_id: int, message_id: int) -> StoredPost | None:
+        row = await self._one(
+            f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.channel_id = ? AND p.message_id = ?",
+            (channel_id, message_id),
+        )
+        return _stored_post(row) if row else None
+
+    async def posts_between(self, start: datetime, end: datetime) -> list[StoredPost]:
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.date >= ? AND p.date < ? ORDER BY p.date",
+            (iso(start), iso(end)),
+        )
+        return [_stored_post(r) for r in rows]
+
+    async def versions(self, post_id: int) -> list[tuple[int, str, datetime | None]]:
+        rows = await self._all(
+            "SELECT version, text, edit_date FROM post_versions WHERE post_id = ? ORDER BY version", (post_id,)
+        )
+        return [(r[0], r[1], parse_iso(r[2])) for r in rows]
+
+    async def flagged_posts_between(
+        self, start: datetime, end: datetime, *, place_id: str | None = None, topic_id: str | None = None,
+        sides: Iterable[str] | None = None,
+    ) -> list[StoredPost]:
+        sql = f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.date >= ? AND p.date < ?"
+        params: list[Any] = [iso(start), iso(end)]
+        if place_id:
+            sql += " AND EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id AND pp.place_id = ?)"
+            params.append(place_id)
+        if topic_id:
+            sql += " AND EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id AND pt.topic_id = ?)"
+            params.append(topic_id)
+        if sides is not None:
+            sides = list(sides)
+            sql += f" AND c.side IN ({','.join('?' * len(sides))})"
+            params.extend(sides)
+        rows = await self._all(sql + " ORDER BY p.date", params)
+        return [_stored_post(r) for r in rows]
+
+    async def count_posts(self) -> int:
+        return (await self._one("SELECT count(*) FROM posts"))[0]
+
+    # -- read positions ---------------------------------------------------------------
+
+    async def read_position(self, channel_id: int) -> int | None:
+        row = await self._one("SELECT last_message_id FROM read_positions WHERE channel_id = ?", (channel_id,))
+        return row[0] if row else None
+
+    async def advance_read_position(self, channel_id: int, message_id: int) -> None:
+        """Only ever moves forward, so a late or replayed old post cannot rewind catch-up."""
+        await self._conn.execute(
+            "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(channel_id) DO UPDATE SET"
+            " last_message_id = max(last_message_id, excluded.last_message_id), updated_at = excluded.updated_at",
+            (channel_id, message_id, iso(utcnow())),
+        )
+
+    async def read_positions(self) -> dict[int, int]:
+        return {r[0]: r[1] for r in await self._all("SELECT channel_id, last_message_id FROM read_positions")}
+
+    # -- alerts -----------------------------------------------------------------------
+
+    async def create_alert(
+        self, *, kind: str, severity: str, post_id: int | None, places: Sequence[str],
+        topics: Sequence[str], html: str, event_date: datetime, relation: str = "origin",
+        state: str = "pending",
+    ) -> int:
+        cur = await self._conn.execute(
+            "INSERT INTO alerts(kind, severity, post_id, places, topics, html, state, random_id,"
+            " event_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, severity, post_id, json.dumps(list(places)), json.dumps(list(topics)), html, state,
+             secrets.randbits(63), iso(event_date), iso(utcnow())),
+        )
+        alert_id = cur.lastrowid
+        if post_id is not None:
+            await self.link_alert_post(alert_id, post_id, relation)
+        return alert_id
+
+    async def link_alert_post(self, alert_id: int, post_id: int, relation: str) -> None:
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO alert_posts(alert_id, post_id, relation) VALUES (?, ?, ?)",
+            (alert_id, post_id, relation),
+        )
+
+    async def alert(self, alert_id: int) -> AlertRow | None:
+        row = await self._one(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE id = ?", (alert_id,))
+        return _alert(row) if row else None
+
+    async def alert_for_post(self, post_id: int, kind: str = "post") -> AlertRow | None:
+        row = await self._one(
+            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE kind = ? AND id IN"
+            " (SELECT alert_id FROM alert_posts WHERE post_id = ?) ORDER BY id LIMIT 1",
+            (kind, post_id),
+        )
+        return _alert(row) if row else None
+
+    async def alert_posts(self, alert_id: int) -> list[tuple[StoredPost, str]]:
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS}, ap.relation {_POST_JOIN} JOIN alert_posts ap ON ap.post_id = p.id"
+            " WHERE ap.alert_id = ? ORDER BY p.date, p.id",
+            (alert_id,),
+        )
+        return [(_stored_post(r[:-1]), r[-1]) for r in rows]
+
+    async def recent_post_alerts(self, since: datetime, until: datetime) -> list[tuple[AlertRow, StoredPost]]:
+        """Alerts on posts in a window, with their origin post, for forward and near-copy merging."""
+        rows = await self._all(
+            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE kind = 'post' AND event_date >= ? AND event_date <= ?"
+            " ORDER BY event_date DESC",
+            (iso(since), iso(until)),
+        )
+        out = []
+        for row in rows:
+            alert = _alert(row)
+            if alert.post_id is not None:
+                stored = await self.post(alert.post_id)
+                if stored:
+                    out.append((alert, stored))
+        return out
+
+    async def update_alert(self, alert_id: int, *, html: str, places: Sequence[str] | None = None,
+                           topics: Sequence[str] | None = None, severity: str | None = None) -> None:
+        """New text for an alert; a sent one is queued for an edit, a pending one just changes."""
+        await self._conn.execute(
+            "UPDATE alerts SET html = ?, places = coalesce(?, places), topics = coalesce(?, topics),"
+            " severity = coalesce(?, severity),"
+            " needs_edit = CASE WHEN state = 'sent' AND html != ? THEN 1 ELSE needs_edit END WHERE id = ?",
+            (html, json.dumps(list(places)) if places is not None else None,
+             json.dumps(list(topics)) if topics is not None else None, severity, html, alert_id),
+        )
+
+    async def pending_alerts(self) -> list[AlertRow]:
+        rows = await self._all(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE state = 'pending' ORDER BY id")
+        return [_alert(r) for r in rows]
+
+    async def alerts_to_edit(self) -> list[AlertRow]:
+        rows = await self._all(
+            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE state = 'sent' AND needs_edit = 1 ORDER BY id"
+        )
+        return [_alert(r) for r in rows]
+
+    async def mark_sent(self, alert_id: int, tg_message_id: int | None, html: str) -> None:
+        """Clears the edit flag only when the text sent is still the current text."""
+        await self._conn.execute(
+            "UPDATE alerts SET state = 'sent', tg_message_id = ?, sent_at = ?, last_error = NULL,"
+            " needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END WHERE id = ?",
+            (tg_message_id, iso(utcnow()), html, alert_id),
+        )
+
+    async def mark_edited(self, alert_id: int, html: str) -> None:
+        await self._conn.execute(
+            "UPDATE alerts SET needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END WHERE id = ?", (html, alert_id)
+        )
+
+    async def mark_folded(self, alert_ids: Sequence[int], summary_id: int) -> None:
+        await self._conn.executemany(
+            "UPDATE alerts SET state = 'folded', folded_into = ? WHERE id = ?", [(summary_id, a) for a in alert_ids]
+        )
+
+    async def mark_failed(self, alert_id: int, error: str, *, edit: bool = False) -> None:
+        """A refused send leaves the queue so one bad alert cannot hold up the rest."""
+        if edit:
+            await self._conn.execute("UPDATE alerts SET needs_edit = 0, last_error = ? WHERE id = ?",
+                                     (error[:500], alert_id))
+        else:
+            await self._conn.execute("UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?",
+                                     (error[:500], alert_id))
+
+    async def note_attempt(self, alert_id: int, error: str) -> None:
+        await self._conn.execute(
+            "UPDATE alerts SET attempts = attempts + 1, last_error = ? WHERE id = ?", (error[:500], alert_id)
+        )
+
+    async def sent_since(self, since: datetime) -> int:
+        return (await self._one(
+            "SELECT count(*) FROM alerts WHERE state = 'sent' AND sent_at >= ?", (iso(since),)
+        ))[0]
+
+    async def alert_counts(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in await self._all("SELECT state, count(*) FROM alerts GROUP BY state")}
+
+    # -- corroboration ----------------------------------------------------------------
+
+    async def open_corroboration(self, place_id: str, topic_id: str, since: datetime) -> tuple[int, int | None] | None:
+        row = await self._one(
+            "SELECT id, alert_id FROM corroborations WHERE place_id = ? AND topic_id = ? AND last_date >= ?"
+            " ORDER BY last_date DESC LIMIT 1",
+            (place_id, topic_id, iso(since)),
+        )
+        return (row[0], row[1]) if row else None
+
+    async def create_corroboration(self, place_id: str, topic_id: str, first: datetime, last: datetime,
+                                   alert_id: int) -> int:
+        cur = await self._conn.execute(
+            "INSERT INTO corroborations(place_id, topic_id, first_date, last_date, alert_id) VALUES (?, ?, ?, ?, ?)",
+            (place_id, topic_id, iso(first), iso(last), alert_id),
+        )
+        return cur.lastrowid
+
+    async def extend_corroboration(self, corroboration_id: int, last: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE corroborations SET last_date = max(last_date, ?) WHERE id = ?", (iso(last), corroboration_id)
+        )
+
+    # -- runtime settings -------------------------------------------------------------
+
+    async def get_setting(self, key: str, default: Any = None) -> Any:
+        row = await self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(row[0]) if row else default
+
+    async def set_setting(self, key: str, value: Any) -> None:
+        await self._conn.execute(
+            "INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (key, json.dumps(value, ensure_ascii=False), iso(utcnow())),
+        )
+
+    # -- search -----------------------------------------------------------------------
+
+    async def search(self, match: str, *, limit: int = 20, offset: int = 0) -> list[tuple[StoredPost, str]]:
+        """FTS5 MATCH over folded text and place ids, newest first, with a marked snippet."""
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS}, snippet(posts_fts, 0, '\x02', '\x03', '…', 24)"
+            f" {_POST_JOIN} JOIN posts_fts f ON f.rowid = p.id"
+            " WHERE posts_fts MATCH ? ORDER BY p.date DESC LIMIT ? OFFSET ?",
+            (match, limit, offset),
+        )
+        return [(_stored_post(r[:-1]), r[-1]) for r in rows]
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """Read-only reports (digest, status) that have no method of their own."""
+        return await self._all(sql, params)
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]

@@ -1,0 +1,133 @@
+"""Schema versions. Each step runs once, in order, inside one transaction on open.
+
+A new version is a new entry at the end; existing entries never change, so a database
+written by any earlier release opens with its data intact.
+"""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE channels (
+    id          INTEGER PRIMARY KEY,
+    username    TEXT,
+    title       TEXT,
+    side        TEXT NOT NULL DEFAULT 'other',
+    kind        TEXT NOT NULL DEFAULT 'media',
+    followed    INTEGER NOT NULL DEFAULT 1,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX channels_username ON channels(lower(username));
+
+CREATE TABLE posts (
+    id              INTEGER PRIMARY KEY,
+    channel_id      INTEGER NOT NULL,
+    message_id      INTEGER NOT NULL,
+    date            TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    edit_date       TEXT,
+    fwd_name        TEXT,
+    fwd_channel_id  INTEGER,
+    fwd_message_id  INTEGER,
+    link            TEXT NOT NULL,
+    late            INTEGER NOT NULL DEFAULT 0,
+    deleted_at      TEXT,
+    stored_at       TEXT NOT NULL,
+    UNIQUE (channel_id, message_id)
+);
+CREATE INDEX posts_date ON posts(date);
+
+CREATE TABLE post_versions (
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    version     INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    edit_date   TEXT,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (post_id, version)
+);
+
+CREATE TABLE detections (
+    post_id     INTEGER PRIMARY KEY REFERENCES posts(id),
+    language    TEXT NOT NULL,
+    places      TEXT NOT NULL,
+    topics      TEXT NOT NULL,
+    matches     TEXT NOT NULL
+);
+
+CREATE TABLE post_places (
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    place_id    TEXT NOT NULL,
+    PRIMARY KEY (post_id, place_id)
+);
+CREATE INDEX post_places_place ON post_places(place_id);
+
+CREATE TABLE post_topics (
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    topic_id    TEXT NOT NULL,
+    PRIMARY KEY (post_id, topic_id)
+);
+CREATE INDEX post_topics_topic ON post_topics(topic_id);
+
+CREATE TABLE read_positions (
+    channel_id      INTEGER PRIMARY KEY,
+    last_message_id INTEGER NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    severity        TEXT NOT NULL,
+    post_id         INTEGER REFERENCES posts(id),
+    places          TEXT NOT NULL DEFAULT '[]',
+    topics          TEXT NOT NULL DEFAULT '[]',
+    html            TEXT NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'pending',
+    random_id       INTEGER NOT NULL,
+    tg_message_id   INTEGER,
+    needs_edit      INTEGER NOT NULL DEFAULT 0,
+    folded_into     INTEGER REFERENCES alerts(id),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    event_date      TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT
+);
+CREATE INDEX alerts_state ON alerts(state, id);
+CREATE INDEX alerts_post ON alerts(post_id);
+
+CREATE TABLE alert_posts (
+    alert_id    INTEGER NOT NULL REFERENCES alerts(id),
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    relation    TEXT NOT NULL,
+    PRIMARY KEY (alert_id, post_id)
+);
+CREATE INDEX alert_posts_post ON alert_posts(post_id);
+
+CREATE TABLE corroborations (
+    id          INTEGER PRIMARY KEY,
+    place_id    TEXT NOT NULL,
+    topic_id    TEXT NOT NULL,
+    first_date  TEXT NOT NULL,
+    last_date   TEXT NOT NULL,
+    alert_id    INTEGER REFERENCES alerts(id)
+);
+CREATE INDEX corroborations_place ON corroborations(place_id, topic_id, last_date);
+
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+"""
+
+V2 = """
+CREATE VIRTUAL TABLE posts_fts USING fts5(
+    text, places, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO posts_fts(rowid, text, places)
+    SELECT p.id, fw_fold(p.text), coalesce((SELECT group_concat(replace(place_id, '-', ''), ' ') FROM post_places WHERE post_id = p.id), '')
+    FROM posts p;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
+SCHEMA_VERSION = len(MIGRATIONS)

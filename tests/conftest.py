@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.channels import Channel
+from bot.detect import Detector
+from bot.post import ForwardOrigin, Post
+from bot.settings import AlertSettings
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def detector() -> Detector:
+    return Detector.from_config(ROOT / "config")
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    s = await Store.open(tmp_path / "fw.sqlite")
+    yield s
+    await s.close()
+
+
+RU_BLOG = Channel(username="ru_blog", id=1000000001, name="Русский блог", side="ru", kind="milblogger")
+UA_OFFICIAL = Channel(username="ua_staff", id=1000000002, name="Штаб", side="ua", kind="official")
+MEDIA = Channel(username="wire", id=1000000003, name="Wire", side="other", kind="media")
+
+
+@pytest.fixture
+async def channels(store: Store) -> list[Channel]:
+    async with store.transaction():
+        for ch in (RU_BLOG, UA_OFFICIAL, MEDIA):
+            await store.upsert_channel(ch)
+    return [RU_BLOG, UA_OFFICIAL, MEDIA]
+
+
+def at(hour: int, minute: int = 0, day: int = 20) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+def make_post(channel: Channel, message_id: int, text: str, when: datetime, *, edit_date: datetime | None = None,
+              forward: ForwardOrigin | None = None, late: bool = False) -> Post:
+    return Post(channel_id=channel.id, message_id=message_id, date=when, text=text,
+                channel_username=channel.username, channel_title=channel.name, edit_date=edit_date,
+                forward=forward, late=late)
+
+
+@pytest.fixture
+def alert_settings() -> AlertSettings:
+    return AlertSettings()
+
+
+def entity_text(text: str, entity) -> str:
+    """Telegram entity offsets count UTF-16 code units, not Python characters."""
+    units = text.encode("utf-16-le")
+    return units[2 * entity.offset: 2 * (entity.offset + entity.length)].decode("utf-16-le")

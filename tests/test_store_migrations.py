@@ -1,0 +1,102 @@
+"""The database opens whatever release wrote it, and keeps what it held."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.store import Store
+from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+from conftest import RU_BLOG, at, make_post
+
+
+async def test_an_empty_file_gets_the_whole_schema_in_wal_mode(tmp_path):
+    path = tmp_path / "new.sqlite"
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert (await store.execute("PRAGMA journal_mode"))[0][0] == "wal"
+    finally:
+        await store.close()
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"posts", "post_versions", "detections", "read_positions", "alerts", "posts_fts"} <= tables
+
+
+async def test_a_database_from_the_previous_version_is_migrated_with_its_posts_searchable(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[0].split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.execute("INSERT INTO posts(channel_id, message_id, date, text, link, stored_at)"
+                 " VALUES (1, 10, '2026-11-20T10:00:00+00:00', 'Бои в Купянске продолжаются',"
+                 " 'https://t.me/x/10', '2026-11-20T10:00:00+00:00')")
+    conn.execute("INSERT INTO post_places(post_id, place_id) VALUES (1, 'kupiansk')")
+    conn.execute("INSERT INTO read_positions VALUES (1, 10, '2026-11-20T10:00:00+00:00')")
+    conn.commit()
+    conn.close()
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.read_position(1) == 10
+        assert [sp.post.message_id for sp, _ in await store.search('places : "kupiansk"')] == [10]
+        assert [sp.post.message_id for sp, _ in await store.search('text : "купянск"*')] == [10]
+    finally:
+        await store.close()
+
+
+async def test_reopening_a_current_database_changes_nothing(tmp_path):
+    path = tmp_path / "db.sqlite"
+    store = await Store.open(path)
+    async with store.transaction():
+        await store.upsert_channel(RU_BLOG)
+        await store.save_post(make_post(RU_BLOG, 1, "текст", at(10)))
+    await store.close()
+    store = await Store.open(path)
+    try:
+        assert await store.count_posts() == 1
+        assert await store.schema_version() == SCHEMA_VERSION
+    finally:
+        await store.close()
+
+
+async def test_a_database_from_a_newer_release_is_refused_rather_than_damaged(tmp_path):
+    path = tmp_path / "future.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    try:
+        await Store.open(path)
+    except RuntimeError as exc:
+        assert "newer" in str(exc)
+    else:
+        raise AssertionError("a newer schema must not be opened")
+
+
+async def test_an_edit_keeps_every_version_of_the_text(store):
+    async with store.transaction():
+        await store.upsert_channel(RU_BLOG)
+        first = await store.save_post(make_post(RU_BLOG, 5, "первая версия", at(10)))
+        again = await store.save_post(make_post(RU_BLOG, 5, "первая версия", at(10)))
+        edited = await store.save_post(make_post(RU_BLOG, 5, "вторая версия", at(10), edit_date=at(11)))
+    assert (first.status, again.status, edited.status) == ("new", "unchanged", "edited")
+    assert edited.previous_text == "первая версия"
+    assert [text for _, text, _ in await store.versions(first.post_id)] == ["первая версия", "вторая версия"]
+
+
+async def test_a_deleted_post_keeps_its_text_and_notes_when(store):
+    async with store.transaction():
+        await store.upsert_channel(RU_BLOG)
+        saved = await store.save_post(make_post(RU_BLOG, 9, "удалят", at(10)))
+        assert await store.mark_deleted(RU_BLOG.id, [9, 404], at(12)) == [saved.post_id]
+    stored = await store.post(saved.post_id)
+    assert stored.post.text == "удалят" and stored.deleted_at == at(12)
+
+
+async def test_read_position_never_moves_back(store):
+    async with store.transaction():
+        await store.advance_read_position(7, 100)
+        await store.advance_read_position(7, 90)
+    assert await store.read_position(7) == 100
