@@ -94,7 +94,8 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
             if event.post is not None:
                 await pipeline.handle_post(event.post)
             else:
-                await pipeline.handle_deletion(*event.deletion, when=event.when)
+                channel_id, message_id = event.deletion
+                await pipeline.handle_deletion(channel_id, [message_id], when=event.when)
             await outbox.flush()
         last = events[-1].when if events else datetime.now(UTC)
         _, end = digest_window(first_digest_after(last, settings.digest.hour_minute, settings.digest.timezone),

@@ -240,14 +240,18 @@ class Pipeline:
         return await self._alert_new(post, post_id, channel, detection, status="edited")
 
     async def _corroborate(self, post: Post, detection: Detection) -> None:
-        """One alert when both sides report the same place and topic within the window."""
+        """One alert when both sides report the same topic at the same place within the window.
+
+        Only a place named in the same sentence as the topic counts, on both sides.
+        """
         window = timedelta(hours=self.cfg.corroboration_window_hours)
         for topic in detection.topic_ids:
-            for place in detection.place_ids:
-                posts = await self.store.flagged_posts_between(
+            for place in policy.places_with_topic(detection, post.text, topic):
+                candidates = await self.store.flagged_posts_between(
                     post.date - window, post.date + timedelta(seconds=1), place_id=place, topic_id=topic,
                     sides=("ru", "ua"))
-                posts = [p for p in posts if p.deleted_at is None]
+                posts = [p for p in candidates if p.deleted_at is None and place in policy.places_with_topic(
+                    self.detector.detect(p.post.text), p.post.text, topic)]
                 sides = {await self._side(p) for p in posts}
                 if not {"ru", "ua"} <= sides:
                     continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -49,6 +50,24 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / max(len(a), len(b))
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n")
+
+
+def places_with_topic(detection: Detection, text: str, topic_id: str) -> set[str]:
+    """Places named in the same sentence as the topic's words.
+
+    A daily summary that lists a withdrawal at one town and fighting at another must not
+    be read as a withdrawal at both; corroboration across sides needs the pairing.
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def sentence(pos: int) -> int:
+        return bisect_right(ends, pos)
+
+    topic_sentences = {sentence(m.start) for hit in detection.topics if hit.topic_id == topic_id for m in hit.matches}
+    return {hit.place_id for hit in detection.places if any(sentence(m.start) in topic_sentences for m in hit.matches)}
 
 
 def filter_detection(detection: Detection, tracked: set[str] | None, muted_places: set[str]) -> Detection:

@@ -178,3 +178,13 @@ async def test_a_muted_place_is_not_alerted_but_still_stored(env, store):
     await pipeline.handle_post(make_post(MEDIA, 30, "Обстрел Купянска утром.", at(9)))
     await outbox.flush()
     assert sender.sent == [] and await store.count_posts() == 1
+
+
+async def test_a_withdrawal_at_one_town_does_not_corroborate_fighting_at_another(env):
+    pipeline, outbox, sender, _ = env
+    await pipeline.handle_post(make_post(RU_BLOG, 40, WITHDRAWAL_RU, at(9)))
+    summary = ("Зведення. Біля Торецька наші підрозділи відійшли на нові рубежі.\n"
+               "На Куп'янському напрямку відбито 8 атак.")
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 41, summary, at(10)))
+    await outbox.flush()
+    assert not any("BOTH SIDES" in text_of(h) for h in sender.sent)
