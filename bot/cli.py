@@ -25,7 +25,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="frontwatch", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="frontwatch",
+        description="Watch Telegram channels for tracked places and withdrawals; alert the team.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("demo", help="run the bundled demo corpus offline: alerts here, digest to a file")
@@ -60,18 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the latest)")
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart")
 
-    for extra in _extra_commands():
-        extra(sub, _common)
+    from bot.telegram.cli import register
+
+    register(sub, _common)
     return parser
-
-
-def _extra_commands():
-    """Commands that need Telethon are registered only from the telegram package."""
-    try:
-        from bot.telegram.cli import register
-    except ImportError:
-        return []
-    return [register]
 
 
 def _settings(args: argparse.Namespace):
