@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 TELEGRAM_LIMIT = 4096
 CAPTION_LIMIT = 1024
+HEADLINE_PLACES = 3
 
 SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🟡", "info": "ℹ️"}
 SIDE_LABEL = {"ru": "🇷🇺 RU", "ua": "🇺🇦 UA", "other": "🌐"}
@@ -145,7 +146,10 @@ def _fit(build, budget: int, limit: int = TELEGRAM_LIMIT) -> str:
 
 def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) -> str:
     mark = SEVERITY_MARK.get(view.severity, "•")
-    what = " · ".join([*(t.upper() for t in view.topics), *view.places]) or "mention"
+    shown = list(view.places[:HEADLINE_PLACES])
+    if len(view.places) > HEADLINE_PLACES:
+        shown.append(f"+{len(view.places) - HEADLINE_PLACES} more")
+    what = " · ".join([*(t.upper() for t in view.topics), *shown]) or "mention"
     head = [f"{mark} <b>{esc(what)}</b>"]
     if view.deleted_at is not None:
         head.append(f"🗑 <b>deleted by the channel</b> at {esc(local_time(view.deleted_at, tz))} — text kept")
