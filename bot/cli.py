@@ -167,36 +167,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from bot.render import local_time
-    from bot.search import search_posts
+    from bot.search import describe_query, result_blocks, run_search
     from bot.store import Store
+    from bot.terminal import html_to_terminal
 
     settings = _settings(args)
     detector = _detector(settings)
     query = " ".join(args.query)
+    if args.limit < 1:
+        raise ConfigError("--limit", None, f"expected a positive number, got {args.limit}")
 
     async def go() -> int:
         store = await Store.open(settings.db_path)
         try:
-            built, posts = await search_posts(store, detector, query, limit=args.limit)
+            result = await run_search(store, detector, query, limit=args.limit)
+            channels = {ch.id: ch for ch in await store.channels()}
         finally:
             await store.close()
-        if built is None:
+        if result.query is None:
             print(f"frontwatch: error: search: nothing to search for in {query!r}", file=sys.stderr)
             return 2
-        for sp in posts:
-            text = " ".join(sp.post.text.split())
-            print(f"{local_time(sp.post.date, settings.alerts.timezone)}  {sp.post.channel_title or sp.post.channel_id}"
-                  f"  {sp.post.link}\n    {text[:200]}")
-        print(f"{len(posts)} result(s) for {query!r}")
+        color = sys.stdout.isatty()
+        for block in result_blocks(result, detector, channels, settings.alerts.timezone):
+            print(html_to_terminal(block, color))
+        more = " (more exist: raise --limit)" if result.more else ""
+        print(f"{len(result.hits)} result(s) for {describe_query(result.query, detector)}{more}")
         return 0
 
     return asyncio.run(go())
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.digest import build_digest, chart_png, digest_html_page, digest_window, render_digest
+    from bot.digest import chart_png, digest_for, digest_html_page, render_digest
     from bot.store import Store
+    from bot.terminal import html_to_terminal
 
     settings = _settings(args)
     detector = _detector(settings)
@@ -204,18 +208,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
     async def go() -> int:
         store = await Store.open(settings.db_path)
         try:
-            _, end = digest_window(args.date, settings.digest.hour_minute, settings.digest.timezone,
-                                   datetime.now(UTC))
-            digest = await build_digest(store, detector, end, settings.digest.timezone,
-                                        top_channels=settings.digest.top_channels, tracked=settings.tracked_places)
+            digest = await digest_for(store, detector, settings, args.date, datetime.now(UTC))
         finally:
             await store.close()
-        stem = f"digest-{end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}"
+        stem = f"digest-{digest.end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}"
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / f"{stem}.png").write_bytes(chart_png(digest))
         (args.out / f"{stem}.html").write_text(digest_html_page(digest, f"{stem}.png"), encoding="utf-8")
-        from bot.terminal import html_to_terminal
-
         for page in render_digest(digest):
             print(html_to_terminal(page))
         print(f"\nwritten: {args.out / (stem + '.html')} and {args.out / (stem + '.png')}")

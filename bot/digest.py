@@ -1,7 +1,9 @@
 """The morning digest: what the last 24 hours held, against the day before.
 
 Built from the store alone, so the same digest comes out live, after a replay, in the
-demo, or when it is asked for again a day later.
+demo, or when it is asked for again a day later. Every count is one SQL aggregate over
+the day's posts, so a 100,000-post day costs a few queries, not 100,000 objects; only the
+posts the digest lists are read in full.
 """
 
 from __future__ import annotations
@@ -10,15 +12,21 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.detect import Detector
-from bot.render import TELEGRAM_LIMIT, esc, link, local_time, utf16_len
+from bot.render import CAPTION_LIMIT, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
+from bot.settings import Settings
 from bot.store import Store, StoredPost
 from bot.store.db import iso
 
 WITHDRAWAL = "withdrawal"
 MAX_LISTED = 40
+EXCERPT_CHARS = 100
+
+_FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
+            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +42,24 @@ class PlaceCount:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedPost:
+    """A post as one digest line: who, when, where, and a taste of the text."""
+
+    channel: str
+    side: str
+    date: datetime
+    link: str
+    places: tuple[str, ...]
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Corroborated:
     place: str
     topic: str
     first: datetime
     last: datetime
-    links: tuple[tuple[str, str], ...]
+    links: tuple[tuple[str, str], ...]  # (channel with side, post link)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +78,20 @@ class Digest:
     total_posts: int
     flagged_posts: int
     places: tuple[PlaceCount, ...]
-    withdrawals: tuple[tuple[StoredPost, str], ...]
+    withdrawals: tuple[ListedPost, ...]
+    withdrawal_total: int
     corroborated: tuple[Corroborated, ...]
     busiest: tuple[ChannelActivity, ...]
-    deleted: tuple[StoredPost, ...]
+    deleted: tuple[ListedPost, ...]
+    deleted_total: int
 
     @property
     def day_label(self) -> str:
         return self.end.astimezone(ZoneInfo(self.timezone)).strftime("%d %b %Y")
+
+    @property
+    def local_day(self) -> date:
+        return self.end.astimezone(ZoneInfo(self.timezone)).date()
 
 
 def digest_window(day: date | None, at: tuple[int, int], tz: str, now: datetime) -> tuple[datetime, datetime]:
@@ -75,112 +101,182 @@ def digest_window(day: date | None, at: tuple[int, int], tz: str, now: datetime)
         local_now = now.astimezone(zone)
         end = datetime.combine(local_now.date(), time(*at), zone)
         if end > local_now:
-            end -= timedelta(days=1)
+            end = datetime.combine(local_now.date() - timedelta(days=1), time(*at), zone)
     else:
         end = datetime.combine(day, time(*at), zone)
+    # Wall-clock arithmetic: on a DST change the window is 23 or 25 hours, so that day after
+    # day the digests cover every post exactly once.
     return end - timedelta(days=1), end
 
 
-async def _place_counts(store: Store, start: datetime, end: datetime) -> dict[str, int]:
-    rows = await store.execute(
-        "SELECT pp.place_id, count(*) FROM post_places pp JOIN posts p ON p.id = pp.post_id"
-        " WHERE p.date >= ? AND p.date < ? GROUP BY pp.place_id", (iso(start), iso(end)))
-    return {r[0]: r[1] for r in rows}
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+class _Reader:
+    """The digest's queries over one window, sharing the channel table and place names."""
+
+    def __init__(self, store: Store, detector: Detector, start: datetime, end: datetime) -> None:
+        self.store = store
+        self.window = (iso(start), iso(end))
+        self.names = {p.id: p.en for p in detector.places()}
+        self.channels: dict[int, tuple[str, str]] = {}
+
+    async def load_channels(self) -> None:
+        self.channels = {ch.id: (ch.name, ch.side) for ch in await self.store.channels()}
+
+    def listed(self, sp: StoredPost) -> ListedPost:
+        name, side = self.channels.get(sp.post.channel_id, (sp.post.channel_title or str(sp.post.channel_id),
+                                                             "other"))
+        return ListedPost(channel=name, side=side, date=sp.post.date, link=sp.post.link,
+                          places=tuple(self.names.get(p, p) for p in sp.places), excerpt=_excerpt(sp.post.text))
+
+    async def rows(self, sql: str, *params: Any) -> list[Any]:
+        return await self.store.execute(sql, (*self.window, *params))
+
+    async def place_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+        rows = await self.store.execute(
+            "SELECT pp.place_id, count(*) FROM posts p JOIN post_places pp ON pp.post_id = p.id"
+            " WHERE p.date >= ? AND p.date < ? GROUP BY pp.place_id", (iso(start), iso(end)))
+        return {r[0]: r[1] for r in rows}
+
+    async def listed_posts(self, where: str, order: str, *params: Any) -> tuple[list[ListedPost], int]:
+        """The first MAX_LISTED posts of a kind, and how many there were in all."""
+        total = (await self.rows(f"SELECT count(*) FROM posts p WHERE {where}", *params))[0][0]
+        ids = await self.rows(f"SELECT p.id FROM posts p WHERE {where} ORDER BY {order} LIMIT ?",
+                              *params, MAX_LISTED)
+        posts = await self.store.posts_by_ids([r[0] for r in ids])
+        return [self.listed(sp) for sp in posts], total
 
 
 async def build_digest(store: Store, detector: Detector, end: datetime, tz: str, *, top_channels: int = 5,
                        tracked: Iterable[str] | None = None) -> Digest:
     start = end - timedelta(days=1)
     tracked_set = set(tracked) if tracked is not None else None
-    today = await _place_counts(store, start, end)
-    before = await _place_counts(store, start - timedelta(days=1), start)
-    names = {p.id: p.en for p in detector.places()}
+    q = _Reader(store, detector, start, end)
+    await q.load_channels()
+    today = await q.place_counts(start, end)
+    before = await q.place_counts(start - timedelta(days=1), start)
     places = sorted(
-        (PlaceCount(pid, names.get(pid, pid), today.get(pid, 0), before.get(pid, 0))
+        (PlaceCount(pid, q.names.get(pid, pid), today.get(pid, 0), before.get(pid, 0))
          for pid in set(today) | set(before) if tracked_set is None or pid in tracked_set),
         key=lambda pc: (-pc.today, -pc.change, pc.name))
-    withdrawals = [(sp, ", ".join(names.get(p, p) for p in sp.places))
-                   for sp in await store.flagged_posts_between(start, end, topic_id=WITHDRAWAL)]
+    # Withdrawal posts that name a place come first: those are the ones an analyst acts on.
+    withdrawals, withdrawal_total = await q.listed_posts(
+        "p.date >= ? AND p.date < ? AND p.id IN (SELECT post_id FROM post_topics WHERE topic_id = ?)",
+        "EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id) DESC, p.date, p.id", WITHDRAWAL)
+    deleted, deleted_total = await q.listed_posts(
+        "p.deleted_at >= ? AND p.deleted_at < ?", "p.deleted_at, p.id")
     corroborated = []
-    for cid, place, topic, first, last, alert_id in await store.execute(
-            "SELECT id, place_id, topic_id, first_date, last_date, alert_id FROM corroborations"
-            " WHERE last_date >= ? AND first_date < ? ORDER BY first_date", (iso(start), iso(end))):
-        links = tuple((sp.post.channel_title or str(sp.post.channel_id), sp.post.link)
-                      for sp, _ in await store.alert_posts(alert_id)) if alert_id else ()
-        corroborated.append(Corroborated(names.get(place, place), topic, datetime.fromisoformat(first),
-                                         datetime.fromisoformat(last), links))
-    busiest = [ChannelActivity(r[0] or str(r[1]), r[2] or "other", r[3], r[4]) for r in await store.execute(
-        "SELECT c.title, p.channel_id, c.side, count(*),"
-        " sum(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
-        "  OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))"
-        " FROM posts p LEFT JOIN channels c ON c.id = p.channel_id WHERE p.date >= ? AND p.date < ?"
-        " GROUP BY p.channel_id ORDER BY 5 DESC, 4 DESC LIMIT ?", (iso(start), iso(end), top_channels))]
-    deleted_ids = await store.execute(
-        "SELECT id FROM posts WHERE deleted_at >= ? AND deleted_at < ? ORDER BY deleted_at", (iso(start), iso(end)))
-    deleted = [sp for (pid,) in deleted_ids if (sp := await store.post(pid)) is not None]
-    total, flagged = (await store.execute(
-        "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
-        " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id)), 0)"
-        " FROM posts p WHERE p.date >= ? AND p.date < ?", (iso(start), iso(end))))[0]
+    for place, topic, first, last, alert_id in await q.rows(
+            "SELECT place_id, topic_id, first_date, last_date, alert_id FROM corroborations"
+            " WHERE last_date >= ? AND first_date < ? ORDER BY first_date, id"):
+        links = []
+        for sp, _ in (await store.alert_posts(alert_id)) if alert_id else ():
+            item = q.listed(sp)
+            links.append((f"{item.channel} {SIDE_LABEL.get(item.side, item.side)}", item.link))
+        corroborated.append(Corroborated(q.names.get(place, place), topic, datetime.fromisoformat(first),
+                                         datetime.fromisoformat(last), tuple(links)))
+    busiest = [ChannelActivity(q.channels.get(r[0], (str(r[0]), "other"))[0],
+                               q.channels.get(r[0], ("", "other"))[1], r[1], r[2]) for r in await q.rows(
+        f"SELECT p.channel_id, count(*), sum({_FLAGGED}) FROM posts p WHERE p.date >= ? AND p.date < ?"
+        " GROUP BY p.channel_id ORDER BY 3 DESC, 2 DESC, p.channel_id LIMIT ?", top_channels)]
+    total, flagged = (await q.rows(
+        f"SELECT count(*), coalesce(sum({_FLAGGED}), 0) FROM posts p WHERE p.date >= ? AND p.date < ?"))[0]
     return Digest(start=start, end=end, timezone=tz, total_posts=total, flagged_posts=flagged,
-                  places=tuple(places), withdrawals=tuple(withdrawals), corroborated=tuple(corroborated),
-                  busiest=tuple(busiest), deleted=tuple(deleted))
+                  places=tuple(places), withdrawals=tuple(withdrawals), withdrawal_total=withdrawal_total,
+                  corroborated=tuple(corroborated), busiest=tuple(busiest), deleted=tuple(deleted),
+                  deleted_total=deleted_total)
+
+
+async def tracked_places(store: Store, settings: Settings) -> tuple[str, ...] | None:
+    """What the team tracks now: a `/track` change in the store wins over the config file."""
+    stored = await store.get_setting("tracked_places")
+    if stored is not None:
+        return tuple(stored)
+    return settings.tracked_places
+
+
+async def digest_for(store: Store, detector: Detector, settings: Settings, day: date | None,
+                     now: datetime) -> Digest:
+    """The digest as the scheduler, `/digest` and the command line all build it."""
+    _, end = digest_window(day, settings.digest.hour_minute, settings.digest.timezone, now)
+    return await build_digest(store, detector, end, settings.digest.timezone,
+                              top_channels=settings.digest.top_channels,
+                              tracked=await tracked_places(store, settings))
 
 
 def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else ("±0" if n == 0 else str(n))
 
 
+def _posts(n: int) -> str:
+    return f"{n} post" if n == 1 else f"{n} posts"
+
+
+def _side(side: str) -> str:
+    return SIDE_LABEL.get(side, side)
+
+
+def _post_line(item: ListedPost, tz: str, *, with_places: bool) -> str:
+    where = ""
+    if with_places:
+        where = f" — {esc(', '.join(item.places))}" if item.places else " — no place named"
+    return (f"• {esc(local_time(item.date, tz))} {link(item.link, item.channel)} ({esc(_side(item.side))})"
+            f"{where}: <i>{esc(item.excerpt)}</i>")
+
+
 def digest_lines(d: Digest) -> list[str]:
     tz = d.timezone
     lines = [f"🗞 <b>Digest · {esc(d.day_label)}</b>",
              f"{esc(local_time(d.start, tz))} → {esc(local_time(d.end, tz))}",
-             f"{d.total_posts} posts read, {d.flagged_posts} flagged.", "",
-             "<b>Mentions per place</b> (24 h, change against the day before)"]
+             f"{_posts(d.total_posts)} read, {d.flagged_posts} flagged.", "",
+             "<b>Mentions per place</b> (posts in 24 h, change against the day before)"]
     shown = [pc for pc in d.places if pc.today or pc.yesterday]
     lines += [f"• {esc(pc.name)}: {pc.today} ({_signed(pc.change)})" for pc in shown[:MAX_LISTED]] or ["• none"]
     if len(shown) > MAX_LISTED:
         lines.append(f"… and {len(shown) - MAX_LISTED} more places")
-    lines += ["", f"<b>Withdrawal posts</b> ({len(d.withdrawals)})"]
-    for sp, where in d.withdrawals[:MAX_LISTED]:
-        where = where or "no place named"
-        lines.append(f"• {esc(local_time(sp.post.date, tz))} "
-                     f"{link(sp.post.link, sp.post.channel_title or str(sp.post.channel_id))} — {esc(where)}")
-    if not d.withdrawals:
-        lines.append("• none")
-    elif len(d.withdrawals) > MAX_LISTED:
-        lines.append(f"… and {len(d.withdrawals) - MAX_LISTED} more")
+    lines += ["", f"<b>Withdrawal posts</b> ({d.withdrawal_total})"]
+    lines += [_post_line(item, tz, with_places=True) for item in d.withdrawals] or ["• none"]
+    if d.withdrawal_total > len(d.withdrawals):
+        lines.append(f"… and {d.withdrawal_total - len(d.withdrawals)} more (/latest lists them)")
     lines += ["", f"<b>Reported by both sides</b> ({len(d.corroborated)})"]
     for c in d.corroborated:
         sources = ", ".join(link(url, name) for name, url in c.links[:8])
-        lines.append(f"• {esc(c.topic)} · {esc(c.place)} · {esc(local_time(c.first, tz))}: {sources}")
+        more = f" and {len(c.links) - 8} more" if len(c.links) > 8 else ""
+        lines.append(f"• {esc(c.topic)} · {esc(c.place)} · {esc(local_time(c.first, tz))}: {sources}{more}")
     if not d.corroborated:
         lines.append("• none")
     lines += ["", "<b>Busiest channels</b> (flagged / all posts)"]
-    lines += [f"• {esc(ch.name)} ({esc(ch.side)}): {ch.flagged} / {ch.posts}" for ch in d.busiest] or ["• none"]
-    lines += ["", f"<b>Deleted posts</b> ({len(d.deleted)})"]
-    for sp in d.deleted[:MAX_LISTED]:
-        snippet = " ".join(sp.post.text.split())[:120]
-        lines.append(f"• {link(sp.post.link, sp.post.channel_title or str(sp.post.channel_id))}: {esc(snippet)}")
-    if not d.deleted:
-        lines.append("• none")
+    lines += [f"• {esc(ch.name)} ({esc(_side(ch.side))}): {ch.flagged} / {ch.posts}" for ch in d.busiest] \
+        or ["• none"]
+    lines += ["", f"<b>Deleted posts</b> ({d.deleted_total})"]
+    lines += [_post_line(item, tz, with_places=False) for item in d.deleted] or ["• none"]
+    if d.deleted_total > len(d.deleted):
+        lines.append(f"… and {d.deleted_total - len(d.deleted)} more")
     return lines
 
 
 def paginate(lines: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split at line boundaries so no tag is cut; each page fits one Telegram message."""
+    """Split at line boundaries so no tag is cut; each page fits one Telegram message.
+
+    Every line is built short (bounded names, excerpts and counts), so a page break
+    between lines is always possible; the page marker's room is kept free.
+    """
+    budget = limit - 16
     pages: list[str] = []
     current: list[str] = []
     size = 0
     for line in lines:
         n = utf16_len(line) + 1
-        if current and size + n > limit - 16:
-            pages.append("\n".join(current))
+        if current and size + n > budget:
+            pages.append("\n".join(current).strip("\n"))
             current, size = [], 0
         current.append(line)
         size += n
     if current:
-        pages.append("\n".join(current))
+        pages.append("\n".join(current).strip("\n"))
     if len(pages) > 1:
         pages = [f"{p}\n<i>({i}/{len(pages)})</i>" for i, p in enumerate(pages, start=1)]
     return pages
@@ -191,14 +287,17 @@ def render_digest(d: Digest) -> list[str]:
 
 
 def chart_png(d: Digest, top: int = 12) -> bytes:
-    """Bars of the busiest places, today against the day before."""
-    import matplotlib
+    """Bars of the busiest places, today against the day before.
 
-    matplotlib.use("Agg")
+    Uses the object-oriented Figure with the Agg canvas and no pyplot state, so it can
+    run in a worker thread while the event loop keeps answering.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     places = [pc for pc in d.places if pc.today or pc.yesterday][:top][::-1]
     fig = Figure(figsize=(8, max(2.5, 0.45 * len(places) + 1.2)), dpi=110)
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if places:
         y = range(len(places))
@@ -219,7 +318,12 @@ def chart_png(d: Digest, top: int = 12) -> bytes:
 
 
 def caption(d: Digest) -> str:
-    return f"🗞 <b>Digest · {esc(d.day_label)}</b>: mentions per place, last 24 h against the day before"
+    """The photo's caption: the headline figures, within Telegram's 1,024 for captions."""
+    top = ", ".join(f"{pc.name} {pc.today} ({_signed(pc.change)})" for pc in d.places[:5] if pc.today)
+    text = (f"🗞 <b>Digest · {esc(d.day_label)}</b>\n{_posts(d.total_posts)}, {d.flagged_posts} flagged, "
+            f"{d.withdrawal_total} on withdrawal, {len(d.corroborated)} reported by both sides."
+            + (f"\nTop places: {esc(top)}" if top else ""))
+    return text if utf16_len(text) <= CAPTION_LIMIT else f"🗞 <b>Digest · {esc(d.day_label)}</b>"
 
 
 def digest_html_page(d: Digest, chart_file: str) -> str:

@@ -6,6 +6,7 @@ leaves either all of it or none of it, and the outbox can trust what it reads.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -80,6 +81,14 @@ class AlertRow:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelActivityRow:
+    channel: Channel
+    last_date: datetime | None
+    last_stored: datetime | None
+    last_link: str | None
+
+
 _ALERT_COLUMNS = (
     "id, kind, severity, post_id, places, topics, html, state, random_id, tg_message_id,"
     " needs_edit, folded_into, attempts, event_date, created_at"
@@ -146,6 +155,8 @@ class Store:
         self._conn = conn
         self.path = path
         self._depth = 0
+        self._owner: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path) -> "Store":
@@ -159,7 +170,11 @@ class Store:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         store = cls(conn, path)
-        await store._migrate()
+        try:
+            await store._migrate()
+        except BaseException:
+            await conn.close()
+            raise
         return store
 
     async def close(self) -> None:
@@ -191,24 +206,33 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Nested uses join the outer transaction, so helpers can be composed freely."""
-        if self._depth:
+        """Nested uses join the outer transaction, so helpers can be composed freely.
+
+        Only nesting within one task joins: another task sharing this connection (a bot
+        command while a post is handled) waits for the transaction to end instead of
+        slipping its statements into it.
+        """
+        if self._depth and self._owner is asyncio.current_task():
             self._depth += 1
             try:
                 yield
             finally:
                 self._depth -= 1
             return
-        await self._conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            self._owner = asyncio.current_task()
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self._owner = None
+                await self._conn.execute("ROLLBACK")
+                raise
             self._depth = 0
-            await self._conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        await self._conn.execute("COMMIT")
+            self._owner = None
+            await self._conn.execute("COMMIT")
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._conn.execute(sql, tuple(params)) as cur:
@@ -390,6 +414,54 @@ class Store:
             params.extend(sides)
         rows = await self._all(sql + " ORDER BY p.date", params)
         return [_stored_post(r) for r in rows]
+
+    async def posts_by_ids(self, post_ids: Sequence[int]) -> list[StoredPost]:
+        """Several posts in one query, in the order asked for (absent ids are skipped)."""
+        found: dict[int, StoredPost] = {}
+        ids = list(dict.fromkeys(post_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = await self._all(
+                f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((r[0], _stored_post(r)) for r in rows)
+        return [found[i] for i in ids if i in found]
+
+    async def latest_flagged(self, limit: int, *, place_id: str | None = None,
+                             tracked: Iterable[str] | None = None) -> list[StoredPost]:
+        """Newest posts that mention a place (the one asked for, or any tracked) or a topic."""
+        if place_id is not None:
+            where = "p.id IN (SELECT post_id FROM post_places WHERE place_id = ?)"
+            params: list[Any] = [place_id]
+        else:
+            params = []
+            places_clause = "EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
+            if tracked is not None:
+                tracked = list(tracked)
+                places_clause = ("EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id AND pp.place_id IN"
+                                 f" ({','.join('?' * len(tracked))}))")
+                params.extend(tracked)
+            where = f"({places_clause} OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))"
+        ids = await self._all(f"SELECT p.id FROM posts p WHERE {where} ORDER BY p.date DESC, p.id DESC LIMIT ?",
+                              [*params, limit])
+        return await self.posts_by_ids([r[0] for r in ids])
+
+    async def channel_activity(self) -> list[ChannelActivityRow]:
+        """Each followed channel with its newest stored post and how long after publication it was stored."""
+        rows = await self._all(
+            "SELECT c.id, c.username, c.title, c.side, c.kind, p.date, p.stored_at, p.link FROM channels c"
+            " LEFT JOIN posts p ON p.id = (SELECT id FROM posts WHERE channel_id = c.id"
+            "  ORDER BY message_id DESC LIMIT 1)"
+            " WHERE c.followed = 1 ORDER BY lower(coalesce(c.title, c.username))")
+        return [ChannelActivityRow(
+            channel=Channel(id=r[0], username=r[1], name=r[2] or r[1] or str(r[0]), side=r[3], kind=r[4]),
+            last_date=parse_iso(r[5]), last_stored=parse_iso(r[6]), last_link=r[7]) for r in rows]
+
+    async def recent_store_delays(self, n: int = 200) -> list[tuple[datetime, datetime]]:
+        """(published, stored) of the posts stored most recently: how far behind the reader runs."""
+        rows = await self._all(
+            "SELECT date, stored_at FROM posts WHERE id > (SELECT coalesce(max(id), 0) FROM posts) - ?"
+            " ORDER BY id", (n,))
+        return [(datetime.fromisoformat(r[0]), datetime.fromisoformat(r[1])) for r in rows]
 
     async def count_posts(self) -> int:
         return (await self._one("SELECT count(*) FROM posts"))[0]
@@ -580,6 +652,15 @@ class Store:
             (match, limit, offset),
         )
         return [(_stored_post(r[:-1]), r[-1]) for r in rows]
+
+    async def search_posts(self, match: str, *, limit: int = 20, offset: int = 0) -> list[StoredPost]:
+        """FTS5 MATCH newest first, sorting only ids and dates so a common word stays fast."""
+        rows = await self._all(
+            "SELECT p.id FROM posts_fts f JOIN posts p ON p.id = f.rowid"
+            " WHERE posts_fts MATCH ? ORDER BY p.date DESC, p.id DESC LIMIT ? OFFSET ?",
+            (match, limit, offset),
+        )
+        return await self.posts_by_ids([r[0] for r in rows])
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """Read-only reports (digest, status) that have no method of their own."""

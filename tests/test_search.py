@@ -1,0 +1,127 @@
+"""Search finds a word in any form, in Russian, Ukrainian and English, newest first."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from telethon.extensions import html as tl_html
+
+from bot.pipeline import Pipeline
+from bot.search import build_query, result_blocks, run_search, stem
+from bot.settings import AlertSettings
+
+from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, entity_text, make_post
+
+POSTS = [
+    (RU_BLOG, 1, "Бои в Изюме продолжаются, противник подтягивает резервы.", at(8)),
+    (UA_OFFICIAL, 2, "Ситуація в Ізюмі контрольована, тривають бої.", at(9)),
+    (MEDIA, 3, "Russian forces shell Izyum again, officials say.", at(10)),
+    (RU_BLOG, 4, "Рецепт: булочки с изюмом и корицей.", at(11)),
+    (RU_BLOG, 5, "Наши подразделения отступили на новые рубежи под Купянском.", at(12)),
+    (RU_BLOG, 6, "Никакого отступления не было, заявили в штабе.", at(13)),
+    (UA_OFFICIAL, 7, "Підрозділи відступили з позицій біля Куп'янська.", at(14)),
+    (UA_OFFICIAL, 8, "Відступу не буде: командування спростувало чутки.", at(15)),
+    (MEDIA, 9, "Troops withdrew from Kupiansk, the ministry confirmed.", at(16)),
+    (MEDIA, 10, "The withdrawal from Kupiansk was orderly, analysts said.", at(17)),
+    (MEDIA, 11, "Artillery positions near Kharkiv were withdrawn overnight.", at(18)),
+]
+
+
+@pytest.fixture
+async def searchable(store, channels, detector):
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23))
+    for channel, message_id, text, when in POSTS:
+        await pipeline.handle_post(make_post(channel, message_id, text, when))
+    return store
+
+
+async def found(store, detector, query: str) -> list[int]:
+    result = await run_search(store, detector, query, limit=20)
+    return [hit.stored.post.message_id for hit in result.hits]
+
+
+@pytest.mark.parametrize("query", ["Изюм", "Изюме", "изюма", "Ізюм", "Ізюмі", "Izyum", "Izium", "Izium's"])
+async def test_a_place_in_any_language_and_case_finds_the_place_in_all_three_and_not_raisins(searchable, detector,
+                                                                                          query):
+    assert await found(searchable, detector, query) == [3, 2, 1]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("отступили", [6, 5]),          # ru: отступили → отступления
+    ("отступление", [6]),           # ru: a noun finds its own forms
+    ("відступили", [8, 7]),         # uk: відступили → відступу
+    ("відступ", [8, 7]),
+    ("withdrawing", [11, 10]),      # en: withdrawing → withdrawal, withdrawn
+    ("withdrawals", [10]),
+])
+async def test_an_inflected_word_finds_its_other_forms_in_the_same_language(searchable, detector, query, expected):
+    assert await found(searchable, detector, query) == expected
+
+
+async def test_a_place_and_a_word_together_find_only_posts_with_both(searchable, detector):
+    assert await found(searchable, detector, "Купянск отступили") == [5]
+    assert await found(searchable, detector, "отступили под Купянском") == [5]
+    assert await found(searchable, detector, "Kupiansk withdrawal") == [10]
+
+
+async def test_results_are_newest_first_and_one_more_tells_that_more_exist(searchable, detector):
+    result = await run_search(searchable, detector, "Kupiansk", limit=2)
+    assert [h.stored.post.message_id for h in result.hits] == [10, 9] and result.more
+    result = await run_search(searchable, detector, "Kupiansk", limit=10)
+    assert [h.stored.post.message_id for h in result.hits] == [10, 9, 7, 5] and not result.more
+
+
+async def test_the_snippet_highlights_the_original_words_and_shows_channel_date_and_link(searchable, detector):
+    result = await run_search(searchable, detector, "Ізюм", limit=10)
+    channels = {ch.id: ch for ch in await searchable.channels()}
+    blocks = list(result_blocks(result, detector, channels, "Europe/Kyiv"))
+    text, entities = tl_html.parse(blocks[1])
+    assert text.startswith("2. 20 Nov 11:00 Kyiv · Штаб (🇺🇦 UA)\nСитуація в Ізюмі контрольована")
+    marked = {entity_text(text, e) for e in entities}
+    assert "Ізюмі" in marked and "https://t.me/ua_staff/2" in {getattr(e, "url", None) for e in entities}
+    text, entities = tl_html.parse(blocks[0])
+    assert "Izyum" in {entity_text(text, e) for e in entities}
+
+
+async def test_word_highlights_cover_every_form_that_matched(searchable, detector):
+    result = await run_search(searchable, detector, "отступили", limit=10)
+    spans = {hit.stored.post.message_id: [hit.stored.post.text[s:e] for s, e in hit.spans] for hit in result.hits}
+    assert spans == {5: ["отступили"], 6: ["отступления"]}
+
+
+async def test_accented_latin_letters_match_and_highlight_as_plain_ones(store, channels, detector):
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23))
+    await pipeline.handle_post(make_post(MEDIA, 40, "Drone debris hit the Café Europa downtown.", at(9)))
+    result = await run_search(store, detector, "cafe", limit=5)
+    [hit] = result.hits
+    assert [hit.stored.post.text[s:e] for s, e in hit.spans] == ["Café"]
+
+
+def test_a_query_with_nothing_searchable_builds_nothing(detector):
+    assert build_query("…!? --", detector) is None
+    assert build_query("", detector) is None
+
+
+def test_multi_word_place_names_are_one_place(detector):
+    built = build_query("бои у Великого Бурлука", detector)
+    assert built.places == ("velykyi-burluk",) and built.words == ("бои",)
+
+
+@given(st.text(max_size=40))
+def test_stem_is_a_non_empty_prefix_of_the_word(word):
+    word = "".join(ch for ch in word.lower() if ch.isalpha()) or "x"
+    assert word.startswith(stem(word)) and stem(word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('абвгдеёжзиІїєґ\'"*():^-+ ANDORNOTNEAR{}[]izyum12')), max_size=30))
+def test_any_query_text_builds_a_valid_fts5_expression(detector, query):
+    built = build_query(query, detector)
+    if built is None:
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE posts_fts USING fts5(text, places, tokenize = 'unicode61 remove_diacritics 2')")
+    conn.execute("INSERT INTO posts_fts VALUES ('бои в изюме', 'izium')")
+    conn.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", (built.match,)).fetchall()
