@@ -64,6 +64,7 @@ class TelegramSettings:
     server_address: str | None = None
     server_port: int | None = None
     server_rsa_key: str | None = None
+    sweep_minutes: float = 20.0
 
     def require(self, source: str, *names: str) -> None:
         env_names = {"api_id": "TG_API_ID", "api_hash": "TG_API_HASH", "bot_token": "TG_BOT_TOKEN",
@@ -173,6 +174,19 @@ def _id_list_env(source: str, env: dict[str, str], key: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _minutes_env(source: str, env: dict[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(source, key, f"expected a number of minutes, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(source, key, "expected 0 (off) or a positive number of minutes")
+    return value
+
+
 def read_env(env_file: Path | None) -> tuple[dict[str, str], str]:
     """`.env` values overlaid by the process environment (a container sets the latter)."""
     values: dict[str, str] = {}
@@ -216,6 +230,7 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = Path("
         server_address=env.get("TG_SERVER_ADDRESS") or None,
         server_port=_int_env(source, env, "TG_SERVER_PORT"),
         server_rsa_key=env.get("TG_SERVER_RSA_KEY") or None,
+        sweep_minutes=_minutes_env(source, env, "FRONTWATCH_SWEEP_MINUTES", 20.0),
     )
     if any((telegram.server_dc, telegram.server_address, telegram.server_port)) and not all(
         (telegram.server_dc, telegram.server_address, telegram.server_port)

@@ -1,0 +1,269 @@
+"""`frontwatch run`: the live service, from both Telegram sessions to the team chat.
+
+Three store connections, one per concurrent part (the reader's pipeline, the outbox,
+the bot's commands and digest): SQLite in WAL mode isolates them, so the outbox never
+sees an alert the pipeline has not committed yet, and a slow digest never holds up a post.
+
+Stopping (SIGINT/SIGTERM) lets the reader finish the post in hand and the outbox the
+alert in hand; whatever is still queued is in the store and goes out on the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from bot.channels import Channel, load_channels
+from bot.commands import COMMAND_LIST, Commands
+from bot.detect import Detector
+from bot.outbox import Outbox
+from bot.pipeline import Pipeline
+from bot.scheduler import DigestScheduler
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.db import utcnow
+from bot.telegram.connection import keep_connected
+from bot.telegram.directory import ChannelDirectory
+from bot.telegram.reader import Reader
+from bot.telegram.sender import BotSender
+from bot.telegram.sessions import (
+    EXIT_AUTH,
+    TelegramAuthError,
+    TelegramUnreachable,
+    connect_bot,
+    connect_user,
+    make_client,
+)
+from bot.telegram.team import TeamBot
+
+log = logging.getLogger(__name__)
+
+#: How long a stop waits for the alert in hand (a FloodWait may be minutes; the alert
+#: stays queued with its random id and is sent, once, after the restart).
+STOP_GRACE_SECONDS = 10.0
+
+
+class Service:
+    """One running frontwatch. Clients are passed in so tests can put a fake network under them."""
+
+    def __init__(self, settings: Settings, *, user_client: Any, bot_client: Any, detector: Detector | None = None,
+                 channels: list[Channel] | None = None, commands_class: Any = Commands,
+                 scheduler_class: Any = DigestScheduler, command_list: list[tuple[str, str]] = COMMAND_LIST,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, clock: Callable[[], datetime] = utcnow,
+                 page_wait: float = 1.0, sweep_seconds: float | None = None) -> None:
+        self.settings = settings
+        self.user_client = user_client
+        self.bot_client = bot_client
+        self.detector = detector or Detector.from_config(settings.config_dir)
+        self.channels = channels if channels is not None else self._configured_channels()
+        self.commands_class = commands_class
+        self.scheduler_class = scheduler_class
+        self.command_list = command_list
+        self.sleep = sleep
+        self.clock = clock
+        self.page_wait = page_wait
+        # None: from the settings; 0: no periodic sweep.
+        self.sweep_seconds = sweep_seconds if sweep_seconds is not None else settings.telegram.sweep_minutes * 60
+        self.started_at = clock()
+        self.fatal: TelegramAuthError | None = None
+        self.unreachable: str | None = None
+        self.crashed = False
+        self.ready = asyncio.Event()
+        self.stop = asyncio.Event()
+        self.reader: Reader | None = None
+        self.outbox: Outbox | None = None
+        self.pipeline: Pipeline | None = None
+        self.directory: ChannelDirectory | None = None
+        self.team: TeamBot | None = None
+        self.scheduler: Any = None
+
+    def _configured_channels(self) -> list[Channel]:
+        path = self.settings.config_dir / "channels.toml"
+        if not path.exists():
+            log.warning("%s not found: following only channels followed by command", path)
+            return []
+        return load_channels(path)
+
+    def _fail(self, exc: TelegramAuthError) -> None:
+        if self.fatal is None:
+            self.fatal = exc
+        self.stop.set()
+
+    async def run(self) -> int:
+        """Until `self.stop` is set (by a signal, or by a refused credential). Exit status back."""
+        stores: list[Store] = []
+        tasks: list[asyncio.Task] = []
+        try:
+            for _ in range(3):
+                stores.append(await Store.open(self.settings.db_path))
+            reading, sending, team_store = stores
+            try:
+                await self._start(reading, sending, team_store, tasks)
+            except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
+                raise TelegramUnreachable(f"lost the connection to Telegram while starting "
+                                          f"({type(exc).__name__}: {exc})") from None
+            self.ready.set()
+            log.info("frontwatch is running: %d channels followed", len(self.directory.followed))
+            await self._wait(tasks)
+        except TelegramAuthError as exc:
+            self._fail(exc)
+        except TelegramUnreachable as exc:
+            self.unreachable = str(exc)
+        finally:
+            await self._shutdown(tasks)
+            for store in stores:
+                await store.close()
+        if self.fatal is not None:
+            return EXIT_AUTH
+        return 1 if self.unreachable or self.crashed else 0
+
+    async def _start(self, reading: Store, sending: Store, team_store: Store, tasks: list[asyncio.Task]) -> None:
+        tg = self.settings.telegram
+        await connect_bot(self.bot_client, tg.bot_token or "")
+        await connect_user(self.user_client)
+
+        sender = BotSender(self.bot_client, tg.team_chat_ids[0], on_fatal=self._fail)
+        self.outbox = Outbox(sending, sender, rate_limit_per_minute=self.settings.alerts.rate_limit_per_minute,
+                             clock=self.clock, sleep=self.sleep)
+        self.pipeline = Pipeline(reading, self.detector, self.settings.alerts, tracked=self.settings.tracked_places,
+                                 clock=self.clock, on_alert=self.outbox.notify)
+        self.directory = ChannelDirectory(self.user_client, reading)
+        self.reader = Reader(self.user_client, reading, self.pipeline, self.directory, sleep=self.sleep,
+                             clock=self.clock, page_wait=self.page_wait)
+        await self.reader.load_positions()
+        self.reader.register()
+        if hasattr(self.user_client, "on_reconnected"):
+            self.user_client.on_reconnected.append(lambda: self.reader.request_catch_up("reconnected"))
+        dialogs = await self.directory.dialogs()
+        await self.directory.load(self.channels, dialogs)
+        self.reader.request_catch_up("start", dialogs=dialogs)
+
+        self.team = TeamBot(self.bot_client, sender, sleep=self.sleep)
+        if self.scheduler_class is not None:
+            self.scheduler = self.scheduler_class(team_store, self.detector, self.settings, self.team.send_digest)
+        if self.commands_class is not None:
+            me = await self.bot_client.get_me()
+            commands = self.commands_class(
+                team_store, self.detector, self.settings, is_group_admin=self.team.is_group_admin,
+                directory=self.directory, send_digest=getattr(self.scheduler, "send_digest", None),
+                started_at=self.started_at, bot_username=getattr(me, "username", None))
+            self.team.attach(commands)
+            await self.team.register_commands(self.command_list)
+
+        outbox_stop = asyncio.Event()
+        self._outbox_stop = outbox_stop
+        tasks.append(asyncio.create_task(self.reader.run(self.stop), name="reader"))
+        tasks.append(asyncio.create_task(self.outbox.run(outbox_stop), name="outbox"))
+        tasks.append(asyncio.create_task(keep_connected(
+            self.user_client, self.stop, name="user", sleep=self.sleep,
+            on_reconnected=lambda: self.reader.request_catch_up("reconnected")), name="user-connection"))
+        tasks.append(asyncio.create_task(keep_connected(
+            self.bot_client, self.stop, name="bot", sleep=self.sleep, on_reconnected=self.outbox.notify),
+            name="bot-connection"))
+        if self.sweep_seconds:
+            tasks.append(asyncio.create_task(self._sweep(), name="sweep"))
+        if self.scheduler is not None:
+            self.scheduler.start()
+            tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
+
+    async def _sweep(self) -> None:
+        """Telethon drops long channel gaps even while connected; look for them regularly."""
+        while True:
+            try:
+                await asyncio.wait_for(self.stop.wait(), self.sweep_seconds)
+                return
+            except asyncio.TimeoutError:
+                pass
+            try:
+                await self.directory.retry_joins()
+            except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
+                log.warning("could not retry postponed channels (%s); next sweep", type(exc).__name__)
+            self.reader.request_catch_up("sweep")
+
+    async def _missed_digest(self) -> None:
+        try:
+            await self.scheduler.run_missed()
+        except Exception:
+            log.exception("sending the missed digest failed; it is tried again at the next start")
+
+    async def _wait(self, tasks: list[asyncio.Task]) -> None:
+        """Until stop, or until a part fails: a refused credential stops all with exit 3."""
+        stopper = asyncio.ensure_future(self.stop.wait())
+        try:
+            pending = set(tasks)
+            while not self.stop.is_set() and pending:
+                done, pending = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)
+                pending.discard(stopper)
+                for task in done:
+                    if task is stopper or task.cancelled():
+                        continue
+                    exc = task.exception()
+                    if isinstance(exc, TelegramAuthError):
+                        self._fail(exc)
+                    elif exc is not None:
+                        log.error("%s stopped: %s", task.get_name(), exc, exc_info=exc)
+                        self.crashed = True
+                        self.stop.set()
+        finally:
+            stopper.cancel()
+
+    async def _shutdown(self, tasks: list[asyncio.Task]) -> None:
+        self.stop.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+        by_name = {t.get_name(): t for t in tasks}
+        reader = by_name.get("reader")
+        if reader is not None:
+            await asyncio.wait({reader})
+        outbox = by_name.get("outbox")
+        if outbox is not None and self.fatal is None:
+            self._outbox_stop.set()
+            self.outbox.notify()
+            done, _ = await asyncio.wait({outbox}, timeout=STOP_GRACE_SECONDS)
+            if not done:
+                log.warning("the alert in hand did not go out in time; it stays queued for the next start")
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for client in (self.user_client, self.bot_client):
+            try:
+                await client.disconnect()
+            except Exception:
+                log.debug("disconnect failed", exc_info=True)
+
+
+def _install_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+
+
+def run_service(settings: Settings) -> int:
+    """Build the real clients from settings and run until a signal. Exit status back."""
+    tg = settings.telegram
+    tg.require(settings.env_source, "api_id", "api_hash", "team_chat_ids")
+    if not tg.bot_session_string:
+        tg.require(settings.env_source, "bot_token")
+
+    async def main() -> int:
+        user = make_client(settings, "user")
+        bot = make_client(settings, "bot")
+        service = Service(settings, user_client=user, bot_client=bot)
+        _install_signals(service.stop)
+        status = await service.run()
+        problem = service.fatal or service.unreachable
+        if problem:
+            print(f"frontwatch: error: {problem}", file=sys.stderr)
+        return status
+
+    return asyncio.run(main())
+

@@ -1,0 +1,61 @@
+"""The `login` and `run` subcommands, registered by `bot.cli` when this package is present."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+
+from bot.settings import Settings, load_settings
+from bot.telegram.sessions import EXIT_AUTH, TelegramAuthError, TelegramUnreachable
+
+
+def register(subparsers: argparse._SubParsersAction,
+             add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = subparsers.add_parser("login", help="log the reading account (or the bot) in; writes the session file")
+    add_common_options(p)
+    p.add_argument("--bot", action="store_true", help="log the bot in with TG_BOT_TOKEN instead of the user account")
+    p.add_argument("--print-session", action="store_true",
+                   help="also print the session string (for TG_USER_SESSION_STRING / TG_BOT_SESSION_STRING)")
+    p.set_defaults(handler=cmd_login)
+
+    p = subparsers.add_parser("run", help="the live service: read channels, alert the team, answer commands")
+    add_common_options(p)
+    p.set_defaults(handler=cmd_run)
+
+
+def _logging(settings: Settings) -> None:
+    """The service logs at the configured level; Telethon's chatter only when debugging."""
+    root = logging.getLogger()
+    root.setLevel(settings.log_level)
+    for handler in root.handlers:
+        handler.setLevel(settings.log_level)
+    logging.getLogger("telethon").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    from bot.telegram.login import login
+
+    settings = load_settings(args.config, args.env, args.db)
+    _logging(settings)
+    try:
+        return asyncio.run(login(settings, "bot" if args.bot else "user", print_session=args.print_session))
+    except TelegramAuthError as exc:
+        print(f"frontwatch: error: {exc}", file=sys.stderr)
+        return EXIT_AUTH
+    except TelegramUnreachable as exc:
+        print(f"frontwatch: error: {exc}", file=sys.stderr)
+        return 1
+    except (ConnectionError, OSError) as exc:
+        print(f"frontwatch: error: cannot reach Telegram ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.service import run_service
+
+    settings = load_settings(args.config, args.env, args.db)
+    _logging(settings)
+    return run_service(settings)
