@@ -1,0 +1,461 @@
+"""The detector: one C-level pass finds candidate words, context rules run only on those.
+
+Most posts mention nothing. For them the cost is `str.lower`, a few `in` tests for the
+language and one Aho-Corasick pass over the folded text that yields nothing. The same pass
+spots a Latin look-alike touching a Cyrillic letter ("Kупянск"), so the look-alike rewrite
+costs nothing until it is needed. Only a post with a candidate is split into words, and
+only the words around a candidate are looked at.
+"""
+
+from __future__ import annotations
+
+import difflib
+from bisect import bisect_left
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+
+from bot.detect.config import read_places, read_topics
+from bot.detect.gazetteer import BLOCKER, AdjectiveEntry, Context, Gazetteer, NameEntry, build_gazetteer
+from bot.detect.language import detect_language
+from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
+from bot.detect.normalize import MIXED_PAIRS, WORD, Normalized, fix_lookalikes, fold_raw, words
+from bot.detect.patterns import EMPTY, WordSet, match_sequence
+from bot.detect.topics import TermEntry, TopicBook, build_topics
+
+_ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
+                      "ом", "ем", "ую", "юю", "ою", "ею", "ых", "их", "ыми", "ими", "а", "ої", "ій", "у", "е", "і")
+_SENTENCE_END = ".!?…\n"
+_MAX_SHARED = 4
+_MIXED = -1               # automaton value length marking a Latin letter beside a Cyrillic one
+_PHRASE_LOOKAHEAD = 80
+# Characters either side of a candidate that are split into words: more than the widest
+# context window (about 10 words) needs.
+_CONTEXT_CHARS = 75       # a topic's window of about 8 words
+_NAME_CONTEXT_CHARS = 45  # a name's own context: a word before, an oblast noun after
+# Detections are immutable, so the common answer "nothing here" is built once per language.
+_NOTHING = {lang: Detection(language=lang, places=(), topics=()) for lang in ("ru", "uk", "en", "other")}
+
+
+class _Candidate(NamedTuple):
+    """One reading of some words as a place; a named tuple because posts make many."""
+
+    core_start: int      # the name itself, which decides overlaps between readings
+    core_end: int
+    place: int           # BLOCKER: a reading that means no tracked place
+    start: int           # the words reported to the user
+    end: int
+    label: str
+
+
+class Detector:
+    def __init__(self, gazetteer: Gazetteer, topics: TopicBook) -> None:
+        self._gaz = gazetteer
+        self._book = topics
+        self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
+        self._automaton = self._build_automaton()
+        # places whose `unless` rules look further than the next word or two
+        self._wide = {i: any(not ctx.near.empty for ctx in rules.unless)
+                      for i, rules in enumerate(gazetteer.rules)}
+        self._wide[BLOCKER] = False
+        self._form_index = self._build_form_index()
+
+    @classmethod
+    def from_config(cls, config_dir: Path) -> Detector:
+        config_dir = Path(config_dir)
+        return cls(build_gazetteer(read_places(config_dir / "places.toml")),
+                   build_topics(read_topics(config_dir / "topics.toml")))
+
+    def _build_automaton(self) -> ahocorasick.Automaton:
+        """Each key carries what it can start: names, multi-word names by their next word, terms."""
+        keys = set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact) | set(self._book.prefix)
+        automaton = ahocorasick.Automaton()
+        for key in keys:
+            entries = self._gaz.names.get(key, ())
+            single = tuple(e for e in entries if not e.rest)
+            multi: dict[str, tuple[NameEntry, ...]] = {}
+            for e in entries:
+                if e.rest:
+                    multi[e.rest[0]] = (*multi.get(e.rest[0], ()), e)
+            adjectives = tuple(self._gaz.adjectives.get(key, ()))
+            terms = tuple(self._book.exact.get(key, ()))
+            prefix = tuple(self._book.prefix.get(key, ()))
+            automaton.add_word(key, (len(key), key, single, multi or None, adjectives, terms, prefix))
+        for pair in MIXED_PAIRS:
+            automaton.add_word(pair, (_MIXED, pair, (), None, (), (), ()))
+        automaton.make_automaton()
+        return automaton
+
+    def _build_form_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        blocked = {" ".join((key, *e.rest)) for key, entries in self._gaz.names.items() for e in entries
+                   if e.place == BLOCKER}
+        for place, forms in zip(self._gaz.places, self._gaz.forms_by_place, strict=True):
+            index.setdefault(place.id, place.id)
+            for form in forms:
+                joined = " ".join(form)
+                if joined not in blocked:
+                    index.setdefault(joined, place.id)
+        return index
+
+    # --- the public interface ----------------------------------------------------------
+
+    def detect(self, text: str) -> Detection:
+        folded, shifts = fold_raw(text)
+        found = self._candidates(folded, mixed_ok=False)
+        if found is None:
+            folded = fix_lookalikes(folded)
+            found = self._candidates(folded, mixed_ok=True)
+        language = detect_language(folded, text)
+        if not found:
+            return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
+        norm = Normalized(folded, len(text), shifts)
+        needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
+                  else _NAME_CONTEXT_CHARS) for f in found]
+        return _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
+
+    def _candidates(self, folded: str, mixed_ok: bool) -> list | None:
+        """Words that may start a name or a term, found in one automaton pass; None when a
+        word mixes scripts and the text must be rewritten first."""
+        found = []
+        size = len(folded)
+        for end, (length, key, single, multi, adjectives, terms, prefix) in self._automaton.iter(folded):
+            if length == _MIXED:
+                if mixed_ok:
+                    continue
+                return None
+            start = end + 1 - length
+            if start and folded[start - 1].isalpha():
+                continue
+            if end + 1 == size or not folded[end + 1].isalpha():
+                if terms:
+                    terms = self._plausible(folded, end + 1, terms)
+                if single or adjectives or terms:
+                    found.append((start, key, single, multi, adjectives, terms, ()))
+                elif multi is not None:
+                    following = WORD.search(folded, end + 1)
+                    if following is not None and following.group() in multi:
+                        found.append((start, key, (), multi, (), (), ()))
+            if prefix:
+                prefix = self._plausible(folded, end + 1, prefix)
+                if prefix:
+                    found.append((start, key, (), None, (), (), prefix))
+        return found
+
+    def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
+        """Phrases whose second word is among the next few words; single terms pass.
+
+        Most phrase heads are everyday words ("выход", "жест"), and this check spares
+        those posts the full context scan.
+        """
+        if all(not e.rest for e in entries):
+            return entries
+        following = WORD.findall(folded, pos, pos + _PHRASE_LOOKAHEAD)
+        kept = []
+        for e in entries:
+            if not e.rest or e.rest[0].any_place:
+                kept.append(e)
+                continue
+            gap = self._book.topics[e.topic].rules[e.rule].gap
+            if any(w in e.rest[0] for w in following[:gap + 1]):
+                kept.append(e)
+        return tuple(kept)
+
+    def places(self) -> tuple[Place, ...]:
+        return self._gaz.places
+
+    def place(self, place_id: str) -> Place:
+        return self._gaz.places[self._ids[place_id]]
+
+    def topics(self) -> tuple[str, ...]:
+        return tuple(topic.id for topic in self._book.topics)
+
+    def resolve_place(self, query: str) -> str | None:
+        query = query.strip()
+        if not query:
+            return None
+        if query.lower() in self._ids:
+            return query.lower()
+        joined = " ".join(words(query))
+        if not joined:
+            return None
+        if joined in self._form_index:
+            return self._form_index[joined]
+        detection = self.detect(query)
+        if len(detection.places) == 1:
+            hit = detection.places[0]
+            covered = "".join(query[m.start:m.end] for m in hit.matches)
+            if " ".join(words(covered)) == joined:
+                return hit.place_id
+        return None
+
+    def closest_places(self, query: str, n: int = 3) -> list[str]:
+        target = " ".join(words(query))
+        if not target:
+            return []
+        candidates = difflib.get_close_matches(target, list(self._form_index), n=max(n * 10, 10), cutoff=0.6)
+        out: list[str] = []
+        for candidate in candidates:
+            place_id = self._form_index[candidate]
+            if place_id not in out:
+                out.append(place_id)
+        return out[:n]
+
+    def surface_forms(self, place_id: str | None = None) -> list[str]:
+        indices = range(len(self._gaz.places)) if place_id is None else [self._ids[place_id]]
+        forms: set[str] = set()
+        for i in indices:
+            forms.update(" ".join(form) for form in self._gaz.forms_by_place[i])
+            forms.update(self._gaz.adjective_forms_by_place[i])
+        return sorted(forms)
+
+
+def _regions(needs: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Stretches of text around the candidates, as wide as their context rules look: only
+    these are split into words, so a long post costs no more than a short one."""
+    regions: list[tuple[int, int]] = []
+    for start, reach in sorted(needs):
+        low, high = max(0, start - reach), min(size, start + reach)
+        if regions and low <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(high, regions[-1][1]))
+        else:
+            regions.append((low, high))
+    return regions
+
+
+class _Scan:
+    """Context rules for one post that holds at least one candidate word."""
+
+    def __init__(self, gaz: Gazetteer, book: TopicBook, norm: Normalized, original: str,
+                 needs: list[tuple[int, int]]) -> None:
+        self.gaz = gaz
+        self.book = book
+        self.norm = norm
+        self.original = original
+        text = norm.text
+        self.starts: list[int] = []
+        self.tokens: list[str] = []
+        find = text.find
+        add = self.starts.append
+        for low, high in _regions(needs, len(text)):
+            words_ = WORD.findall(text, low, high)
+            pos = low
+            for word in words_:
+                pos = find(word, pos)
+                add(pos)
+                pos += len(word)
+            self.tokens += words_
+        self.candidates: list[_Candidate] = []
+        self.place_tokens: set[int] = set()
+        self.excluded_places: set[int] = set()
+
+    def run(self, language: str, found: list) -> Detection:
+        terms: list[tuple[int, TermEntry]] = []
+        for start, key, single, multi, adjectives, exact_terms, prefix in found:
+            i = bisect_left(self.starts, start)
+            if i == len(self.starts) or self.starts[i] != start:
+                continue
+            if prefix:
+                terms += [(i, entry) for entry in prefix]
+                continue
+            if self.tokens[i] != key:
+                continue
+            for entry in single:
+                self._name(i, entry)
+            if multi is not None and i + 1 < len(self.tokens):
+                for entry in multi.get(self.tokens[i + 1], ()):
+                    self._name(i, entry)
+            for entry in adjectives:
+                self._adjective(i, entry)
+            terms += [(i, entry) for entry in exact_terms]
+        places = self._places()
+        topics = self._topics(terms, language) if terms else ()
+        return Detection(language=language, places=places, topics=topics)
+
+    # --- places --------------------------------------------------------------------
+
+    def _add(self, i: int, j: int, place: int, last: int, label: str) -> None:
+        self.candidates.append(_Candidate(self.starts[i], self._end(j), place, self.starts[i], self._end(last), label))
+
+    def _end(self, i: int) -> int:
+        return self.starts[i] + len(self.tokens[i])
+
+    def _name(self, i: int, entry: NameEntry) -> None:
+        j = i + len(entry.rest)
+        if entry.rest and (j >= len(self.tokens) or tuple(self.tokens[i + 1:j + 1]) != entry.rest):
+            return
+        if entry.place == BLOCKER:
+            self._add(i, j, BLOCKER, j, entry.label)
+            return
+        rules = self.gaz.rules[entry.place]
+        if rules.capital_letter and not self._capitalised(i):
+            return
+        for ctx in rules.unless:
+            if self._applies(ctx, i, j, entry):
+                if ctx.whole_post:
+                    self.excluded_places.add(entry.place)
+                return
+        if rules.names_region:
+            k = self._area_after(j, entry.place)
+            if k is not None:
+                assert rules.region is not None
+                last = k if k == j + 1 else j
+                self._add(i, j, rules.region, last, f"{entry.label} + region")
+                return
+        self._add(i, j, entry.place, j, entry.label)
+
+    def _adjective(self, i: int, entry: AdjectiveEntry) -> None:
+        k = i + 1
+        while k < len(self.tokens) and k <= i + _MAX_SHARED:
+            token = self.tokens[k]
+            if token in self.gaz.axis:
+                last = k if k == i + 1 else i
+                self._add(i, i, entry.place, last, f"{entry.label} + {token}")
+                return
+            if token in self.gaz.area:
+                region = self.gaz.rules[entry.place].region
+                if region is not None:
+                    self._add(i, i, region, k if k == i + 1 else i, f"{entry.label} + {token}")
+                return
+            if token in self.gaz.links or token in self.gaz.adjectives or token.endswith(_ADJECTIVE_ENDINGS):
+                k += 1
+                continue
+            return
+
+    def _area_after(self, j: int, place: int) -> int | None:
+        """Index of `region`/`oblast` after a name, across `and Luhansk` in a shared phrase."""
+        for k in range(j + 1, min(j + 1 + _MAX_SHARED, len(self.tokens))):
+            token = self.tokens[k]
+            if token in self.gaz.area:
+                return k
+            if token in self.gaz.links:
+                continue
+            entries = self.gaz.names.get(token)
+            if entries and any(e.place not in (place, BLOCKER) and not e.rest for e in entries):
+                continue
+            return None
+        return None
+
+    def _capitalised(self, i: int) -> bool:
+        return self.original[self.norm.to_original(self.starts[i])].isupper()
+
+    def _at_sentence_start(self, i: int) -> bool:
+        before = self.original[:self.norm.to_original(self.starts[i])].rstrip(" \t\u00a0\"'«“„(#*_-—–•")
+        return not before or before[-1] in _SENTENCE_END
+
+    def _name_before(self, i: int) -> bool:
+        """A capitalised word right before, as a first name or a rank before a surname."""
+        if i == 0 or self.norm.text[self._end(i - 1):self.starts[i]].strip():
+            return False
+        start = self.norm.to_original(self.starts[i - 1])
+        word = self.original[start:start + 2]
+        return len(word) == 2 and word[0].isupper() and word[1].islower() and not self._at_sentence_start(i - 1) \
+            and self.tokens[i - 1] not in self.gaz.names
+
+    def _phrase_at(self, phrase: tuple[WordSet, ...], first: int) -> bool:
+        if first < 0 or first + len(phrase) > len(self.tokens):
+            return False
+        return all(self.tokens[first + q] in slot for q, slot in enumerate(phrase))
+
+    def _near(self, words_: WordSet, i: int, j: int, window: int) -> bool:
+        """Whether any word within `window` words of tokens i..j (not themselves) fits."""
+        low, high = max(0, i - window), min(len(self.tokens), j + 1 + window)
+        if words_.any_in(self.tokens[low:i]) or words_.any_in(self.tokens[j + 1:high]):
+            return True
+        return words_.any_place and not (self.place_tokens.isdisjoint(range(low, i))
+                                         and self.place_tokens.isdisjoint(range(j + 1, high)))
+
+    def _applies(self, ctx: Context, i: int, j: int, entry: NameEntry) -> bool:
+        if ctx.forms and entry.form not in ctx.forms:
+            return False
+        if ctx.lowercase and self._capitalised(i):
+            return False
+        if ctx.at_start and not self._at_sentence_start(i):
+            return False
+        if ctx.name_before and not self._name_before(i):
+            return False
+        if ctx.has_before and not (
+                (i > 0 and self.tokens[i - 1] in ctx.before_word)
+                or any(self._phrase_at(p, i - len(p)) for p in ctx.before)):
+            return False
+        if ctx.has_after and not (
+                (j + 1 < len(self.tokens) and self.tokens[j + 1] in ctx.after_word)
+                or any(self._phrase_at(p, j + 1) for p in ctx.after)):
+            return False
+        return ctx.near is EMPTY or self._near(ctx.near, i, j, ctx.window)
+
+    def _places(self) -> tuple[PlaceHit, ...]:
+        kept: list[_Candidate] = []
+        order = self.candidates if len(self.candidates) < 2 else sorted(
+            self.candidates, key=lambda c: (c.core_start, c.core_start - c.core_end, c.start - c.end))
+        for cand in order:
+            if kept and cand.core_start < kept[-1].core_end:
+                if (cand.core_start, cand.core_end) != (kept[-1].core_start, kept[-1].core_end):
+                    continue
+                if any(k.place == cand.place and k.core_start == cand.core_start for k in kept[-3:]):
+                    continue
+            kept.append(cand)
+        by_place: dict[int, list[Match]] = {}
+        for cand in kept:
+            if cand.place == BLOCKER or cand.place in self.excluded_places:
+                continue
+            i = bisect_left(self.starts, cand.core_start)
+            while i < len(self.starts) and self.starts[i] < cand.core_end:
+                self.place_tokens.add(i)
+                i += 1
+            a, b = self.norm.original_span(cand.start, cand.end)
+            match = Match(a, b, self.original[a:b], cand.label)
+            matches = by_place.setdefault(cand.place, [])
+            if all(m.start != a or m.end != b for m in matches):
+                matches.append(match)
+        return tuple(PlaceHit(self.gaz.places[p].id, tuple(ms)) for p, ms in by_place.items())
+
+    # --- topics --------------------------------------------------------------------
+
+    def _topics(self, terms: list[tuple[int, TermEntry]], language: str) -> tuple[TopicHit, ...]:
+        """Terms in context; where rules of several languages match the same words, the
+        post's own language names the rule."""
+        by_topic: dict[int, list[Match]] = {}
+        covered: set[tuple[int, int, int]] = set()
+        rules = [self.book.topics[entry.topic].rules[entry.rule] for _, entry in terms]
+        order = sorted(range(len(terms)), key=lambda n: (terms[n][0], rules[n].lang != language))
+        for n in order:
+            i, entry = terms[n]
+            topic = self.book.topics[entry.topic]
+            rule = rules[n]
+            if rule.except_words is not EMPTY and self.tokens[i] in rule.except_words:
+                continue
+            j = match_sequence(self.tokens, i, entry.rest, rule.gap, self.place_tokens.__contains__) \
+                if entry.rest else i
+            if j is None:
+                continue
+            if self.tokens[i] in topic.exclude_words and any(
+                    self._phrase_at(p, i - o) for p in topic.exclude for o in range(len(p))):
+                continue
+            if rule.near is not EMPTY and not self._near(rule.near, i, j, rule.window):
+                continue
+            if rule.not_near is not EMPTY and self._near(rule.not_near, i, j, rule.window):
+                continue
+            if topic.not_near is not EMPTY and self._near(topic.not_near, i, j, rule.window):
+                continue
+            key = (entry.topic, self.starts[i], self._end(j))
+            if key in covered:
+                continue
+            covered.add(key)
+            a, b = self.norm.original_span(self.starts[i], self._end(j))
+            by_topic.setdefault(entry.topic, []).append(Match(a, b, self.original[a:b], entry.label))
+        return tuple(TopicHit(self.book.topics[t].id, _outermost(ms)) for t, ms in sorted(by_topic.items()))
+
+
+def _outermost(matches: list[Match]) -> tuple[Match, ...]:
+    """Drop a match lying inside a longer one of the same topic ("відведення" within
+    "відведення військ"): the longer names the rule that decided."""
+    ordered = sorted(matches, key=lambda m: (m.start, -m.end))
+    kept: list[Match] = []
+    for m in ordered:
+        if not kept or m.end > kept[-1].end or m.start >= kept[-1].end:
+            if kept and m.start == kept[-1].start:
+                continue
+            kept.append(m)
+    return tuple(kept)

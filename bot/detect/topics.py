@@ -1,0 +1,78 @@
+"""Topics such as withdrawal, compiled from topics.toml into candidate keys and context tests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.detect.config import TopicsSpec
+from bot.detect.patterns import EMPTY, WordSet, compile_phrase, compile_word, phrase_keys
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    lang: str
+    gap: int
+    except_words: WordSet
+    near: WordSet
+    not_near: WordSet
+    window: int
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: str
+    exclude: tuple[tuple[WordSet, ...], ...]
+    exclude_words: WordSet      # every word of every exclude phrase: a cheap first test
+    not_near: WordSet
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    """A term or phrase whose first word is the candidate key."""
+
+    topic: int
+    rule: int
+    rest: tuple[WordSet, ...]
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicBook:
+    topics: tuple[Topic, ...]
+    exact: dict[str, list[TermEntry]]
+    prefix: dict[str, list[TermEntry]]
+
+
+def build_topics(spec: TopicsSpec) -> TopicBook:
+    exact: dict[str, list[TermEntry]] = defaultdict(list)
+    prefix: dict[str, list[TermEntry]] = defaultdict(list)
+    topics: list[Topic] = []
+    for t_index, t in enumerate(spec.topics):
+        rules: list[Rule] = []
+        for r_index, r in enumerate(t.rules):
+            rules.append(Rule(
+                lang=r.lang, gap=r.gap,
+                except_words=compile_word(r.except_words, spec.lists) if r.except_words else EMPTY,
+                near=compile_word(r.near, spec.lists) if r.near else EMPTY,
+                not_near=compile_word(r.not_near, spec.lists) if r.not_near else EMPTY,
+                window=r.window,
+            ))
+            for phrase in r.match:
+                slots = compile_phrase(phrase, spec.lists)
+                words, stems = phrase_keys(slots[0])
+                label = f"{t.id}: {r.lang} {phrase.replace('*', '-')}"
+                entry = TermEntry(t_index, r_index, slots[1:], label)
+                for word in words:
+                    exact[word].append(entry)
+                for stem in stems:
+                    prefix[stem].append(entry)
+        exclude = tuple(compile_phrase(p, spec.lists) for p in t.exclude)
+        topics.append(Topic(
+            id=t.id, title=t.title, exclude=exclude,
+            exclude_words=compile_word([w for p in t.exclude for w in p.split()], spec.lists) if exclude else EMPTY,
+            not_near=compile_word(t.not_near, spec.lists) if t.not_near else EMPTY, rules=tuple(rules),
+        ))
+    return TopicBook(topics=tuple(topics), exact=dict(exact), prefix=dict(prefix))
