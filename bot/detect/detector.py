@@ -1,10 +1,10 @@
 """The detector: one C-level pass finds candidate words, context rules run only on those.
 
 Most posts mention nothing. For them the cost is `str.lower`, a few `in` tests for the
-language and one Aho-Corasick pass over the folded text that yields nothing. The same pass
-spots a Latin look-alike touching a Cyrillic letter ("Kупянск"), so the look-alike rewrite
-costs nothing until it is needed. Only a post with a candidate is split into words, and
-only the words around a candidate are looked at.
+language and one Aho-Corasick pass over the folded text that yields nothing; words mixing
+Latin look-alikes into Cyrillic ("Kупянск") are found with byte-level tests and rewritten
+only when present. Only a post with a candidate is split into words, and only the words
+around a candidate are looked at.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.detect.config import read_places, read_topics
 from bot.detect.gazetteer import BLOCKER, AdjectiveEntry, Context, Gazetteer, NameEntry, build_gazetteer
 from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
-from bot.detect.normalize import MIXED_PAIRS, WORD, Normalized, fix_lookalikes, fold_raw, words
+from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
 from bot.detect.topics import TermEntry, TopicBook, build_topics
 
@@ -28,7 +28,6 @@ _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "�
                       "ом", "ем", "ую", "юю", "ою", "ею", "ых", "их", "ыми", "ими", "а", "ої", "ій", "у", "е", "і")
 _SENTENCE_END = ".!?…\n"
 _MAX_SHARED = 4
-_MIXED = -1               # automaton value length marking a Latin letter beside a Cyrillic one
 _PHRASE_LOOKAHEAD = 80
 # Characters either side of a candidate that are split into words: more than the widest
 # context window (about 10 words) needs.
@@ -82,8 +81,6 @@ class Detector:
             terms = tuple(self._book.exact.get(key, ()))
             prefix = tuple(self._book.prefix.get(key, ()))
             automaton.add_word(key, (len(key), key, single, multi or None, adjectives, terms, prefix))
-        for pair in MIXED_PAIRS:
-            automaton.add_word(pair, (_MIXED, pair, (), None, (), (), ()))
         automaton.make_automaton()
         return automaton
 
@@ -103,11 +100,14 @@ class Detector:
 
     def detect(self, text: str) -> Detection:
         folded, shifts = fold_raw(text)
-        found = self._candidates(folded, mixed_ok=False)
-        if found is None:
-            folded = fix_lookalikes(folded)
-            found = self._candidates(folded, mixed_ok=True)
-        language = detect_language(folded, text)
+        scripts = None
+        if not folded.isascii():
+            scripts = script_bytes(folded)
+            if mixes_scripts(scripts):
+                folded = fix_lookalikes(folded)
+                scripts = script_bytes(folded)
+        found = self._candidates(folded)
+        language = detect_language(folded, text, scripts)
         if not found:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
@@ -115,16 +115,11 @@ class Detector:
                   else _NAME_CONTEXT_CHARS) for f in found]
         return _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
 
-    def _candidates(self, folded: str, mixed_ok: bool) -> list | None:
-        """Words that may start a name or a term, found in one automaton pass; None when a
-        word mixes scripts and the text must be rewritten first."""
+    def _candidates(self, folded: str) -> list:
+        """Words that may start a name or a term, found in one automaton pass."""
         found = []
         size = len(folded)
         for end, (length, key, single, multi, adjectives, terms, prefix) in self._automaton.iter(folded):
-            if length == _MIXED:
-                if mixed_ok:
-                    continue
-                return None
             start = end + 1 - length
             if start and folded[start - 1].isalpha():
                 continue

@@ -2,17 +2,17 @@
 
 Russian and Ukrainian each have letters the other lacks (ы э ъ ё against і ї є ґ), so
 nearly every Cyrillic post decides itself with a few `in` tests; the few without a
-telling letter (short ones) are settled by words and endings only one language uses. langdetect costs about 1.6 ms a
-call and misreads short posts; it is asked only to tell English from other Latin-script
-languages when no English function word decides, with a fixed seed so the answer never
-changes between runs.
+telling letter (short ones) are settled by words and endings only one language uses.
+langdetect costs about 1.6 ms a call and misreads short posts; it is asked only to tell
+English from other Latin-script languages when no English function word decides, with a
+fixed seed so the answer never changes between runs.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.detect.normalize import script_counts
+from bot.detect.normalize import script_bytes, script_counts
 
 _NOT_LATIN = bytes(b for b in range(256) if not 97 <= b <= 122)
 _OTHER_CYRILLIC = re.compile("[ўјљњћђџәөүұқғңһѓќѕ]")
@@ -49,17 +49,20 @@ _UK_RATE = 0.065
 _RU_RATE = 0.022
 
 
-def detect_language(folded: str, original: str) -> str:
-    """Language of a post from its folded text (see `normalize`) and the original."""
+def detect_language(folded: str, original: str, scripts: bytes | None = None) -> str:
+    """Language of a post from its folded text (see `normalize`) and the original;
+    `scripts` is `script_bytes(folded)` when the caller has it already."""
     if folded.isascii():
         return language_of(folded, original, *script_counts(folded))
-    extra = len(folded.encode("utf-8")) - len(folded)
-    if extra * 5 >= len(folded) * 3:
-        # Mostly two-byte letters, so Cyrillic: the telling letters decide if there are any.
+    if scripts is None:
+        scripts = script_bytes(folded)
+    cyrillic = scripts.count(b"C")
+    if cyrillic * 2 >= len(folded):
+        # Mostly Cyrillic letters: the telling ones decide if there are any.
         decided = _telling_letters(folded, original)
         if decided is not None:
             return decided
-    return language_of(folded, original, *script_counts(folded))
+    return language_of(folded, original, cyrillic, scripts.count(b"L"))
 
 
 def language_of(folded: str, original: str, cyrillic: int, latin: int) -> str:

@@ -107,8 +107,8 @@ def _word_start(text: str, i: int) -> int:
 def fold_raw(text: str) -> tuple[str, tuple[int, ...]]:
     """Folding without the look-alike rewrite, and the shifts of deleted characters.
 
-    The detector finds words that mix scripts during its own candidate pass and rewrites
-    only then; everything else calls `normalize`, which does both.
+    The detector reuses the script bytes of the look-alike test for language detection,
+    so it runs the two steps itself; everything else calls `normalize`, which does both.
     """
     if _SPECIAL.search(text) is None:
         return text.lower().replace("ё", "е"), ()
@@ -125,33 +125,34 @@ def fold_raw(text: str) -> tuple[str, tuple[int, ...]]:
     return folded, shifts
 
 
-def mixes_scripts(folded: str) -> bool:
-    """Whether a Latin letter touches a Cyrillic one anywhere (a byte-level test, wider
-    than what `fix_lookalikes` rewrites, so a cheap first filter)."""
-    if folded.isascii():
+def script_bytes(folded: str) -> bytes:
+    """Folded non-ASCII text as one byte a letter: L Latin, C Cyrillic, space otherwise."""
+    return folded.encode("utf-8").translate(_SCRIPT_MAP, _CONTINUATION)
+
+
+def mixes_scripts(scripts: bytes) -> bool:
+    """Whether a Latin letter touches a Cyrillic one, searched only between the first and
+    the last Latin letter (in most posts one link at the end)."""
+    first = scripts.find(b"L")
+    if first < 0:
         return False
-    scripts = folded.encode("utf-8").translate(_SCRIPT_MAP, _CONTINUATION)
-    return b"L" in scripts and (b"LC" in scripts or b"CL" in scripts)
+    last = scripts.rfind(b"L") + 2
+    return scripts.find(b"LC", first, last) >= 0 or scripts.find(b"CL", max(first - 1, 0), last) >= 0
 
 
 def script_counts(folded: str) -> tuple[int, int]:
     """Cyrillic and Latin letters in folded text."""
     if folded.isascii():
         return 0, len(folded.encode("ascii").translate(None, _NOT_LATIN))
-    scripts = folded.encode("utf-8").translate(_SCRIPT_MAP, _CONTINUATION)
+    scripts = script_bytes(folded)
     return scripts.count(b"C"), scripts.count(b"L")
 
 
 def normalize(text: str) -> Normalized:
     folded, shifts = fold_raw(text)
-    if mixes_scripts(folded):
+    if not folded.isascii() and mixes_scripts(script_bytes(folded)):
         folded = fix_lookalikes(folded)
     return Normalized(folded, len(text), shifts)
-
-
-# Every Latin look-alike next to a Cyrillic letter, either way round: exactly where
-# `fix_lookalikes` has something to rewrite.
-MIXED_PAIRS = tuple(a + b for lat in LOOKALIKES for cyr in CYRILLIC_LETTERS for a, b in ((lat, cyr), (cyr, lat)))
 
 
 def fold(text: str) -> str:
