@@ -22,7 +22,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_detect.py
-	@if [ -f benchmarks/bench_store.py ]; then $(PY) benchmarks/bench_store.py; fi
+	$(PY) benchmarks/bench_pipeline.py
+	$(PY) benchmarks/bench_store.py
 
 clean:
 	rm -rf out .pytest_cache .hypothesis

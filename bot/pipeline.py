@@ -6,8 +6,10 @@ knows about Telethon. Alerts are only written to the store here; `bot.outbox` se
 
 from __future__ import annotations
 
+import json
 import logging
-from collections import Counter
+import time
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
@@ -31,6 +33,9 @@ from bot.store import Store, StoredPost
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
+
+CHANNEL_CACHE_SECONDS = 60.0
+WORD_SET_CACHE = 4096
 
 
 @dataclass
@@ -68,6 +73,9 @@ class Pipeline:
         self.on_alert = on_alert or (lambda: None)
         self.stats = PipelineStats()
         self._place_names = {p.id: p.en for p in detector.places()}
+        self._channels: dict[int, Channel] = {}
+        self._channels_read_at = float("-inf")
+        self._word_sets: OrderedDict[tuple[int, int], frozenset[str]] = OrderedDict()
 
     # -- entry points -----------------------------------------------------------------
 
@@ -130,32 +138,42 @@ class Pipeline:
 
     # -- internals --------------------------------------------------------------------
 
+    async def _channel_of(self, channel_id: int) -> Channel | None:
+        """Channels change rarely (a /follow, an edit of the config), so they are re-read at most
+        once a minute, or at once when an unknown id shows up."""
+        now = time.monotonic()
+        if channel_id not in self._channels or now - self._channels_read_at > CHANNEL_CACHE_SECONDS:
+            self._channels = {ch.id: ch for ch in await self.store.channels()}
+            self._channels_read_at = now
+        return self._channels.get(channel_id)
+
     async def _channel(self, post: Post) -> Channel:
-        channel = await self.store.channel(post.channel_id)
+        channel = await self._channel_of(post.channel_id)
         if channel is None:
             channel = Channel(username=post.channel_username, id=post.channel_id,
                               name=post.channel_title or post.channel_username or str(post.channel_id),
                               side="other", kind="media")
             await self.store.upsert_channel(channel)
+            self._channels[channel.id] = channel
         return channel
 
     async def _filters(self, channel: Channel) -> tuple[set[str] | None, set[str], bool]:
-        tracked = await self.store.get_setting("tracked_places", list(self.default_tracked)
-                                               if self.default_tracked is not None else None)
-        mutes = policy.active_mutes(await self.store.get_setting("mutes", {}), self.clock())
+        stored = await self.store.get_settings(("tracked_places", "mutes"))
+        tracked = stored.get("tracked_places", list(self.default_tracked) if self.default_tracked is not None else None)
+        mutes = policy.active_mutes(stored.get("mutes", {}), self.clock())
         muted_places = {k.split(":", 1)[1] for k in mutes if k.startswith("place:")}
         channel_muted = f"channel:{channel.id}" in mutes
         return (set(tracked) if tracked is not None else None), muted_places, channel_muted
 
     async def _handle(self, post: Post) -> Outcome:
         channel = await self._channel(post)
-        before = await self.store.post_by_key(post.channel_id, post.message_id)
         saved = await self.store.save_post(post)
         if saved.status == "unchanged":
             self.stats.duplicates += 1
             return Outcome("duplicate")
+        before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         raw = self.detector.detect(post.text)
-        await self.store.save_detection(saved.post_id, raw)
+        await self.store.save_detection(saved.post_id, raw, post.text)
         await self.store.advance_read_position(post.channel_id, post.message_id)
         tracked, muted_places, channel_muted = await self._filters(channel)
         detection = policy.filter_detection(raw, tracked, muted_places)
@@ -207,15 +225,28 @@ class Pipeline:
         candidates = await self.store.recent_post_alerts(post.date - window, post.date + window)
         words = policy.word_set(policy.core_text(post.text, detection.spans()))
         best: tuple[float, int] | None = None
-        for alert, stored in candidates:
-            if stored.post_id == post_id or alert.state in ("held", "folded"):
+        for alert_id, state, candidate_id, text, matches in candidates:
+            if candidate_id == post_id or state in ("held", "folded"):
                 continue
-            score = policy.similarity(words, policy.word_set(policy.core_text(stored.post.text, stored.matches)))
+            score = policy.similarity(words, self._core_words(candidate_id, text, matches))
             if score >= self.cfg.near_copy_similarity and (best is None or score > best[0]):
-                best = (score, alert.id)
+                best = (score, alert_id)
         if best is None:
             return None
         return best[1], "forward" if fwd is not None else "copy"
+
+    def _core_words(self, post_id: int, text: str, matches_json: str) -> frozenset[str]:
+        """Word sets of recently alerted posts, kept so each flagged post compares cheaply."""
+        key = (post_id, hash(text))
+        words = self._word_sets.get(key)
+        if words is None:
+            words = policy.word_set(policy.core_text(text, [tuple(m) for m in json.loads(matches_json)]))
+            self._word_sets[key] = words
+            if len(self._word_sets) > WORD_SET_CACHE:
+                self._word_sets.popitem(last=False)
+        else:
+            self._word_sets.move_to_end(key)
+        return words
 
     async def _on_edit(self, post: Post, post_id: int, channel: Channel, before: StoredPost | None,
                        detection: Detection, channel_muted: bool) -> Outcome:
@@ -270,7 +301,7 @@ class Pipeline:
                 await self._rerender(alert_id)
 
     async def _side(self, stored: StoredPost) -> str:
-        channel = await self.store.channel(stored.post.channel_id)
+        channel = await self._channel_of(stored.post.channel_id)
         return channel.side if channel else "other"
 
     async def _rerender(self, alert_id: int) -> None:
@@ -289,15 +320,15 @@ class Pipeline:
         alert = await self.store.alert(alert_id)
         members = await self.store.alert_posts(alert_id)
         origin = next((sp for sp, rel in members if rel == "origin"), members[0][0])
-        channel = await self.store.channel(origin.post.channel_id)
+        channel = await self._channel_of(origin.post.channel_id)
         related = []
         for sp, rel in members:
             if sp.post_id == origin.post_id:
                 continue
-            ch = await self.store.channel(sp.post.channel_id)
+            ch = await self._channel_of(sp.post.channel_id)
             related.append(Related(channel=ch.name if ch else str(sp.post.channel_id), link=sp.post.link,
                                    relation=rel))
-        current = await self.store.post(origin.post_id)
+        current = origin
         places = tuple(self._place_names.get(p, p) for p in alert.places)
         view = PostAlertView(
             severity=alert.severity, places=places, topics=alert.topics,
@@ -307,15 +338,15 @@ class Pipeline:
             spans=_spans_for(current, set(alert.places), set(alert.topics), self.detector),
             link=current.post.link,
             forwarded_from=current.post.forward.name if current.post.forward else None,
-            also_in=tuple(related), edited=current.post.edit_date is not None and len(
-                await self.store.versions(origin.post_id)) > 1,
+            also_in=tuple(related), edited=current.post.edit_date is not None
+            and await self.store.version_count(origin.post_id) > 1,
             deleted_at=current.deleted_at, late=current.post.late)
         return render_post_alert(view, self.cfg.timezone, self.cfg.excerpt_chars)
 
     async def _render_corroboration(self, alert_id: int, place: str, topic: str) -> str:
         evidence = []
         for sp, _rel in await self.store.alert_posts(alert_id):
-            ch = await self.store.channel(sp.post.channel_id)
+            ch = await self._channel_of(sp.post.channel_id)
             text = " ".join(sp.post.text.split())
             evidence.append(EvidenceLine(channel=ch.name if ch else str(sp.post.channel_id),
                                          side=ch.side if ch else "other", date=sp.post.date,

@@ -286,7 +286,10 @@ class Store:
     # -- posts ------------------------------------------------------------------------
 
     async def save_post(self, post: Post) -> SavedPost:
-        """Insert a post, or record an edit when its text changed; a repeat changes nothing."""
+        """Insert a post, or record an edit when its text changed; a repeat changes nothing.
+
+        The search index is written by `save_detection`, which every new or edited post gets.
+        """
         row = await self._one(
             "SELECT id, text, edit_date FROM posts WHERE channel_id = ? AND message_id = ?",
             (post.channel_id, post.message_id),
@@ -309,10 +312,6 @@ class Store:
                 " VALUES (?, 1, ?, ?, ?)",
                 (post_id, post.text, edit_date, now),
             )
-            await self._conn.execute(
-                "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), '')",
-                (post_id, post.text),
-            )
             return SavedPost(post_id, "new")
         post_id, old_text, _old_edit = row
         if old_text == post.text:
@@ -328,14 +327,10 @@ class Store:
             "UPDATE posts SET text = ?, edit_date = coalesce(?, edit_date) WHERE id = ?",
             (post.text, edit_date, post_id),
         )
-        places = (await self._one("SELECT places FROM posts_fts WHERE rowid = ?", (post_id,)) or ("",))[0]
-        await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
-        await self._conn.execute(
-            "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)", (post_id, post.text, places)
-        )
         return SavedPost(post_id, "edited", previous_text=old_text)
 
-    async def save_detection(self, post_id: int, detection: Detection) -> None:
+    async def save_detection(self, post_id: int, detection: Detection, text: str | None = None) -> None:
+        """The detection, the place and topic index rows, and the post's search entry."""
         matches = [[m.start, m.end] for hit in (*detection.places, *detection.topics) for m in hit.matches]
         await self._conn.execute(
             "INSERT INTO detections(post_id, language, places, topics, matches) VALUES (?, ?, ?, ?, ?)"
@@ -352,7 +347,8 @@ class Store:
         await self._conn.executemany(
             "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)", [(post_id, t) for t in detection.topic_ids]
         )
-        text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
+        if text is None:
+            text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
         await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
         await self._conn.execute(
             "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)",
@@ -528,21 +524,24 @@ class Store:
         )
         return [(_stored_post(r[:-1]), r[-1]) for r in rows]
 
-    async def recent_post_alerts(self, since: datetime, until: datetime) -> list[tuple[AlertRow, StoredPost]]:
-        """Alerts on posts in a window, with their origin post, for forward and near-copy merging."""
-        rows = await self._all(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE kind = 'post' AND event_date >= ? AND event_date <= ?"
-            " ORDER BY event_date DESC",
+    async def recent_post_alerts(self, since: datetime, until: datetime) -> list[tuple[int, str, int, str, str]]:
+        """Alerts on posts in a window with what near-copy matching needs, in one query:
+        (alert id, alert state, post id, post text, matches as JSON)."""
+        return await self._all(
+            "SELECT a.id, a.state, p.id, p.text, coalesce(d.matches, '[]') FROM alerts a"
+            " JOIN posts p ON p.id = a.post_id LEFT JOIN detections d ON d.post_id = p.id"
+            " WHERE a.kind = 'post' AND a.event_date >= ? AND a.event_date <= ? ORDER BY a.event_date DESC",
             (iso(since), iso(until)),
         )
-        out = []
-        for row in rows:
-            alert = _alert(row)
-            if alert.post_id is not None:
-                stored = await self.post(alert.post_id)
-                if stored:
-                    out.append((alert, stored))
-        return out
+
+    async def get_settings(self, keys: Sequence[str]) -> dict[str, Any]:
+        """Several runtime settings in one round trip; absent keys are left out."""
+        rows = await self._all(
+            f"SELECT key, value FROM settings WHERE key IN ({','.join('?' * len(keys))})", keys)
+        return {k: json.loads(v) for k, v in rows}
+
+    async def version_count(self, post_id: int) -> int:
+        return (await self._one("SELECT count(*) FROM post_versions WHERE post_id = ?", (post_id,)))[0]
 
     async def update_alert(self, alert_id: int, *, html: str, places: Sequence[str] | None = None,
                            topics: Sequence[str] | None = None, severity: str | None = None) -> None:
