@@ -173,8 +173,10 @@ class Pipeline:
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         raw = self.detector.detect(post.text)
-        await self.store.save_detection(saved.post_id, raw, post.text)
+        await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
+        if not raw.flagged and saved.status == "new":
+            return Outcome("new")
         tracked, muted_places, channel_muted = await self._filters(channel)
         detection = policy.filter_detection(raw, tracked, muted_places)
         if saved.status == "edited":

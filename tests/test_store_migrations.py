@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
+
+import pytest
 
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -22,27 +25,49 @@ async def test_an_empty_file_gets_the_whole_schema_in_wal_mode(tmp_path):
     assert {"posts", "post_versions", "detections", "read_positions", "alerts", "posts_fts"} <= tables
 
 
-async def test_a_database_from_the_previous_version_is_migrated_with_its_posts_searchable(tmp_path):
-    path = tmp_path / "old.sqlite"
+def old_database(path, version: int) -> None:
+    """A file as release `version` left it, holding one post it had stored."""
+    from bot.detect.normalize import fold
+
     conn = sqlite3.connect(path)
-    for statement in MIGRATIONS[0].split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
-    conn.execute("INSERT INTO posts(channel_id, message_id, date, text, link, stored_at)"
-                 " VALUES (1, 10, '2026-11-20T10:00:00+00:00', 'Бои в Купянске продолжаются',"
+    conn.create_function("fw_fold", 1, fold)
+    for script in MIGRATIONS[:version]:
+        for statement in script.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO posts(id, channel_id, message_id, date, text, link, stored_at)"
+                 " VALUES (1, 1, 10, '2026-11-20T10:00:00+00:00', 'Бои в Купянске продолжаются',"
                  " 'https://t.me/x/10', '2026-11-20T10:00:00+00:00')")
+    if version < 3:
+        conn.execute("INSERT INTO post_versions VALUES (1, 1, 'Бои в Купянске продолжаются', NULL,"
+                     " '2026-11-20T10:00:00+00:00')")
     conn.execute("INSERT INTO post_places(post_id, place_id) VALUES (1, 'kupiansk')")
+    if version >= 2:
+        conn.execute("INSERT INTO posts_fts(rowid, text, places) VALUES (1, ?, 'kupiansk')",
+                     (fold("Бои в Купянске продолжаются"),))
     conn.execute("INSERT INTO read_positions VALUES (1, 10, '2026-11-20T10:00:00+00:00')")
     conn.commit()
     conn.close()
 
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+async def test_a_database_from_an_earlier_version_is_migrated_with_its_posts_searchable_and_editable(
+        tmp_path, version):
+    path = tmp_path / "old.sqlite"
+    old_database(path, version)
     store = await Store.open(path)
     try:
         assert await store.schema_version() == SCHEMA_VERSION
         assert await store.read_position(1) == 10
         assert [sp.post.message_id for sp, _ in await store.search('places : "kupiansk"')] == [10]
         assert [sp.post.message_id for sp, _ in await store.search('text : "купянск"*')] == [10]
+        stored = await store.post_by_key(1, 10)
+        async with store.transaction():
+            edited = await store.save_post(replace(stored.post, text="Бои в Купянске стихли", edit_date=at(12)))
+        assert edited.status == "edited"
+        assert [text for _, text, _ in await store.versions(edited.post_id)] == [
+            "Бои в Купянске продолжаются", "Бои в Купянске стихли"]
     finally:
         await store.close()
 

@@ -288,49 +288,39 @@ class Store:
     async def save_post(self, post: Post) -> SavedPost:
         """Insert a post, or record an edit when its text changed; a repeat changes nothing.
 
-        The search index is written by `save_detection`, which every new or edited post gets.
+        Versions are written by triggers (migration 3); the search index by `save_detection`,
+        which every new or edited post gets.
         """
-        row = await self._one(
-            "SELECT id, text, edit_date FROM posts WHERE channel_id = ? AND message_id = ?",
-            (post.channel_id, post.message_id),
-        )
-        now = iso(utcnow())
         edit_date = iso(post.edit_date) if post.edit_date else None
-        if row is None:
-            fwd = post.forward
-            cur = await self._conn.execute(
-                "INSERT INTO posts(channel_id, message_id, date, text, edit_date, fwd_name,"
-                " fwd_channel_id, fwd_message_id, link, late, stored_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (post.channel_id, post.message_id, iso(post.date), post.text, edit_date,
-                 fwd.name if fwd else None, fwd.channel_id if fwd else None,
-                 fwd.message_id if fwd else None, post.link, int(post.late), now),
-            )
-            post_id = cur.lastrowid
-            await self._conn.execute(
-                "INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at)"
-                " VALUES (?, 1, ?, ?, ?)",
-                (post_id, post.text, edit_date, now),
-            )
-            return SavedPost(post_id, "new")
-        post_id, old_text, _old_edit = row
+        fwd = post.forward
+        inserted = await self._one(
+            "INSERT INTO posts(channel_id, message_id, date, text, edit_date, fwd_name,"
+            " fwd_channel_id, fwd_message_id, link, late, stored_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(channel_id, message_id) DO NOTHING RETURNING id",
+            (post.channel_id, post.message_id, iso(post.date), post.text, edit_date,
+             fwd.name if fwd else None, fwd.channel_id if fwd else None,
+             fwd.message_id if fwd else None, post.link, int(post.late), iso(utcnow())),
+        )
+        if inserted is not None:
+            return SavedPost(inserted[0], "new")
+        post_id, old_text = await self._one(
+            "SELECT id, text FROM posts WHERE channel_id = ? AND message_id = ?", (post.channel_id, post.message_id)
+        )
         if old_text == post.text:
             return SavedPost(post_id, "unchanged")
-        version = (await self._one(
-            "SELECT coalesce(max(version), 0) + 1 FROM post_versions WHERE post_id = ?", (post_id,)
-        ))[0]
-        await self._conn.execute(
-            "INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at) VALUES (?, ?, ?, ?, ?)",
-            (post_id, version, post.text, edit_date, now),
-        )
         await self._conn.execute(
             "UPDATE posts SET text = ?, edit_date = coalesce(?, edit_date) WHERE id = ?",
             (post.text, edit_date, post_id),
         )
         return SavedPost(post_id, "edited", previous_text=old_text)
 
-    async def save_detection(self, post_id: int, detection: Detection, text: str | None = None) -> None:
-        """The detection, the place and topic index rows, and the post's search entry."""
+    async def save_detection(self, post_id: int, detection: Detection, text: str | None = None, *,
+                             fresh: bool = False) -> None:
+        """The detection, the place and topic index rows, and the post's search entry.
+
+        `fresh` says the post was just inserted, so there is nothing old to clear.
+        """
         matches = [[m.start, m.end] for hit in (*detection.places, *detection.topics) for m in hit.matches]
         await self._conn.execute(
             "INSERT INTO detections(post_id, language, places, topics, matches) VALUES (?, ?, ?, ?, ?)"
@@ -339,17 +329,20 @@ class Store:
             (post_id, detection.language, json.dumps(list(detection.place_ids)),
              json.dumps(list(detection.topic_ids)), json.dumps(matches)),
         )
-        await self._conn.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
-        await self._conn.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
-        await self._conn.executemany(
-            "INSERT INTO post_places(post_id, place_id) VALUES (?, ?)", [(post_id, p) for p in detection.place_ids]
-        )
-        await self._conn.executemany(
-            "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)", [(post_id, t) for t in detection.topic_ids]
-        )
+        if not fresh:
+            await self._conn.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
+            await self._conn.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
+            await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
+        if detection.place_ids:
+            await self._conn.executemany(
+                "INSERT INTO post_places(post_id, place_id) VALUES (?, ?)", [(post_id, p) for p in detection.place_ids]
+            )
+        if detection.topic_ids:
+            await self._conn.executemany(
+                "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)", [(post_id, t) for t in detection.topic_ids]
+            )
         if text is None:
             text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
-        await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
         await self._conn.execute(
             "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)",
             (post_id, text, " ".join(place_token(p) for p in detection.place_ids)),

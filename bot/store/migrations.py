@@ -129,5 +129,11 @@ INSERT INTO posts_fts(rowid, text, places)
     FROM posts p;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Every text a post has had is kept by the database itself, so no code path can forget it.
+V3 = """
+CREATE TRIGGER posts_first_version AFTER INSERT ON posts BEGIN INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at) VALUES (new.id, 1, new.text, new.edit_date, new.stored_at); END;
+CREATE TRIGGER posts_next_version AFTER UPDATE OF text ON posts WHEN new.text IS NOT old.text BEGIN INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at) VALUES (new.id, (SELECT coalesce(max(version), 0) + 1 FROM post_versions WHERE post_id = new.id), new.text, new.edit_date, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)
