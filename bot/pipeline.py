@@ -17,6 +17,7 @@ from typing import Callable
 from bot import policy
 from bot.channels import Channel
 from bot.detect import Detection, Detector
+from bot.detect.model import merge_spans
 from bot.post import Post
 from bot.render import (
     CorroborationView,
@@ -361,16 +362,10 @@ class Pipeline:
 def _spans_for(stored: StoredPost, places: set[str], topics: set[str], detector: Detector) -> tuple[tuple[int, int], ...]:
     """Highlight only what the alert is about, from a fresh detection of the current text."""
     detection = detector.detect(stored.post.text)
-    spans = sorted(
+    spans = (
         (m.start, m.end)
         for hit in (*(h for h in detection.places if h.place_id in places),
                     *(h for h in detection.topics if h.topic_id in topics))
         for m in hit.matches
     )
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return tuple(merged)
+    return tuple(merge_spans(spans))

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.channels import Channel
+from bot.detect.model import merge_spans
 from bot.detect import Detector
 from bot.detect.normalize import fold
 from bot.render import SIDE_LABEL, excerpt_pieces, esc, link, local_time
@@ -184,14 +185,7 @@ def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tupl
             pieces = [_plain(p) for p in _ALNUM_RUN.findall(fold(token.group()).lower())]
             if any(piece.startswith(prefixes) for piece in pieces):
                 spans.append(token.span())
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return tuple(merged)
+    return tuple(merge_spans(spans))
 
 
 async def run_search(store: Store, detector: Detector, query: str, *, limit: int = 10,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -46,16 +47,7 @@ class Detection:
         return bool(self.places or self.topics)
 
     def spans(self) -> list[tuple[int, int]]:
-        """Merged so that highlighting never nests or overlaps tags."""
-        raw = sorted((m.start, m.end) for hit in (*self.places, *self.topics) for m in hit.matches)
-        merged: list[tuple[int, int]] = []
-        for start, end in raw:
-            if merged and start <= merged[-1][1]:
-                if end > merged[-1][1]:
-                    merged[-1] = (merged[-1][0], end)
-            else:
-                merged.append((start, end))
-        return merged
+        return merge_spans((m.start, m.end) for hit in (*self.places, *self.topics) for m in hit.matches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +61,15 @@ class Place:
     en: str
     uk: str
     ru: str
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted and merged, so that highlighting never nests or overlaps tags."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
