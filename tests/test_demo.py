@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import pytest
-from telethon.extensions import html as tl_html
 
 from bot.demo import run_demo
 from bot.settings import load_settings
