@@ -187,7 +187,8 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
 def render_corroboration(view: CorroborationView, tz: str) -> str:
     def build(budget: int) -> str:
         lines = [f"🟣 <b>BOTH SIDES · {esc(view.topic.upper())} · {esc(view.place)}</b>",
-                 f"Channels of both sides report it within {view.window_hours:g} h:"]
+                 f"Channels of both sides write of {esc(view.topic)} at {esc(view.place)} within"
+                 f" {view.window_hours:g} h (a claim, a confirmation or a denial):"]
         per_line = budget // max(1, len(view.evidence))
         for ev in view.evidence:
             snippet = ev.excerpt if len(ev.excerpt) <= per_line else ev.excerpt[: max(0, per_line - 1)] + "…"
