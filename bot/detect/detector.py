@@ -14,7 +14,7 @@ from bisect import bisect_left
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from bot.detect.config import read_places, read_topics
 from bot.detect.gazetteer import BLOCKER, AdjectiveEntry, Context, Gazetteer, NameEntry, build_gazetteer
@@ -53,7 +53,7 @@ class Detector:
         self._gaz = gazetteer
         self._book = topics
         self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
-        self._automaton = self._build_automaton()
+        self._automaton, self._payloads = self._build_automaton()
         # places whose `unless` rules look further than the next word or two
         self._wide = {i: any(not ctx.near.empty for ctx in rules.unless)
                       for i, rules in enumerate(gazetteer.rules)}
@@ -66,10 +66,15 @@ class Detector:
         return cls(build_gazetteer(read_places(config_dir / "places.toml")),
                    build_topics(read_topics(config_dir / "topics.toml")))
 
-    def _build_automaton(self) -> ahocorasick.Automaton:
-        """Each key carries what it can start: names, multi-word names by their next word, terms."""
-        keys = set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact) | set(self._book.prefix)
-        automaton = ahocorasick.Automaton()
+    def _build_automaton(self) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple]]:
+        """Each key carries what it can start: names, multi-word names by their next word, terms.
+
+        A DFA, built in milliseconds, scans a post about twice as fast as a trie walk; the
+        payload of a key is found by the key's index.
+        """
+        keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
+                      | set(self._book.prefix))
+        payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
             single = tuple(e for e in entries if not e.rest)
@@ -80,9 +85,10 @@ class Detector:
             adjectives = tuple(self._gaz.adjectives.get(key, ()))
             terms = tuple(self._book.exact.get(key, ()))
             prefix = tuple(self._book.prefix.get(key, ()))
-            automaton.add_word(key, (len(key), key, single, multi or None, adjectives, terms, prefix))
-        automaton.make_automaton()
-        return automaton
+            payloads.append((key, single, multi or None, adjectives, terms, prefix))
+        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                               implementation=ahocorasick_rs.Implementation.DFA)
+        return automaton, payloads
 
     def _build_form_index(self) -> dict[str, str]:
         index: dict[str, str] = {}
@@ -119,21 +125,22 @@ class Detector:
         """Words that may start a name or a term, found in one automaton pass."""
         found = []
         size = len(folded)
-        for end, (length, key, single, multi, adjectives, terms, prefix) in self._automaton.iter(folded):
-            start = end + 1 - length
+        payloads = self._payloads
+        for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
             if start and folded[start - 1].isalpha():
                 continue
-            if end + 1 == size or not folded[end + 1].isalpha():
+            key, single, multi, adjectives, terms, prefix = payloads[index]
+            if end == size or not folded[end].isalpha():
                 if terms:
-                    terms = self._plausible(folded, end + 1, terms)
+                    terms = self._plausible(folded, end, terms)
                 if single or adjectives or terms:
                     found.append((start, key, single, multi, adjectives, terms, ()))
                 elif multi is not None:
-                    following = WORD.search(folded, end + 1)
+                    following = WORD.search(folded, end)
                     if following is not None and following.group() in multi:
                         found.append((start, key, (), multi, (), (), ()))
             if prefix:
-                prefix = self._plausible(folded, end + 1, prefix)
+                prefix = self._plausible(folded, end, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
         return found
