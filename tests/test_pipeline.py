@@ -184,7 +184,7 @@ async def test_a_withdrawal_at_one_town_does_not_corroborate_fighting_at_another
     pipeline, outbox, sender, _ = env
     await pipeline.handle_post(make_post(RU_BLOG, 40, WITHDRAWAL_RU, at(9)))
     summary = ("Зведення. Біля Торецька наші підрозділи відійшли на нові рубежі.\n"
-               "На Куп'янському напрямку відбито 8 атак.")
+               "Біля Куп'янська за добу відбили вісім штурмів.")
     await pipeline.handle_post(make_post(UA_OFFICIAL, 41, summary, at(10)))
     await outbox.flush()
     assert not any("BOTH SIDES" in text_of(h) for h in sender.sent)

@@ -15,14 +15,14 @@ from bot.channels import Channel
 from bot.telegram.sessions import TelegramAuthError
 from tests.fakes.world import NOW, RU, UA, WIRE, World, ago, open_post_link
 
-WITHDRAWAL = "Ukrainian troops have withdrawn from Avdiivka to avoid encirclement, the command said."
+WITHDRAWAL = "Ukrainian units pulled out of Avdiivka overnight so as not to be cut off, the command said."
 PLACE_ONLY = "Heavy shelling reported near Kupiansk overnight, several houses damaged."
 NOISE = "Thanks for reading: the channel is three years old today."
 
 
 def numbered(n: int) -> str:
     """Flagged posts that are not near-copies of each other (the policy would merge those)."""
-    return f"Update {n}: troops have withdrawn from Avdiivka, zone{n}a sector{n}b group{n}c unit{n}d."
+    return f"Update {n}: units pulled out of Avdiivka, zone{n}a sector{n}b group{n}c unit{n}d."
 
 
 @pytest.fixture
