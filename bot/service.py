@@ -134,7 +134,8 @@ class Service:
                                  clock=self.clock, on_alert=self.outbox.notify)
         self.directory = ChannelDirectory(self.user_client, reading)
         self.reader = Reader(self.user_client, reading, self.pipeline, self.directory, sleep=self.sleep,
-                             clock=self.clock, page_wait=self.page_wait)
+                             clock=self.clock, page_wait=self.page_wait,
+                             recheck_hours=self.settings.telegram.recheck_hours)
         await self.reader.load_positions()
         self.reader.register()
         if hasattr(self.user_client, "on_reconnected"):

@@ -6,6 +6,7 @@ line naming the file and key (see `bot.errors.ConfigError`).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class TelegramSettings:
     server_port: int | None = None
     server_rsa_key: str | None = None
     sweep_minutes: float = 20.0
+    recheck_hours: float = 12.0
 
     def require(self, source: str, *names: str) -> None:
         env_names = {"api_id": "TG_API_ID", "api_hash": "TG_API_HASH", "bot_token": "TG_BOT_TOKEN",
@@ -174,16 +176,16 @@ def _id_list_env(source: str, env: dict[str, str], key: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _minutes_env(source: str, env: dict[str, str], key: str, default: float) -> float:
+def _duration_env(source: str, env: dict[str, str], key: str, default: float, unit: str, maximum: float) -> float:
     raw = env.get(key, "").strip()
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(source, key, f"expected a number of minutes, got {raw!r}") from None
-    if value < 0:
-        raise ConfigError(source, key, "expected 0 (off) or a positive number of minutes")
+        raise ConfigError(source, key, f"expected a number of {unit}, got {raw!r}") from None
+    if not math.isfinite(value) or value < 0 or value > maximum:
+        raise ConfigError(source, key, f"expected 0 (off) or a positive number of {unit} up to {maximum:g}")
     return value
 
 
@@ -230,7 +232,8 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = Path("
         server_address=env.get("TG_SERVER_ADDRESS") or None,
         server_port=_int_env(source, env, "TG_SERVER_PORT"),
         server_rsa_key=env.get("TG_SERVER_RSA_KEY") or None,
-        sweep_minutes=_minutes_env(source, env, "FRONTWATCH_SWEEP_MINUTES", 20.0),
+        sweep_minutes=_duration_env(source, env, "FRONTWATCH_SWEEP_MINUTES", 20.0, "minutes", 1440),
+        recheck_hours=_duration_env(source, env, "FRONTWATCH_RECHECK_HOURS", 12.0, "hours", 720),
     )
     if any((telegram.server_dc, telegram.server_address, telegram.server_port)) and not all(
         (telegram.server_dc, telegram.server_address, telegram.server_port)

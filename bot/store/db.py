@@ -379,6 +379,13 @@ class Store:
         )
         return [_stored_post(r) for r in rows]
 
+    async def recent_posts_for_recheck(self, channel_id: int, since: datetime, limit: int) -> list[tuple[int, str]]:
+        """(message id, text) of a channel's newest posts published since `since` and not known
+        to be deleted: what the reader asks Telegram about again after it was away."""
+        return [(r[0], r[1]) for r in await self._all(
+            "SELECT message_id, text FROM posts WHERE channel_id = ? AND date >= ? AND deleted_at IS NULL"
+            " ORDER BY message_id DESC LIMIT ?", (channel_id, iso(since), limit))]
+
     async def versions(self, post_id: int) -> list[tuple[int, str, datetime | None]]:
         rows = await self._all(
             "SELECT version, text, edit_date FROM post_versions WHERE post_id = ? ORDER BY version", (post_id,)

@@ -12,6 +12,11 @@ has read, and is kept in the store beside the read position (which live posts mo
 history read that way has no holes, while a live post that arrives after a silent gap
 would carry the read position past the gap, even across a crash. Posts read twice this
 way are repeats the pipeline ignores.
+
+Edits and deletions are not in that history, and Telegram does not replay them after a
+long gap, so after a gap (on start and after a reconnect, not on the sweep) catch-up also
+asks for the recent posts already stored, by id, and hands on what changed: a new text as
+an edit, a missing message as a deletion.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telethon import TelegramClient, errors, events
 
@@ -37,6 +42,13 @@ log = logging.getLogger(__name__)
 
 #: Runtime-settings key of the per-channel message id up to which catch-up has read history.
 VERIFIED_KEY = "catch_up_verified"
+
+#: Catch-up reasons that follow a time the reader was not listening: only after these are
+#: stored posts checked again for edits and deletions.
+AFTER_A_GAP = frozenset({"start", "reconnected"})
+
+#: Telegram answers at most this many message ids per request.
+IDS_PER_REQUEST = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +78,15 @@ class ReaderStats:
     catch_ups: int = 0
     skipped: int = 0
     retries: int = 0
+    rechecked: int = 0
+    changed: int = 0
 
 
 class Reader:
     def __init__(self, client: TelegramClient, store: Store, pipeline: Pipeline, directory: ChannelDirectory, *,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, clock: Callable[[], datetime] = utcnow,
-                 page_wait: float = 1.0, max_backoff: float = 300.0) -> None:
+                 page_wait: float = 1.0, max_backoff: float = 300.0, recheck_hours: float = 12.0,
+                 recheck_limit: int = 300) -> None:
         self.client = client
         self.store = store
         self.pipeline = pipeline
@@ -80,6 +95,8 @@ class Reader:
         self.clock = clock
         self.page_wait = page_wait
         self.max_backoff = max_backoff
+        self.recheck_hours = recheck_hours
+        self.recheck_limit = recheck_limit
         self.verified: dict[int, int] = {}
         self._saved: dict[int, int] = {}
         self.queue: asyncio.Queue[_Message | _Deletion | _CatchUp] = asyncio.Queue()
@@ -87,6 +104,7 @@ class Reader:
         self._stop = asyncio.Event()
         self._dialogs: Dialogs | None = None
         self._full_pending = False
+        self._recheck_due = False
         directory.on_added = lambda ids: self.request_catch_up("channels added", only=ids)
 
     # -- wiring -----------------------------------------------------------------------
@@ -130,10 +148,16 @@ class Reader:
         self.queue.put_nowait(item)
 
     def request_catch_up(self, reason: str, *, only: set[int] | None = None, dialogs: Dialogs | None = None) -> None:
-        """Queue a catch-up; `dialogs` already fetched (at start) saves listing them again."""
+        """Queue a catch-up; `dialogs` already fetched (at start) saves listing them again.
+
+        A gap's re-check is remembered apart from the request, so it is not lost when a
+        full catch-up is already queued and this request folds into it.
+        """
         if dialogs is not None:
             self._dialogs = dialogs
         if only is None:
+            if reason in AFTER_A_GAP:
+                self._recheck_due = True
             if self._full_pending:
                 return
             self._full_pending = True
@@ -196,8 +220,12 @@ class Reader:
 
     async def _catch_up(self, request: _CatchUp) -> None:
         self.stats.catch_ups += 1
+        recheck = False
         if request.only is None:
             self._full_pending = False
+            recheck, self._recheck_due = self._recheck_due and self.recheck_hours > 0, False
+        since = self.clock() - timedelta(hours=self.recheck_hours) if recheck else None
+        stored: dict[int, list[tuple[int, str]]] = {}
         dialogs, self._dialogs = self._dialogs, None
         if dialogs is None and request.only is None:
             dialogs = await self.directory.dialogs()
@@ -219,11 +247,28 @@ class Reader:
                     continue
                 self.verified[channel_id] = start
                 await self._save_verified(channel_id)
+            if since is not None:
+                stored[channel_id] = await self.store.recent_posts_for_recheck(channel_id, since, self.recheck_limit)
             if channel_id in tops and tops[channel_id] <= start:
                 continue
             found += await self._fill(followed, start)
         if found:
             log.info("catch-up (%s): %d posts found", request.reason, found)
+        changed = 0
+        for channel_id, posts in stored.items():
+            if self._stop.is_set():
+                return
+            followed = self.directory.get(channel_id)
+            if followed is None or not posts:
+                continue
+            try:
+                changed += await self._recheck(followed, dict(posts))
+            except TelegramAuthError:
+                raise
+            except Exception:
+                log.exception("re-check of %s failed; the other channels go on", followed.channel.label)
+        if changed:
+            log.info("catch-up (%s): %d stored posts edited or deleted meanwhile", request.reason, changed)
         await self.pipeline.summarize_held()
 
     async def _start_following(self, followed: Followed, top: int | None) -> None:
@@ -264,6 +309,50 @@ class Reader:
                 self.verified[followed.channel.id] = last
         await self._save_verified(followed.channel.id)
         return found
+
+    async def _recheck(self, followed: Followed, texts: dict[int, str]) -> int:
+        """Ask Telegram again for stored posts; hand on new texts as edits, missing ones as deletions.
+
+        `texts` (message id to stored text) were taken before this catch-up read anything,
+        so posts it has just read are not asked for again. A batch refused for good (the
+        channel became unreadable) ends the re-check of this channel only.
+        """
+        changed = 0
+        ids = sorted(texts)
+        for i in range(0, len(ids), IDS_PER_REQUEST):
+            if self._stop.is_set():
+                break
+            batch = ids[i:i + IDS_PER_REQUEST]
+            messages = await self._by_ids(followed, batch)
+            if messages is None:
+                break
+            self.stats.rechecked += len(batch)
+            found = {m.id: m for m in messages if m is not None}
+            for message_id in batch:
+                message = found.get(message_id)
+                if message is None or (getattr(message, "message", None) or "") == texts[message_id]:
+                    continue
+                if await self._handle_message(followed, message, late=True) == "edited":
+                    changed += 1
+            gone = [message_id for message_id in batch if message_id not in found]
+            if gone:
+                await self.pipeline.handle_deletion(followed.channel.id, gone, self.clock())
+                changed += len(gone)
+        self.stats.changed += changed
+        return changed
+
+    async def _by_ids(self, followed: Followed, ids: list[int]) -> list | None:
+        """One `get_messages` by ids, retried like history; None for a deleted id, and None
+        instead of the list when the channel cannot be read or the reader stops."""
+
+        async def fetch():
+            yield await self.client.get_messages(followed.peer, ids=ids)
+
+        answers = self._retrying(followed, fetch)
+        async with aclosing(answers):
+            async for messages in answers:
+                return list(messages)
+        return None
 
     async def _retrying(self, followed: Followed, make_iter):
         """Iterate Telegram history, waiting out FloodWaits and dropped connections.

@@ -300,6 +300,23 @@ class FakeTelegram:
         return messages.ChannelMessages(pts=1, count=len(channel.posts), messages=[channel.message(p) for p in page],
                                         topics=[], chats=[channel.entity()], users=[])
 
+    def _GetMessagesRequest(self, client, request):
+        """Messages by id, in the order asked; a deleted one comes back as `MessageEmpty`."""
+        if not hasattr(request, "channel"):
+            raise NotImplementedError("the fake Telegram answers GetMessagesRequest for channels only")
+        channel = self._channel_for(client, request.channel)
+        by_id = {p.id: p for p in channel.posts}
+        found = []
+        for wanted in request.id:
+            message_id = getattr(wanted, "id", wanted)
+            post = by_id.get(message_id)
+            if post is None:
+                found.append(types.MessageEmpty(id=message_id, peer_id=types.PeerChannel(channel.id)))
+            else:
+                found.append(channel.message(post))
+        return messages.ChannelMessages(pts=1, count=len(found), messages=found, topics=[],
+                                        chats=[channel.entity()], users=[])
+
     # -- the bot's side ----------------------------------------------------------------
 
     def _record(self, record: dict) -> None:

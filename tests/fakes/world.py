@@ -66,6 +66,7 @@ class World:
     clock_now: datetime = NOW
     alerts: AlertSettings = field(default_factory=AlertSettings)
     rate_limit: int | None = None
+    recheck_hours: float = 12.0
 
     def __post_init__(self) -> None:
         self.sleeps = Sleeps()
@@ -92,7 +93,7 @@ class World:
                                  on_alert=self.outbox.notify)
         self.directory = ChannelDirectory(self.user, self.reading)
         self.reader = Reader(self.user, self.reading, self.pipeline, self.directory, sleep=self.sleeps,
-                             clock=self.clock, page_wait=0)
+                             clock=self.clock, page_wait=0, recheck_hours=self.recheck_hours)
         await self.reader.load_positions()
         self.reader.register()
         self.user.on_reconnected.append(lambda: self.reader.request_catch_up("reconnected"))
