@@ -653,13 +653,20 @@ class Commands:
         return [Reply(f"✅ Stopped following {channel_html(channel)}; its stored posts stay searchable. "
                       f"{total} channels followed.")]
 
-    async def _cmd_track(self, args: list[str], raw: str) -> list[Reply]:
+    async def _place_argument(self, raw: str) -> tuple[str, str] | list[Reply]:
+        """The place a command names, with its label, or the reply for an unknown one."""
         if not raw:
             raise _Usage("Name one place.")
         place_id = self._resolve_place(raw)
         if place_id is None:
             return self._unknown_place(raw)
-        label = esc(self._place_label(place_id))
+        return place_id, esc(self._place_label(place_id))
+
+    async def _cmd_track(self, args: list[str], raw: str) -> list[Reply]:
+        found = await self._place_argument(raw)
+        if isinstance(found, list):
+            return found
+        place_id, label = found
         tracked = await self._tracked()
         if tracked is None:
             return [Reply(f"All places are tracked already, {label} among them. Nothing was changed.")]
@@ -671,12 +678,10 @@ class Commands:
         return [Reply(f"✅ Now tracking {label}. {len(new)} of {len(self._place_ids())} places tracked.")]
 
     async def _cmd_untrack(self, args: list[str], raw: str) -> list[Reply]:
-        if not raw:
-            raise _Usage("Name one place.")
-        place_id = self._resolve_place(raw)
-        if place_id is None:
-            return self._unknown_place(raw)
-        label = esc(self._place_label(place_id))
+        found = await self._place_argument(raw)
+        if isinstance(found, list):
+            return found
+        place_id, label = found
         tracked = await self._tracked()
         current = [p.id for p in self.detector.places()] if tracked is None else list(tracked)
         if place_id not in current:

@@ -83,12 +83,5 @@ def filter_detection(detection: Detection, tracked: set[str] | None, muted_place
     return Detection(language=detection.language, places=places, topics=detection.topics)
 
 
-def gained(old: Detection | None, new: Detection) -> tuple[set[str], set[str]]:
-    """Places and topics an edit added; an edit that only touches wording changes nothing."""
-    old_places = set(old.place_ids) if old else set()
-    old_topics = set(old.topic_ids) if old else set()
-    return set(new.place_ids) - old_places, set(new.topic_ids) - old_topics
-
-
 def active_mutes(mutes: dict[str, str], now: datetime) -> dict[str, str]:
     return {key: until for key, until in mutes.items() if datetime.fromisoformat(until) > now}

@@ -7,7 +7,7 @@ units (how Telegram counts) and shrunk until it fits in one message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -90,7 +90,6 @@ class SummaryView:
     title: str
     lines: tuple[tuple[str, str | None], ...]  # (plain text, link or None)
     footer: str = ""
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def excerpt_pieces(text: str, spans: tuple[tuple[int, int], ...], budget: int) -> list[tuple[str, bool]]:

@@ -199,13 +199,6 @@ async def run_search(store: Store, detector: Detector, query: str, *, limit: int
     return SearchResult(built, hits, len(rows) > limit)
 
 
-async def search_posts(store: Store, detector: Detector, query: str, *, limit: int = 10,
-                       offset: int = 0) -> tuple[SearchQuery | None, list[StoredPost]]:
-    """The plain list of posts, for the command line."""
-    result = await run_search(store, detector, query, limit=limit, offset=offset)
-    return result.query, [hit.stored for hit in result.hits]
-
-
 def snippet_html(text: str, spans: tuple[tuple[int, int], ...], width: int = 240) -> str:
     """A one-paragraph window of the original text around the first match, highlights in bold."""
     flat = re.sub(r"\s", " ", text)  # same length, so spans still point at the right letters

@@ -60,8 +60,8 @@ async def test_a_database_from_an_earlier_version_is_migrated_with_its_posts_sea
     try:
         assert await store.schema_version() == SCHEMA_VERSION
         assert await store.read_position(1) == 10
-        assert [sp.post.message_id for sp, _ in await store.search('places : "kupiansk"')] == [10]
-        assert [sp.post.message_id for sp, _ in await store.search('text : "купянск"*')] == [10]
+        assert [sp.post.message_id for sp in await store.search_posts('places : "kupiansk"')] == [10]
+        assert [sp.post.message_id for sp in await store.search_posts('text : "купянск"*')] == [10]
         stored = await store.post_by_key(1, 10)
         async with store.transaction():
             edited = await store.save_post(replace(stored.post, text="Бои в Купянске стихли", edit_date=at(12)))

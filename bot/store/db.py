@@ -271,12 +271,6 @@ class Store:
             return None
         return Channel(id=row[0], username=row[1], name=row[2] or row[1] or str(row[0]), side=row[3], kind=row[4])
 
-    async def channel_by_title(self, title: str) -> Channel | None:
-        row = await self._one(
-            "SELECT id FROM channels WHERE title = ? OR lower(username) = lower(?) LIMIT 1", (title, title)
-        )
-        return await self.channel(row[0]) if row else None
-
     async def set_followed(self, channel_id: int, followed: bool) -> None:
         await self._conn.execute(
             "UPDATE channels SET followed = ?, updated_at = ? WHERE id = ?",
@@ -371,13 +365,6 @@ class Store:
             (channel_id, message_id),
         )
         return _stored_post(row) if row else None
-
-    async def posts_between(self, start: datetime, end: datetime) -> list[StoredPost]:
-        rows = await self._all(
-            f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.date >= ? AND p.date < ? ORDER BY p.date",
-            (iso(start), iso(end)),
-        )
-        return [_stored_post(r) for r in rows]
 
     async def recent_posts_for_recheck(self, channel_id: int, since: datetime, limit: int) -> list[tuple[int, str]]:
         """(message id, text) of a channel's newest posts published since `since` and not known
@@ -641,16 +628,6 @@ class Store:
         )
 
     # -- search -----------------------------------------------------------------------
-
-    async def search(self, match: str, *, limit: int = 20, offset: int = 0) -> list[tuple[StoredPost, str]]:
-        """FTS5 MATCH over folded text and place ids, newest first, with a marked snippet."""
-        rows = await self._all(
-            f"SELECT {_POST_COLUMNS}, snippet(posts_fts, 0, '\x02', '\x03', '…', 24)"
-            f" {_POST_JOIN} JOIN posts_fts f ON f.rowid = p.id"
-            " WHERE posts_fts MATCH ? ORDER BY p.date DESC LIMIT ? OFFSET ?",
-            (match, limit, offset),
-        )
-        return [(_stored_post(r[:-1]), r[-1]) for r in rows]
 
     async def search_posts(self, match: str, *, limit: int = 20, offset: int = 0) -> list[StoredPost]:
         """FTS5 MATCH newest first, sorting only ids and dates so a common word stays fast."""
