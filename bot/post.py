@@ -17,19 +17,25 @@ def channel_link(username: str | None, channel_id: int, message_id: int) -> str:
     return f"https://t.me/c/{bare_channel_id(channel_id)}/{message_id}"
 
 
+#: Telegram marks a channel id by negating it after adding this (Telethon's `get_peer_id`),
+#: which is arithmetic, not the digits "-100" in front: a short id marks as -1000000000005.
+CHANNEL_MARK = 10**12
+
+
 def bare_channel_id(channel_id: int) -> int:
-    """Channel ids come as `-100123…` (Bot API form) or `123…` (MTProto form); store the bare one."""
-    if channel_id < 0:
-        text = str(-channel_id)
-        if text.startswith("100") and len(text) > 3:
-            return int(text[3:])
-        return -channel_id
-    return channel_id
+    """Channel ids come marked (`-100…`, Bot API and Telethon) or bare (MTProto); store the bare one.
+
+    A negative id above the mark is the short group form some chats report (`-123…`) for the
+    same digits, taken as that channel.
+    """
+    if channel_id < -CHANNEL_MARK:
+        return -channel_id - CHANNEL_MARK
+    return -channel_id if channel_id < 0 else channel_id
 
 
 def marked_channel_id(channel_id: int) -> int:
-    """The `-100…` form Telethon needs in `chats=` filters and entity look-ups."""
-    return int(f"-100{bare_channel_id(channel_id)}")
+    """The marked form of a channel id in either form, as Telethon and the Bot API write it."""
+    return -(CHANNEL_MARK + bare_channel_id(channel_id))
 
 
 @dataclass(frozen=True, slots=True)

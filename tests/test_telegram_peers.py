@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from telethon import utils
 from telethon.tl import types
 
+from bot.post import bare_channel_id, marked_channel_id
 from bot.telegram.peers import channel_id_of, channel_peer, chat_peer
 
 BARE = 1234567890
@@ -41,3 +43,17 @@ def test_a_team_chat_id_in_bot_api_form_names_its_kind_of_chat():
     assert chat_peer(MARKED) == types.PeerChannel(BARE)
     assert chat_peer(-4001) == types.PeerChat(4001)
     assert chat_peer(777) == types.PeerUser(777)
+
+
+@pytest.mark.parametrize("bare", [5, 1234, 777000, 1234567890, 12345678901, 2_000_000_000_000])
+def test_channel_ids_of_every_length_convert_as_telethon_marks_them(bare):
+    marked = utils.get_peer_id(types.PeerChannel(bare))
+    assert marked_channel_id(bare) == marked
+    assert marked_channel_id(marked) == marked
+    assert bare_channel_id(marked) == bare
+    assert channel_peer(marked) == types.PeerChannel(bare)
+    assert channel_id_of(marked) == bare
+
+
+def test_the_short_group_form_of_a_channel_id_still_names_that_channel():
+    assert bare_channel_id(-BARE) == BARE

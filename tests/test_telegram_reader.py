@@ -12,6 +12,7 @@ import pytest
 from telethon import errors, types
 
 from bot.channels import Channel
+from bot.post import marked_channel_id
 from bot.telegram.sessions import TelegramAuthError
 from tests.fakes.world import NOW, RU, UA, WIRE, World, ago, open_post_link
 
@@ -64,7 +65,7 @@ async def test_posts_of_chats_not_followed_are_ignored_even_a_user_sharing_a_cha
 
 
 async def test_a_channel_configured_by_its_marked_id_is_followed(world):
-    await world.start([Channel(username=None, id=int(f"-100{RU.id}"), name="By id", side="ru", kind="milblogger")])
+    await world.start([Channel(username=None, id=marked_channel_id(RU.id), name="By id", side="ru", kind="milblogger")])
     await world.publish(RU, WITHDRAWAL)
     await world.settle()
 

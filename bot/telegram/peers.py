@@ -12,7 +12,7 @@ from __future__ import annotations
 from telethon import utils
 from telethon.tl import types
 
-from bot.post import bare_channel_id, marked_channel_id
+from bot.post import bare_channel_id
 
 
 def channel_peer(channel_id: int) -> types.PeerChannel:
@@ -45,6 +45,3 @@ def chat_peer(chat_id: int) -> types.TypePeer:
     real, kind = utils.resolve_id(chat_id)
     return kind(real)
 
-
-def marked(channel_id: int) -> int:
-    return marked_channel_id(channel_id)

@@ -31,6 +31,7 @@ from telethon.extensions import html as tg_html
 from telethon.sessions import StringSession
 from telethon.tl.types import auth, channels, contacts, messages, updates
 
+from bot.post import marked_channel_id
 from bot.telegram.sessions import FrontwatchClient
 
 API_ID = 1
@@ -445,7 +446,7 @@ class FakeClient(FrontwatchClient):
         channel_id = getattr(getattr(getattr(update, "message", None), "peer_id", None), "channel_id", None)
         channel_id = channel_id or getattr(update, "channel_id", None)
         if channel_id in self.server.channels:
-            update._entities = {-1000000000000 - channel_id: self.server.channels[channel_id].entity()}
+            update._entities = {marked_channel_id(channel_id): self.server.channels[channel_id].entity()}
         await self._dispatch_update(update)
 
     def lose_connection(self) -> None:
