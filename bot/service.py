@@ -37,6 +37,7 @@ from bot.telegram.sessions import (
     TelegramUnreachable,
     connect_bot,
     connect_user,
+    describe_start_failure,
     make_client,
 )
 from bot.telegram.team import TeamBot
@@ -104,9 +105,13 @@ class Service:
             reading, sending, team_store = stores
             try:
                 await self._start(reading, sending, team_store, tasks)
-            except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
-                raise TelegramUnreachable(f"lost the connection to Telegram while starting "
-                                          f"({type(exc).__name__}: {exc})") from None
+            except (TelegramAuthError, TelegramUnreachable):
+                raise
+            except Exception as exc:
+                problem = describe_start_failure(exc)
+                if problem is None:
+                    raise
+                raise TelegramUnreachable(problem) from None
             self.ready.set()
             log.info("frontwatch is running: %d channels followed", len(self.directory.followed))
             await self._wait(tasks)
@@ -148,13 +153,14 @@ class Service:
         if self.scheduler_class is not None:
             self.scheduler = self.scheduler_class(team_store, self.detector, self.settings, self.team.send_digest)
         if self.commands_class is not None:
-            me = await self.bot_client.get_me()
             commands = self.commands_class(
                 team_store, self.detector, self.settings, is_group_admin=self.team.is_group_admin,
                 directory=self.directory, send_digest=getattr(self.scheduler, "send_digest", None),
-                started_at=self.started_at, bot_username=getattr(me, "username", None))
+                started_at=self.started_at, bot_username=await self._bot_username())
             self.team.attach(commands)
-            await self.team.register_commands(self.command_list)
+            if not await self.team.register_commands(self.command_list):
+                tasks.append(asyncio.create_task(self.team.keep_registering_commands(self.command_list),
+                                                 name="bot-commands"))
 
         outbox_stop = asyncio.Event()
         self._outbox_stop = outbox_stop
@@ -171,6 +177,18 @@ class Service:
         if self.scheduler is not None:
             self.scheduler.start()
             tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
+
+    async def _bot_username(self) -> str | None:
+        """Optional: without it a command addressed `/status@otherbot` is answered too."""
+        try:
+            me = await self.bot_client.get_me()
+        except TelegramAuthError:
+            raise
+        except Exception as exc:
+            log.warning("could not ask Telegram for the bot's username (%s); commands addressed to another "
+                        "bot in the team chat are not told apart", type(exc).__name__)
+            return None
+        return getattr(me, "username", None)
 
     async def _sweep(self) -> None:
         """Telethon drops long channel gaps even while connected; look for them regularly."""

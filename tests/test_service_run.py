@@ -245,3 +245,55 @@ async def test_two_parts_sharing_a_store_connection_never_share_a_transaction(st
 
     assert await store.get_setting("from_post") is None
     assert await store.get_setting("from_command") == 2
+
+
+async def test_optional_calls_failing_at_start_never_stop_the_service_and_bot_commands_are_registered_later(
+        tmp_path, detector, caplog):
+    """Telethon gives up on a request after repeated server errors with a bare ValueError."""
+    gave_up = ValueError("Request was unsuccessful 6 time(s)")
+    server = FakeTelegram()
+    server.inject("SetBotCommandsRequest", gave_up, gave_up, gave_up)
+    server.inject("GetDialogsRequest", gave_up)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    async with Running(tmp_path, detector, server=server) as run:
+        assert not run.task.done(), "the service is running"
+        await run.publish(RU, WITHDRAWAL)
+        await run.until(lambda: run.team_messages(), "the alert")
+        await run.until(lambda: run.server.bot_commands, "the command list registered on a later try")
+        assert {c.command for c in run.server.bot_commands} >= {"status", "follow", "digest"}
+    assert run.task.result() == 0
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and "command list" in r.getMessage()]
+    assert len(warnings) == 1, "logged once, not once per try"
+    assert "Traceback" not in caplog.text
+
+
+async def test_the_bot_failing_to_say_who_it_is_at_start_never_stops_the_service(tmp_path, detector):
+    gave_up = ValueError("Request was unsuccessful 6 time(s)")
+    server = FakeTelegram()
+    run = Running(tmp_path, detector, server=server)
+    original = run.bot.get_me
+
+    async def get_me(*args, **kwargs):
+        if run.service.team is not None:  # past the login check, which needs the answer
+            raise gave_up
+        return await original(*args, **kwargs)
+
+    run.bot.get_me = get_me
+    async with run:
+        assert not run.task.done(), "the service is running"
+        await run.publish(RU, WITHDRAWAL)
+        await run.until(lambda: run.team_messages(), "the alert")
+    assert run.task.result() == 0
+
+
+@pytest.mark.parametrize("failure", [ValueError("Request was unsuccessful 6 time(s)"),
+                                     errors.ServerError(request=None, message="INTERNAL")],
+                         ids=["telethon-gave-up", "server-error"])
+async def test_telegram_failing_a_required_call_at_start_is_one_line_and_status_1(tmp_path, detector, failure):
+    server = FakeTelegram()
+    server.inject("GetUsersRequest", failure, failure, failure, failure)
+    run = Running(tmp_path, detector, server=server)
+
+    assert await run.service.run() == 1
+    assert "Telegram" in run.service.unreachable and type(failure).__name__ in run.service.unreachable
+    assert run.service.fatal is None

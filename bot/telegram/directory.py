@@ -86,7 +86,8 @@ class ChannelDirectory:
             log.warning("could not list the account's chats (%s); looking channels up one by one",
                         type(exc).__name__)
             return None
-        except (ConnectionError, OSError) as exc:
+        except (ConnectionError, OSError, ValueError) as exc:
+            # ValueError: Telethon gave up after repeated server errors.
             log.warning("could not list the account's chats (%s); looking channels up one by one",
                         type(exc).__name__)
             return None
@@ -164,7 +165,7 @@ class ChannelDirectory:
             except errors.RPCError as exc:
                 self._raise_if_revoked(exc)
                 return
-            except (ConnectionError, OSError):
+            except (ConnectionError, OSError, ValueError):
                 return
         async with self.store.transaction():
             await self.store.advance_read_position(channel_id, top or 0)

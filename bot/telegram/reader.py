@@ -36,7 +36,7 @@ from bot.store.db import utcnow
 from bot.telegram.convert import is_post, post_link, to_post
 from bot.telegram.directory import ChannelDirectory, Dialogs, Followed
 from bot.telegram.peers import channel_id_of
-from bot.telegram.sessions import TelegramAuthError, describe_auth_failure, is_auth_failure
+from bot.telegram.sessions import TelegramAuthError, describe_auth_failure, gave_up, is_auth_failure
 
 log = logging.getLogger(__name__)
 
@@ -384,7 +384,9 @@ class Reader:
                 self.stats.retries += 1
                 await self.sleep(backoff)
                 backoff = min(self.max_backoff, backoff * 2)
-            except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
+            except (ConnectionError, OSError, asyncio.TimeoutError, ValueError) as exc:
+                if isinstance(exc, ValueError) and not gave_up(exc):
+                    raise
                 self.stats.retries += 1
                 log.warning("catch-up of %s interrupted (%s); retrying in %.0f s", followed.channel.label,
                             type(exc).__name__, backoff)

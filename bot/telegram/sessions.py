@@ -7,6 +7,7 @@ logged, and a bad one stops the service with one line rather than a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable
@@ -36,6 +37,21 @@ class TelegramAuthError(Exception):
 
 class TelegramUnreachable(Exception):
     """No connection to Telegram at start: one line, exit 1, and systemd tries again later."""
+
+
+def gave_up(exc: BaseException) -> bool:
+    """Telethon's bare ValueError after repeated server errors (when `raise_last_call_error`
+    is off, as on a client built elsewhere): a failure of Telegram, not of the request."""
+    return isinstance(exc, ValueError) and str(exc).startswith("Request was unsuccessful")
+
+
+def describe_start_failure(exc: BaseException) -> str | None:
+    """One line for a required call at start that Telegram did not answer; None for a bug."""
+    if isinstance(exc, (ConnectionError, OSError, asyncio.TimeoutError)) or gave_up(exc):
+        return f"lost the connection to Telegram while starting ({type(exc).__name__}: {exc})"
+    if isinstance(exc, errors.RPCError):
+        return f"Telegram refused a request while starting ({type(exc).__name__}: {exc}); trying again later helps"
+    return None
 
 
 async def connect(client: TelegramClient, role: Role) -> None:
@@ -151,6 +167,9 @@ def make_client(settings: Settings, role: Role, *, session: Session | None = Non
         # the alert queued; the reader lets Telethon absorb short ones while paging history.
         flood_sleep_threshold=0 if role == "bot" else 60,
         connection_retries=5,
+        # After its own retries Telethon raises the server's error (an RPCError the callers
+        # handle) instead of a bare ValueError that would look like a bug.
+        raise_last_call_error=True,
         retry_delay=2,
         auto_reconnect=True,
     )

@@ -20,6 +20,9 @@ from bot.telegram.sender import BotSender, with_retries
 
 log = logging.getLogger(__name__)
 
+#: First wait before the command list is offered to Telegram again.
+COMMANDS_RETRY_SECONDS = 60.0
+
 
 class ReplyLike(Protocol):
     html: str
@@ -38,6 +41,7 @@ class TeamBot:
         self.sleep = sleep
         self.commands: CommandHandler | None = None
         self._lock = asyncio.Lock()
+        self._commands_failed = False
 
     async def is_group_admin(self, chat_id: int, user_id: int) -> bool:
         """Asked of Telegram each time, so a demoted admin loses the right at once."""
@@ -73,15 +77,34 @@ class TeamBot:
             elif reply.html.strip():
                 await with_retries(lambda r=reply: self.sender.send_to(chat_id, r.html), sleep=self.sleep)
 
-    async def register_commands(self, command_list: Sequence[tuple[str, str]]) -> None:
-        """So Telegram clients offer the commands as the team types `/`."""
+    async def register_commands(self, command_list: Sequence[tuple[str, str]]) -> bool:
+        """So Telegram clients offer the commands as the team types `/`. Optional: the
+        commands work without the list, so no failure here may stop the service (after
+        repeated server errors Telethon gives up with a bare ValueError). False when it failed."""
         commands = [types.BotCommand(command=name.lstrip("/").lower(), description=about[:256])
                     for name, about in command_list]
         try:
             await self.client(functions.bots.SetBotCommandsRequest(
                 scope=types.BotCommandScopeDefault(), lang_code="", commands=commands))
-        except (errors.RPCError, ConnectionError, OSError) as exc:
-            log.warning("could not register the command list with Telegram (%s)", type(exc).__name__)
+        except Exception as exc:
+            if not self._commands_failed:
+                log.warning("could not register the command list with Telegram (%s: %s); the commands work "
+                            "without it; trying again later", type(exc).__name__, exc)
+            else:
+                log.debug("registering the command list failed again (%s)", type(exc).__name__)
+            self._commands_failed = True
+            return False
+        if self._commands_failed:
+            log.info("the command list is registered with Telegram")
+        return True
+
+    async def keep_registering_commands(self, command_list: Sequence[tuple[str, str]], *,
+                                        first_wait: float = COMMANDS_RETRY_SECONDS) -> None:
+        """Tries until Telegram takes the list, waiting longer each time (up to an hour)."""
+        wait = first_wait
+        while not await self.register_commands(command_list):
+            await self.sleep(wait)
+            wait = min(wait * 2, 3600.0)
 
     # -- digest -----------------------------------------------------------------------
 
