@@ -1,4 +1,7 @@
-"""The `login` and `run` subcommands, registered by `bot.cli` when this package is present."""
+"""The `login` and `run` subcommands, registered by `bot.cli` when this package is present.
+
+Telethon is imported only when one of them runs: every other command starts without it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import sys
 from collections.abc import Callable
 
 from bot.settings import Settings, load_settings
-from bot.telegram.sessions import EXIT_AUTH, TelegramAuthError, TelegramUnreachable
 
 
 def register(subparsers: argparse._SubParsersAction,
@@ -37,6 +39,7 @@ def _logging(settings: Settings) -> None:
 
 def cmd_login(args: argparse.Namespace) -> int:
     from bot.telegram.login import login
+    from bot.telegram.sessions import EXIT_AUTH, TelegramAuthError, TelegramUnreachable
 
     settings = load_settings(args.config, args.env, args.db)
     _logging(settings)
