@@ -297,3 +297,18 @@ async def test_telegram_failing_a_required_call_at_start_is_one_line_and_status_
     assert await run.service.run() == 1
     assert "Telegram" in run.service.unreachable and type(failure).__name__ in run.service.unreachable
     assert run.service.fatal is None
+
+
+async def test_a_debug_level_run_never_writes_post_text_to_the_log(tmp_path, detector, caplog):
+    secret_words = "quokkazebra"
+    text = f"Ukrainian units pulled out of Avdiivka overnight, {secret_words} brigade said."
+    with caplog.at_level(logging.DEBUG):
+        async with Running(tmp_path, detector) as run:
+            post = await run.publish(RU, text)
+            await run.until(lambda: run.team_messages(), "the alert")
+            edited = run.server.edit(RU.id, post.id, text + " Updated.", datetime.now(UTC))
+            await run.user.push(run.server.edit_update(RU.id, edited))
+            await run.service.reader.drain()
+    assert any(r.levelno == logging.DEBUG for r in caplog.records), "the run did log at DEBUG"
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert secret_words not in logged.lower()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -23,6 +24,10 @@ from bot.detect import Detection
 from bot.detect.normalize import fold
 from bot.post import ForwardOrigin, Post
 from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+# aiosqlite logs every statement with its parameters at DEBUG, post text included; post
+# text stays out of logs at every level, so its logger never goes below INFO.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 def iso(dt: datetime) -> str:
