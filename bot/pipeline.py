@@ -30,7 +30,7 @@ from bot.render import (
     render_summary,
 )
 from bot.settings import AlertSettings
-from bot.store import Store, StoredPost
+from bot.store import Store, StoredPost, StoreUnavailable
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,14 @@ class Pipeline:
     # -- entry points -----------------------------------------------------------------
 
     async def handle_post(self, post: Post) -> Outcome:
-        """Never raises for a bad post: it is logged with its link and skipped."""
+        """Never raises for a bad post: it is logged with its link and skipped. A store that
+        cannot be written (`StoreUnavailable`) is raised: that is no fault of the post."""
         self.stats.read += 1
         try:
             async with self.store.transaction():
                 outcome = await self._handle(post)
+        except StoreUnavailable:
+            raise  # the file failed, not the post: the caller stops or tries again later
         except Exception:
             self.stats.errors += 1
             log.exception("post %s could not be handled; skipped", post.link)
@@ -106,6 +109,8 @@ class Pipeline:
                     if alert is not None:
                         await self._rerender(alert.id)
                         touched = True
+        except StoreUnavailable:
+            raise
         except Exception:
             self.stats.errors += 1
             log.exception("deletion of %s in channel %s could not be recorded", message_ids, channel_id)

@@ -10,8 +10,9 @@ import asyncio
 import json
 import logging
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.channels import Channel
 from bot.detect import Detection
 from bot.detect.normalize import fold
 from bot.post import ForwardOrigin, Post
+from bot.store.faults import StoreUnavailable, store_problem
 from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 # aiosqlite logs every statement with its parameters at DEBUG, post text included; post
@@ -165,22 +167,53 @@ class Store:
 
     @classmethod
     async def open(cls, path: str | Path) -> "Store":
+        """A file that cannot serve as the store (read-only, not a database, corrupt, a folder
+        that cannot be created) raises `StoreUnavailable` naming it. The connection's thread is
+        closed first: left running, it would keep the process from ever exiting."""
         path = str(path)
+        existing = False
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        await conn.create_function("fw_fold", 1, fold, deterministic=True)
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                existing = Path(path).is_file() and Path(path).stat().st_size > 0
+            except OSError as exc:
+                raise StoreUnavailable(path, f"cannot create its folder or read the file "
+                                             f"({store_problem(exc)})") from None
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(path, store_problem(exc) or str(exc)) from None
         store = cls(conn, path)
         try:
+            await conn.create_function("fw_fold", 1, fold, deterministic=True)
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            if existing:
+                await store._check_integrity()
             await store._migrate()
-        except BaseException:
-            await conn.close()
-            raise
+        except BaseException as exc:
+            with suppress(Exception):
+                await conn.close()
+            problem = store_problem(exc)
+            if problem is None:
+                raise
+            raise StoreUnavailable(path, problem) from None
         return store
+
+    async def _check_integrity(self) -> None:
+        """Corruption found here is one clear line at start, not a failure post by post later."""
+        async with self._conn.execute("PRAGMA quick_check(1)") as cur:
+            row = await cur.fetchone()
+        if row is None or row[0] != "ok":
+            found = " ".join(str(row[0]).split())[:200] if row else "no answer"
+            raise StoreUnavailable(self.path, "the database is corrupt (restore a backup, or move the file away "
+                                              f"to start afresh): {found}")
+
+    def _fault(self, exc: BaseException) -> BaseException:
+        problem = store_problem(exc)
+        return StoreUnavailable(self.path, problem) if problem is not None else exc
 
     async def close(self) -> None:
         await self._conn.close()
@@ -225,19 +258,30 @@ class Store:
                 self._depth -= 1
             return
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                fault = self._fault(exc)
+                if fault is exc:
+                    raise
+                raise fault from exc
             self._depth = 1
             self._owner = asyncio.current_task()
             try:
                 yield
-            except BaseException:
                 self._depth = 0
                 self._owner = None
-                await self._conn.execute("ROLLBACK")
-                raise
-            self._depth = 0
-            self._owner = None
-            await self._conn.execute("COMMIT")
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                self._depth = 0
+                self._owner = None
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        await self._conn.execute("ROLLBACK")
+                fault = self._fault(exc)
+                if fault is exc:
+                    raise
+                raise fault from exc
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._conn.execute(sql, tuple(params)) as cur:
