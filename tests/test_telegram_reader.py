@@ -6,6 +6,7 @@ out of the bot as the messages Telegram would receive (parsed back from the aler
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import replace
 
 import pytest
@@ -336,3 +337,62 @@ async def test_a_command_may_follow_a_channel_and_its_posts_are_read_from_then_o
     await world.publish(channel, numbered(3))
     await world.settle()
     assert len(world.sent) == 1
+
+
+def fail_once_to_store(store, message_id: int) -> None:
+    """The disk fills up exactly while this message is stored, as SQLite reports it."""
+    original = store.save_post
+    failed = []
+
+    async def save_post(post):
+        if post.message_id == message_id and not failed:
+            failed.append(post)
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode, error.sqlite_errorname = sqlite3.SQLITE_FULL, "SQLITE_FULL"
+            raise error
+        return await original(post)
+
+    store.save_post = save_post
+
+
+async def stored_ids(store, channel) -> list[int]:
+    return [row[0] for row in await store.execute(
+        "SELECT message_id FROM posts WHERE channel_id = ? ORDER BY message_id", (channel.id,))]
+
+
+async def test_a_post_that_fails_to_store_during_catch_up_is_stored_after_a_restart(world, caplog):
+    world.published_quietly(RU, NOISE, minutes_ago=40)
+    await world.start([RU])
+    await world.settle()
+    gap = [world.published_quietly(RU, f"Quiet post {n}", minutes_ago=30) for n in range(4)]
+    fail_once_to_store(world.reading, gap[1].id)
+    with caplog.at_level(logging.WARNING):
+        world.reader.request_catch_up("sweep")
+        await world.settle()
+    assert gap[1].id not in await stored_ids(world.reading, RU)
+    assert any("disk is full" in r.getMessage() for r in caplog.records), "the failure is logged"
+    await world.close()
+
+    restarted = World(world.tmp_path, world.detector, server=world.server)
+    try:
+        await restarted.start([RU])
+        await restarted.settle()
+        assert await stored_ids(restarted.reading, RU) == [p.id for p in gap]  # 1 was the starting point
+    finally:
+        await restarted.close()
+
+
+async def test_a_post_that_fails_to_store_during_catch_up_is_stored_by_the_next_sweep(world):
+    world.published_quietly(RU, NOISE, minutes_ago=40)
+    await world.start([RU])
+    await world.settle()
+    gap = [world.published_quietly(RU, numbered(n), minutes_ago=3) for n in range(3)]
+    fail_once_to_store(world.reading, gap[0].id)
+    world.reader.request_catch_up("sweep")
+    await world.settle()
+    world.reader.request_catch_up("sweep")
+    await world.settle()
+
+    assert await stored_ids(world.reading, RU) == [p.id for p in gap]
+    links = [open_post_link(s) for s in world.sent]
+    assert sorted(links) == sorted(f"https://t.me/{RU.username}/{p.id}" for p in gap), "each alerted once"

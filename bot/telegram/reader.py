@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from telethon import TelegramClient, errors, events
 
 from bot.pipeline import Pipeline
-from bot.store import Store
+from bot.store import Store, StoreUnavailable
 from bot.store.db import utcnow
 from bot.telegram.convert import is_post, post_link, to_post
 from bot.telegram.directory import ChannelDirectory, Dialogs, Followed
@@ -105,6 +105,7 @@ class Reader:
         self._dialogs: Dialogs | None = None
         self._full_pending = False
         self._recheck_due = False
+        self._store_down = False
         directory.on_added = lambda ids: self.request_catch_up("channels added", only=ids)
 
     # -- wiring -----------------------------------------------------------------------
@@ -176,12 +177,32 @@ class Reader:
                 if not getter.done():
                     getter.cancel()
                     break
+                item = getter.result()
                 try:
-                    await self._handle(getter.result())
+                    await self._handle(item)
+                except StoreUnavailable as exc:
+                    self._store_failed(item, exc)
+                else:
+                    self._store_works()
                 finally:
                     self.queue.task_done()
         finally:
             stopper.cancel()
+
+    def _store_failed(self, item: _Message | _Deletion | _CatchUp, exc: StoreUnavailable) -> None:
+        """The store could not be written (full disk, a lock held too long): nothing read
+        since the verified position counts as read, so the next catch-up (sweep, reconnect,
+        restart) reads it again. Logged once until the store works again."""
+        if isinstance(item, _CatchUp) and item.only is None and item.reason in AFTER_A_GAP:
+            self._recheck_due = True
+        if not self._store_down:
+            log.warning("%s; what could not be stored is read again at the next catch-up", exc)
+        self._store_down = True
+
+    def _store_works(self) -> None:
+        if self._store_down:
+            log.info("the store works again")
+        self._store_down = False
 
     async def _handle(self, item: _Message | _Deletion | _CatchUp) -> None:
         if isinstance(item, _CatchUp):
