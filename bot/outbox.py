@@ -115,7 +115,7 @@ class Outbox:
     async def _fold(self, overflow: list[AlertRow]) -> None:
         """Too many alerts for the group's rate limit: the rest become one summary message."""
         lines = []
-        for alert in overflow:
+        for alert in await self._unfolded(overflow):
             if alert.kind == "post" and alert.post_id is not None:
                 stored = await self.store.post(alert.post_id)
                 what = ", ".join([*(t.upper() for t in alert.topics), *alert.places]) or alert.kind
@@ -124,7 +124,7 @@ class Outbox:
             else:
                 lines.append((f"{alert.kind}: {', '.join([*alert.topics, *alert.places])}", None))
         html = render_summary(SummaryView(
-            title=f"{len(overflow)} more alerts within a minute (rate limit {self.rate_limit}/min)",
+            title=f"{len(lines)} more alerts within a minute (rate limit {self.rate_limit}/min)",
             lines=tuple(lines), footer="Folded to keep the group readable; each is in the store and the digest."))
         async with self.store.transaction():
             summary_id = await self.store.create_alert(
@@ -132,6 +132,20 @@ class Outbox:
                 event_date=self.clock())
             await self.store.mark_folded([a.id for a in overflow], summary_id)
         self.folded += len(overflow)
+
+    async def _unfolded(self, alerts: list[AlertRow]) -> list[AlertRow]:
+        """A summary not yet sent and folded again hands on what it summed up: a line for the
+        summary itself would name none of its posts, and they would never reach the group."""
+        out: list[AlertRow] = []
+        for alert in alerts:
+            if alert.kind == "summary":
+                rows = await self.store.execute("SELECT id FROM alerts WHERE folded_into = ? ORDER BY id", (alert.id,))
+                inner = [a for a in [await self.store.alert(row[0]) for row in rows] if a is not None]
+                if inner:
+                    out.extend(await self._unfolded(inner))
+                    continue
+            out.append(alert)
+        return out
 
     async def _deliver(self, alert: AlertRow, *, edit: bool) -> None:
         backoff = 1.0

@@ -8,6 +8,7 @@ import pytest
 
 from bot.outbox import Outbox, RetryAfter, TransientSendError
 from bot.store import Store
+from tests.conftest import RU_BLOG, make_post
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -163,3 +164,42 @@ async def test_sending_waits_for_the_rate_limit_window_instead_of_folding_an_emp
     await outbox.flush()
     assert sender.order == ["a0", "a1", "late"]
     assert sleeps and sleeps[0] > 0
+
+
+async def _queue_posts(store: Store, first: int, n: int) -> list[str]:
+    """Post alerts for stored posts; their links, as a summary would list them."""
+    links = []
+    async with store.transaction():
+        await store.upsert_channel(RU_BLOG)
+        for message_id in range(first, first + n):
+            post = make_post(RU_BLOG, message_id, f"post {message_id}", T0)
+            saved = await store.save_post(post)
+            await store.create_alert(kind="post", severity="high", post_id=saved.post_id, places=["izium"],
+                                     topics=["withdrawal"], html=f"alert {message_id}", event_date=T0)
+            links.append(post.link)
+    return links
+
+
+async def test_a_summary_folded_again_before_it_went_out_still_lists_every_post_it_held(store):
+    now = datetime.now(UTC)
+    first = await _queue_posts(store, 1, 3)
+
+    class Died(Exception):
+        pass
+
+    async def die(seconds: float) -> None:
+        raise Died
+
+    # Rate limit 2: the first alert goes out, the other two fold into a summary; the process
+    # dies while the summary waits for a dropped connection.
+    with pytest.raises(Died):
+        await Outbox(store, RecordingSender([None, TransientSendError("reset")]), rate_limit_per_minute=2,
+                     clock=lambda: now, sleep=die).flush()
+    more = await _queue_posts(store, 4, 2)
+    sender = RecordingSender()
+    await Outbox(store, sender, rate_limit_per_minute=2, clock=lambda: now).flush()
+
+    [summary] = sender.order
+    assert "4 more alerts within a minute" in summary
+    for link in first[1:] + more:
+        assert link in summary

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections import deque
 import itertools
 import json
 import os
@@ -113,11 +114,17 @@ class Sent:
         return [e.url for e in self.entities if isinstance(e, types.MessageEntityTextUrl)]
 
 
+#: How many recent random_ids the fake remembers. Telegram's deduplication is bounded too (it
+#: forgets old ids): a resend long after the first send is delivered again, so a client that
+#: resends must do it soon, and a test of "never twice" can fail.
+DEDUP_WINDOW = 16
+
+
 class FakeTelegram:
-    def __init__(self, *, sent_log: Path | None = None) -> None:
+    def __init__(self, *, sent_log: Path | None = None, dedup_window: int = DEDUP_WINDOW) -> None:
         self.channels: dict[int, FakeChannel] = {}
         self.sent: list[Sent] = []
-        self.random_ids: set[int] = set()
+        self.random_ids: deque[int] = deque(maxlen=dedup_window)
         self.calls: list[str] = []
         self.faults: dict[str, list[BaseException | None]] = {}
         self.bot_token_valid = True
@@ -132,7 +139,7 @@ class FakeTelegram:
             for line in sent_log.read_text(encoding="utf-8").splitlines():
                 record = json.loads(line)
                 if record.get("random_id") is not None:
-                    self.random_ids.add(record["random_id"])
+                    self.random_ids.append(record["random_id"])
                 if record["kind"] == "send":
                     self.sent.append(Sent(record["chat"], record["message_id"], record.get("random_id"),
                                           record["text"], []))
@@ -342,7 +349,7 @@ class FakeTelegram:
         sent = Sent(chat, message_id, random_id, text, list(entities or []), photo=photo)
         self._record({"kind": "send", "chat": chat, "message_id": message_id, "random_id": random_id,
                       "text": text, "html": sent.html, "photo": photo})
-        self.random_ids.add(random_id)
+        self.random_ids.append(random_id)
         self.sent.append(sent)
         message = types.Message(id=message_id, peer_id=types.PeerChannel(chat), date=datetime.now(UTC),
                                 message=text, out=True)
