@@ -88,6 +88,13 @@ class Outbox:
         if budget <= 0:
             await self._sleep(await self._seconds_until_budget())
             return
+        # An alert tried before may be in the chat already (the process died after Telegram
+        # posted it): it goes again first with its random_id, which Telegram deduplicates, and
+        # is never folded, or a summary would repeat what the group has seen.
+        tried = [a for a in pending if a.attempts]
+        if tried:
+            await self._deliver(tried[0], edit=False)
+            return
         if len(pending) > budget:
             keep = pending[: budget - 1]
             overflow = pending[budget - 1:]
@@ -161,6 +168,8 @@ class Outbox:
                         await self.store.mark_edited(alert.id, current.html)
                     self.edited += 1
                 else:
+                    if not current.attempts:
+                        await self._note(alert.id, "sending")
                     message_id = await self.sender.send(current.html, current.random_id)
                     async with self.store.transaction():
                         await self.store.mark_sent(alert.id, message_id, current.html)

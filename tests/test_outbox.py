@@ -109,7 +109,7 @@ async def test_dropped_connections_back_off_doubling_up_to_the_cap(store):
 
     assert sleeps == [1, 2, 4, 8, 8, 8]
     assert sender.order == ["a"]
-    assert (await store.alert(1)).attempts == 6
+    assert (await store.alert(1)).attempts == 7  # every try counts: six failed, the seventh went out
 
 
 async def test_a_refused_alert_is_marked_failed_and_the_rest_still_go_out(store):
@@ -182,7 +182,7 @@ async def _queue_posts(store: Store, first: int, n: int) -> list[str]:
 
 async def test_a_summary_folded_again_before_it_went_out_still_lists_every_post_it_held(store):
     now = datetime.now(UTC)
-    first = await _queue_posts(store, 1, 3)
+    first = await _queue_posts(store, 1, 5)
 
     class Died(Exception):
         pass
@@ -190,16 +190,49 @@ async def test_a_summary_folded_again_before_it_went_out_still_lists_every_post_
     async def die(seconds: float) -> None:
         raise Died
 
-    # Rate limit 2: the first alert goes out, the other two fold into a summary; the process
-    # dies while the summary waits for a dropped connection.
+    # Rate limit 3: two alerts go out, three fold into a summary; the process dies while the
+    # second alert waits for a dropped connection, before the summary was tried.
     with pytest.raises(Died):
-        await Outbox(store, RecordingSender([None, TransientSendError("reset")]), rate_limit_per_minute=2,
+        await Outbox(store, RecordingSender([None, TransientSendError("reset")]), rate_limit_per_minute=3,
                      clock=lambda: now, sleep=die).flush()
-    more = await _queue_posts(store, 4, 2)
+    more = await _queue_posts(store, 6, 2)
     sender = RecordingSender()
-    await Outbox(store, sender, rate_limit_per_minute=2, clock=lambda: now).flush()
+    await Outbox(store, sender, rate_limit_per_minute=3, clock=lambda: now).flush()
 
-    [summary] = sender.order
-    assert "4 more alerts within a minute" in summary
-    for link in first[1:] + more:
+    assert sender.order[0] == "alert 2", "the alert tried before the crash goes again first, not folded"
+    [summary] = sender.order[1:]
+    assert "5 more alerts within a minute" in summary
+    for link in first[2:] + more:
         assert link in summary
+    assert first[1] not in summary
+
+
+async def test_an_alert_that_may_have_gone_out_before_a_crash_is_resent_with_its_random_id_never_folded(store):
+    now = datetime.now(UTC)
+    links = await _queue_posts(store, 1, 2)
+
+    class Died(BaseException):  # the process is killed: nothing of the outbox runs after it
+        pass
+
+    class DiesAfterTelegramPosted(RecordingSender):
+        async def send(self, html: str, random_id: int) -> int:
+            await super().send(html, random_id)
+            if len(self.order) == 2:
+                raise Died
+            return len(self.order)
+
+    first = DiesAfterTelegramPosted()
+    with pytest.raises(Died):
+        await Outbox(store, first, rate_limit_per_minute=2, clock=lambda: now).flush()
+    await _queue_posts(store, 3, 3)
+    second = RecordingSender()
+    clock = {"t": now}
+
+    async def wait(seconds: float) -> None:
+        clock["t"] += timedelta(seconds=seconds)
+
+    # One alert of this minute's two is out: the budget is one, and four are pending.
+    await Outbox(store, second, rate_limit_per_minute=2, clock=lambda: clock["t"], sleep=wait).flush()
+
+    assert second.order[0] == "alert 2" and second.random_ids[0] == first.random_ids[1]
+    assert all(links[1] not in html for html in second.order[1:])

@@ -7,7 +7,6 @@ message the bot sends is fsynced to sent.jsonl before the service hears back.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -261,20 +260,18 @@ def test_the_exactly_once_check_catches_a_sender_that_resends_with_a_fresh_rando
         _check_exactly_once(tmp_path, stream, detector)
 
 
-def test_telegram_forgets_old_random_ids_so_a_late_resend_is_a_second_message_the_check_catches(tmp_path, detector):
+async def test_telegram_forgets_old_random_ids_so_a_late_resend_is_a_second_message_the_check_catches(
+        tmp_path, detector):
     server = FakeTelegram(sent_log=tmp_path / "sent.jsonl", dedup_window=4)
     bot = FakeClient(server, bot=True)
     sender = BotSender(bot, TEAM_CHAT_MARKED)
+    await bot.connect()
+    await sender.send("<b>first</b>", 111)
+    await sender.send("<b>first</b>", 111)  # at once: Telegram drops the repeat
+    for n in range(4):
+        await sender.send(f"other {n}", 200 + n)
+    await sender.send("<b>first</b>", 111)  # long after: delivered again
 
-    async def go() -> None:
-        await bot.connect()
-        await sender.send("<b>first</b>", 111)
-        await sender.send("<b>first</b>", 111)  # at once: Telegram drops the repeat
-        for n in range(4):
-            await sender.send(f"other {n}", 200 + n)
-        await sender.send("<b>first</b>", 111)  # long after: delivered again
-
-    asyncio.run(go())
     sends = [r for r in _sent(tmp_path) if r["kind"] == "send"]
     assert [r["random_id"] for r in sends].count(111) == 2
     with pytest.raises(AssertionError, match="random id went out twice"):
