@@ -312,3 +312,14 @@ async def test_a_debug_level_run_never_writes_post_text_to_the_log(tmp_path, det
     assert any(r.levelno == logging.DEBUG for r in caplog.records), "the run did log at DEBUG"
     logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     assert secret_words not in logged.lower()
+
+
+async def test_a_store_that_is_not_a_database_stops_the_service_at_start_naming_the_file(tmp_path, detector):
+    from bot.store import StoreUnavailable
+
+    run = Running(tmp_path, detector)
+    run.settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    run.settings.db_path.write_bytes(b"\x00garbage" * 4096)
+    with pytest.raises(StoreUnavailable, match="not a SQLite database") as raised:
+        await asyncio.wait_for(run.service.run(), 30)
+    assert str(run.settings.db_path) in str(raised.value)
