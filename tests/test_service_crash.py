@@ -49,6 +49,13 @@ def _stream(n: int) -> list[dict]:
     return out
 
 
+def _published_stream(workdir: Path, n: int) -> list[dict]:
+    """What the channels will publish, written where the child reads it."""
+    stream = _stream(n)
+    (workdir / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    return stream
+
+
 def _child(workdir: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(CHILD), str(workdir), *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -72,6 +79,17 @@ def _wait_for_alerts(workdir: Path, child: subprocess.Popen, count: int) -> None
 def _finish(child: subprocess.Popen) -> tuple[int, str, str]:
     out, err = child.communicate(timeout=DEADLINE)
     return child.returncode, out, err
+
+
+def _delivers_the_rest(workdir: Path, stream: list[dict], *args: str) -> None:
+    status, out, err = _finish(_child(workdir, *args))
+    assert status == 0, err
+    assert f"published {len(stream)} of {len(stream)}" in out
+
+
+def _killed(child: subprocess.Popen) -> None:
+    status, _, err = _finish(child)
+    assert status == -signal.SIGKILL, err
 
 
 def _links(record: dict) -> tuple[str | None, list[str]]:
@@ -136,8 +154,7 @@ def _sends(workdir: Path) -> int:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_a_service_killed_mid_stream_and_restarted_loses_no_post_and_sends_no_alert_twice(tmp_path, detector):
-    stream = _stream(90)
-    (tmp_path / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    stream = _published_stream(tmp_path, 90)
 
     first = _child(tmp_path, "--pace", "0.01")
     _wait_for_alerts(tmp_path, first, 6)
@@ -146,17 +163,13 @@ def test_a_service_killed_mid_stream_and_restarted_loses_no_post_and_sends_no_al
     published = int((tmp_path / "published").read_text())
     assert 0 < published < len(stream), "the kill landed mid-stream"
 
-    second = _child(tmp_path, "--gap", "7")
-    status, out, err = _finish(second)
-    assert status == 0, err
-    assert f"published {len(stream)} of {len(stream)}" in out
+    _delivers_the_rest(tmp_path, stream, "--gap", "7")
     _check_exactly_once(tmp_path, stream, detector)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_a_crash_after_telegram_posted_an_alert_but_before_the_store_knew_does_not_double_it(tmp_path, detector):
-    stream = _stream(45)
-    (tmp_path / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    stream = _published_stream(tmp_path, 45)
 
     first = _child(tmp_path, "--pace", "0.01", "--die-after-send", "4")
     status, _, _ = _finish(first)
@@ -181,8 +194,7 @@ def test_a_crash_after_telegram_posted_an_alert_but_before_the_store_knew_does_n
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs POSIX signals")
 def test_sigterm_stops_the_service_cleanly_and_the_next_start_delivers_the_rest_once(tmp_path, detector):
-    stream = _stream(60)
-    (tmp_path / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    stream = _published_stream(tmp_path, 60)
 
     first = _child(tmp_path, "--pace", "0.01")
     _wait_for_alerts(tmp_path, first, 3)
@@ -205,8 +217,7 @@ def test_the_child_is_not_collected_as_a_test():
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_a_service_killed_during_catch_up_and_again_after_a_send_loses_nothing_and_doubles_nothing(tmp_path, detector):
-    stream = _stream(120)
-    (tmp_path / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    stream = _published_stream(tmp_path, 120)
 
     first = _child(tmp_path, "--pace", "0.01")
     _wait_for_alerts(tmp_path, first, 4)
@@ -214,42 +225,29 @@ def test_a_service_killed_during_catch_up_and_again_after_a_send_loses_nothing_a
     first.wait(timeout=DEADLINE)
 
     # 45 posts appear while nothing listens; the next run dies in the middle of reading them.
-    second = _child(tmp_path, "--gap", "45", "--die-in-catch-up", "20")
-    status, _, err = _finish(second)
-    assert status == -signal.SIGKILL, err
+    _killed(_child(tmp_path, "--gap", "45", "--die-in-catch-up", "20"))
     # It dies again right after Telegram posted an alert the store has not marked sent.
-    third = _child(tmp_path, "--gap", "10", "--die-after-send", str(_sends(tmp_path) + 2))
-    status, _, err = _finish(third)
-    assert status == -signal.SIGKILL, err
+    _killed(_child(tmp_path, "--gap", "10", "--die-after-send", str(_sends(tmp_path) + 2)))
 
-    last = _child(tmp_path)
-    status, out, err = _finish(last)
-    assert status == 0, err
-    assert f"published {len(stream)} of {len(stream)}" in out
+    _delivers_the_rest(tmp_path, stream)
     _check_exactly_once(tmp_path, stream, detector)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_a_service_killed_while_the_rate_limit_folds_alerts_alerts_each_post_once(tmp_path, detector):
-    stream = _stream(90)
-    (tmp_path / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    stream = _published_stream(tmp_path, 90)
 
-    first = _child(tmp_path, "--pace", "0.01", "--rate-limit", "3", "--die-after-fold")
-    status, _, err = _finish(first)
-    assert status == -signal.SIGKILL, err
+    _killed(_child(tmp_path, "--pace", "0.01", "--rate-limit", "3", "--die-after-fold"))
     assert "more alerts within a minute" in _sent(tmp_path)[-1]["text"], "killed right after a fold summary"
 
-    second = _child(tmp_path, "--rate-limit", "3")
-    status, out, err = _finish(second)
-    assert status == 0, err
+    _delivers_the_rest(tmp_path, stream, "--rate-limit", "3")
     _check_exactly_once(tmp_path, stream, detector, in_order=False)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_the_exactly_once_check_catches_a_sender_that_resends_with_a_fresh_random_id(tmp_path, detector):
     """The check above is only worth something if a broken sender fails it."""
-    stream = _stream(45)
-    (tmp_path / "stream.jsonl").write_text("\n".join(json.dumps(s) for s in stream), encoding="utf-8")
+    stream = _published_stream(tmp_path, 45)
 
     first = _child(tmp_path, "--pace", "0.01", "--die-after-send", "4", "--fresh-random-ids")
     _finish(first)
