@@ -251,7 +251,23 @@ async def bench_search(store: Store, detector: Detector, repeats: int) -> dict[s
     return times
 
 
+async def bench_open(path: Path, repeats: int = 5) -> None:
+    """Opening checks the whole file (`quick_check`) once per process; what that costs."""
+    seconds = {True: [], False: []}
+    for _ in range(repeats):
+        for check in (True, False):
+            started = time.process_time()
+            store = await Store.open(path, check=check)
+            await store.close()
+            seconds[check].append(time.process_time() - started)
+    size = path.stat().st_size / 1e6
+    for check, ts in seconds.items():
+        print(f"open of the {size:,.0f} MB store {'with' if check else 'without'} quick_check, CPU: "
+              f"min {min(ts) * 1000:.0f} ms, median {statistics.median(ts) * 1000:.0f} ms, max {max(ts) * 1000:.0f} ms")
+
+
 async def measure(path: Path, detector: Detector, repeats: int) -> None:
+    await bench_open(path)
     store = await Store.open(path)
     try:
         t0 = time.perf_counter()

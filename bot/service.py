@@ -100,8 +100,8 @@ class Service:
         stores: list[Store] = []
         tasks: list[asyncio.Task] = []
         try:
-            for _ in range(3):
-                stores.append(await Store.open(self.settings.db_path))
+            for n in range(3):
+                stores.append(await Store.open(self.settings.db_path, check=n == 0))
             reading, sending, team_store = stores
             try:
                 await self._start(reading, sending, team_store, tasks)

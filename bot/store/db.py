@@ -166,10 +166,13 @@ class Store:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: str | Path) -> "Store":
+    async def open(cls, path: str | Path, *, check: bool = True) -> "Store":
         """A file that cannot serve as the store (read-only, not a database, corrupt, a folder
         that cannot be created) raises `StoreUnavailable` naming it. The connection's thread is
-        closed first: left running, it would keep the process from ever exiting."""
+        closed first: left running, it would keep the process from ever exiting.
+
+        `check=False` skips the integrity check (it reads the whole file) for further
+        connections to a file this process has already checked."""
         path = str(path)
         existing = False
         if path != ":memory:":
@@ -190,7 +193,7 @@ class Store:
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
-            if existing:
+            if existing and check:
                 await store._check_integrity()
             await store._migrate()
         except BaseException as exc:
