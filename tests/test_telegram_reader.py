@@ -396,3 +396,19 @@ async def test_a_post_that_fails_to_store_during_catch_up_is_stored_by_the_next_
     assert await stored_ids(world.reading, RU) == [p.id for p in gap]
     links = [open_post_link(s) for s in world.sent]
     assert sorted(links) == sorted(f"https://t.me/{RU.username}/{p.id}" for p in gap), "each alerted once"
+
+
+@pytest.mark.parametrize("failure", [errors.ServerError(request=None, message="INTERNAL"),
+                                     ValueError("Request was unsuccessful 6 time(s)")],
+                         ids=["server-error", "telethon-gave-up"])
+async def test_a_channel_whose_look_up_hit_a_server_error_at_start_is_followed_from_the_next_sweep_on(
+        world, failure):
+    world.server.channels[UA.id].joined = False
+    world.server.inject("ResolveUsernameRequest", failure)
+    warnings = await world.start([RU, UA])
+    assert UA.id not in world.directory.followed
+    assert len(warnings) == 1 and "@ua_staff" in warnings[0] and "next sweep" in warnings[0]
+
+    await world.directory.retry_joins()
+    await world.settle()
+    assert UA.id in world.directory.followed

@@ -17,7 +17,7 @@ from telethon import TelegramClient, errors, functions, types
 from bot.channels import Channel, parse_channel_ref
 from bot.store import Store
 from bot.telegram.peers import channel_id_of, channel_peer
-from bot.telegram.sessions import TelegramAuthError, describe_auth_failure, is_auth_failure
+from bot.telegram.sessions import TelegramAuthError, describe_auth_failure, gave_up, is_auth_failure
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class ChannelDirectory:
     async def _lookup(self, username: str | None, channel_id: int | None) -> tuple[types.Channel | None, str]:
         """The channel entity, or None and why not (for the warning).
 
-        A look-up refused by a FloodWait is remembered in `flooded` so the caller can try
+        A look-up refused by a FloodWait or left unanswered is remembered in `flooded` so the caller can try
         again later instead of giving the channel up.
         """
         self.flooded = False
@@ -107,7 +107,10 @@ class ChannelDirectory:
                 entity = await self.client.get_entity(channel_peer(channel_id))
             else:
                 return None, "no username or id"
-        except ValueError:
+        except ValueError as exc:
+            if gave_up(exc):
+                self.flooded = True
+                return None, "Telegram did not answer the look-up; tried again at the next sweep"
             if username:
                 return None, "no such public username"
             return None, "the account is not a member of this private channel (join it with the account first)"
@@ -118,6 +121,9 @@ class ChannelDirectory:
         except errors.FloodWaitError as exc:
             self.flooded = True
             return None, f"Telegram limits look-ups for now (wait {exc.seconds} s); tried again at the next sweep"
+        except (errors.ServerError, errors.TimedOutError) as exc:
+            self.flooded = True
+            return None, f"Telegram did not answer the look-up ({type(exc).__name__}); tried again at the next sweep"
         except errors.RPCError as exc:
             self._raise_if_revoked(exc)
             return None, f"Telegram refused the look-up ({type(exc).__name__})"
@@ -257,7 +263,8 @@ class ChannelDirectory:
                         await self._join(entity, channel.label))
 
     async def retry_joins(self) -> None:
-        """Look-ups and joins refused by a FloodWait are tried again on the periodic sweep."""
+        """Look-ups refused by a FloodWait or left unanswered by Telegram, and joins refused,
+        are tried again on the periodic sweep."""
         postponed, self._postponed = self._postponed, []
         added: set[int] = set()
         for wanted in postponed:
