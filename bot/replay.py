@@ -27,25 +27,37 @@ class ReplayReport:
     edited: int = 0
     errors: int = 0
     problems: list[ExportProblem] = field(default_factory=list)
+    unlisted: list[Channel] = field(default_factory=list)
 
 
-def _configured(export: ExportChannel, known: list[Channel]) -> Channel:
+def _listed(export: ExportChannel, known: list[Channel]) -> Channel | None:
     for ch in known:
         if ch.id == export.id or (ch.id is None and ch.name == export.name):
             return Channel(username=ch.username, id=export.id, name=ch.name or export.name, side=ch.side,
                            kind=ch.kind)
-    return Channel(username=None, id=export.id, name=export.name, side="other", kind="media")
+    return None
 
 
-async def register_channels(store: Store, exports: list[ExportChannel], known: list[Channel]) -> dict[int, Channel]:
-    """Export channels with their side and kind from config, so alerts say who spoke."""
+async def register_channels(store: Store, exports: list[ExportChannel], known: list[Channel],
+                            unlisted: list[Channel] | None = None) -> dict[int, Channel]:
+    """Export channels with their side and kind from config, so alerts say who spoke.
+
+    A channel neither listed nor stored before is taken as media of side `other` and
+    added to `unlisted`: without a side it can never corroborate, and the user must know."""
     out = {}
     async with store.transaction():
         for export in exports:
             existing = await store.channel(export.id)
-            channel = _configured(export, known)
-            if existing is not None and channel.side == "other" and existing.side != "other":
+            channel = _listed(export, known)
+            if channel is not None and channel.side == "other" and existing is not None and existing.side != "other":
                 channel = existing
+            if channel is None:
+                if existing is not None:
+                    channel = existing
+                else:
+                    channel = Channel(username=None, id=export.id, name=export.name, side="other", kind="media")
+                    if unlisted is not None and channel not in unlisted:
+                        unlisted.append(channel)
             await store.upsert_channel(channel)
             out[export.id] = channel
     return out
@@ -65,7 +77,7 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
                  after_each=None) -> ReplayReport:
     report = ReplayReport()
     exports = load_channels(path)
-    channels = await register_channels(store, exports, known)
+    channels = await register_channels(store, exports, known, report.unlisted)
     posts = collect_posts(exports, channels, local_tz, report.problems)
     report.channels = len(exports)
     bar = Progress(len(posts), "replay", enabled=progress)
