@@ -1,12 +1,16 @@
 """Replay of Telegram Desktop exports through the live pipeline.
 
-Idempotent by construction: the store keys posts by (channel, message id) and ignores a
-repeat with the same text, so replaying an export twice stores and alerts nothing twice.
+Idempotent: the store keys posts by (channel, message id) and ignores a repeat with the
+same text. One message may appear in several versions (two exports of a channel with an
+edit between, or a repeated id in one file); its versions are replayed oldest edit first,
+and a version no newer than the stored one is a repeat, so a second replay changes
+nothing and re-edits no alert.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -63,27 +67,49 @@ async def register_channels(store: Store, exports: list[ExportChannel], known: l
     return out
 
 
+def version_rank(post: Post) -> datetime:
+    """How new a version of a message is: its edit date, or its date if never edited."""
+    return post.edit_date or post.date
+
+
 def collect_posts(exports: list[ExportChannel], channels: dict[int, Channel], local_tz: ZoneInfo,
                   problems: list[ExportProblem]) -> list[Post]:
-    posts = [post for export in exports
-             for post in read_posts(export, username=channels[export.id].username, local_tz=local_tz,
-                                    problems=problems)]
-    posts.sort(key=lambda p: (p.date, p.channel_id, p.message_id))
+    """Every message once per distinct edit date, oldest version first; of two versions with
+    the same edit date the one read last (the later export) wins."""
+    versions: dict[tuple[int, int, datetime], Post] = {}
+    for export in exports:
+        for post in read_posts(export, username=channels[export.id].username, local_tz=local_tz,
+                               problems=problems):
+            versions.pop((*post.key, version_rank(post)), None)
+            versions[(*post.key, version_rank(post))] = post
+    posts = list(versions.values())
+    posts.sort(key=lambda p: (p.date, p.channel_id, p.message_id, version_rank(p)))
     return posts
+
+
+async def _stale(store: Store, post: Post) -> bool:
+    """A version no newer than the one stored, with other text: replaying it would undo an edit."""
+    stored = await store.post_by_key(post.channel_id, post.message_id)
+    return (stored is not None and stored.post.text != post.text
+            and version_rank(post) <= version_rank(stored.post))
 
 
 async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Channel], *,
                  local_tz: ZoneInfo = ZoneInfo("UTC"), progress: bool | None = None,
                  after_each=None) -> ReplayReport:
     report = ReplayReport()
-    exports = load_channels(path)
+    exports = load_channels(path, report.problems)
     channels = await register_channels(store, exports, known, report.unlisted)
     posts = collect_posts(exports, channels, local_tz, report.problems)
     report.channels = len(exports)
     bar = Progress(len(posts), "replay", enabled=progress)
     for post in posts:
-        outcome = await pipeline.handle_post(post)
         report.posts += 1
+        if await _stale(store, post):
+            report.duplicates += 1
+            bar.advance()
+            continue
+        outcome = await pipeline.handle_post(post)
         if outcome.status == "new":
             report.new += 1
         elif outcome.status == "duplicate":
