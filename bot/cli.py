@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the latest)")
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart (default: out)")
 
+    p = sub.add_parser("health", help="is `frontwatch run` alive and connected? exit 0 if so, 1 if not "
+                       "(for a container's health check)")
+    _common(p, db="SQLite store of the running service; the heartbeat sits beside it "
+                  "(default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+
     from bot.telegram.cli import register
 
     register(sub, _common)
@@ -297,7 +302,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
-COMMANDS = {"demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
+def cmd_health(args: argparse.Namespace) -> int:
+    from bot.health import check_health, heartbeat_path
+
+    settings = _settings(args)
+    verdict = check_health(heartbeat_path(settings.db_path), datetime.now(UTC))
+    print(f"frontwatch: {'healthy' if verdict.ok else 'unhealthy'}: {verdict.message}",
+          file=sys.stdout if verdict.ok else sys.stderr)
+    return 0 if verdict.ok else 1
+
+
+COMMANDS = {"health": cmd_health, "demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
             "digest": cmd_digest}
 
 

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bot import health
 from bot.channels import Channel, load_channels
 from bot.commands import COMMAND_LIST, Commands
 from bot.detect import Detector
@@ -166,6 +167,9 @@ class Service:
             name="bot-connection"))
         if self.sweep_seconds:
             tasks.append(asyncio.create_task(self._sweep(), name="sweep"))
+        tasks.append(asyncio.create_task(health.beat(
+            health.heartbeat_path(self.settings.db_path), self.stop,
+            {"user": self.user_client, "bot": self.bot_client}, self.clock), name="heartbeat"))
         if self.scheduler is not None:
             self.scheduler.start()
             tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
