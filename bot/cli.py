@@ -12,7 +12,7 @@ import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.errors import ConfigError
 
@@ -173,16 +173,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from bot.outbox import Outbox
     from bot.pipeline import Pipeline
     from bot.replay import replay
+    from bot.settings import check_timezone
     from bot.sources.export import ExportError
     from bot.store import Store
     from bot.terminal import TerminalSender
 
     settings = _settings(args)
     detector = _detector(settings)
-    try:
-        export_tz = ZoneInfo(args.export_tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("--export-tz", None, f"unknown time zone {args.export_tz!r}") from None
+    export_tz = ZoneInfo(check_timezone("--export-tz", None, args.export_tz))
     channels_file = args.channels or settings.config_dir / "channels.toml"
     if args.channels is not None and not args.channels.is_file():
         raise ConfigError(str(args.channels), None, "channel list not found (--channels names a channels.toml file)")
@@ -241,6 +239,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Results one search prints at most; SQLite's LIMIT takes no more than 64 bits anyway.
+MAX_LIMIT = 1000
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from bot.search import describe_query, result_blocks, run_search
     from bot.store import Store
@@ -249,8 +251,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     settings = _settings(args)
     detector = _detector(settings)
     query = " ".join(args.query)
-    if args.limit < 1:
-        raise ConfigError("--limit", None, f"expected a positive number, got {args.limit}")
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise ConfigError("--limit", None, f"expected a number from 1 to {MAX_LIMIT}, got {args.limit}")
 
     db_path = _existing_store(settings)
 

@@ -127,7 +127,8 @@ def _in_range(source: Path, where: str, value: float, low: float, high: float, u
         raise ConfigError(str(source), where, f"expected {wanted}{what}, got {value!r}")
 
 
-def check_timezone(source: Path | str, where: str, name: str) -> str:
+def check_timezone(source: Path | str, where: str | None, name: str) -> str:
+    """An IANA zone name; a long one would reach the file system (ENAMETOOLONG) as a traceback."""
     if len(name) > 64:
         raise ConfigError(str(source), where, f"unknown time zone {name[:40]!r}… ({len(name)} characters; "
                                               "expected e.g. 'Europe/Kyiv')")

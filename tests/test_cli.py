@@ -110,3 +110,17 @@ def test_replay_with_a_missing_channel_list_is_refused(tmp_path, capsys):
     status = main(["replay", str(DEMO), "--db", str(tmp_path / "fw.sqlite"), "--channels", str(tmp_path / "no.toml")])
     assert status == 2 and "no.toml: channel list not found" in capsys.readouterr().err
     assert not (tmp_path / "fw.sqlite").exists()
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["replay", str(DEMO), "--export-tz", "Europe/" + "x" * 300], "--export-tz: unknown time zone"),
+    (["replay", str(DEMO), "--export-tz", "Mars/Olympus"], "--export-tz: unknown time zone 'Mars/Olympus'"),
+    (["search", "Купянск", "--limit", "99999999999999999999"], "--limit: expected a number from 1 to 1000"),
+    (["search", "Купянск", "--limit", "-3"], "--limit: expected a number from 1 to 1000"),
+])
+def test_a_bad_command_line_value_is_one_line_and_exit_2(tmp_path, capsys, args, expected):
+    db = tmp_path / "fw.sqlite"
+    db.touch()
+    status = main([*args, "--db", str(db)])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and expected in err and len(err.splitlines()) == 1 and len(err) < 200
