@@ -214,3 +214,13 @@ def test_run_checks_every_setting_before_it_creates_a_session_file(tmp_path, cap
     err = capsys.readouterr().err.strip()
     assert status == 2 and "channel #1.id" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "run.env"]
+
+
+@pytest.mark.parametrize("name", ["settings.toml", "places.toml", "topics.toml"])
+def test_a_config_file_that_is_a_folder_is_refused_in_one_line(tmp_path, capsys, name):
+    d = config_dir(tmp_path)
+    (d / name).unlink(missing_ok=True)
+    (d / name).mkdir()
+    status, err = run_check(capsys, "--config", str(d))
+    assert status == 2 and len(err.splitlines()) == 1
+    assert f"{name}: is a folder" in err or f"{name}: cannot read: Is a directory" in err
