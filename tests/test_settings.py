@@ -224,3 +224,15 @@ def test_a_config_file_that_is_a_folder_is_refused_in_one_line(tmp_path, capsys,
     status, err = run_check(capsys, "--config", str(d))
     assert status == 2 and len(err.splitlines()) == 1
     assert f"{name}: is a folder" in err or f"{name}: cannot read: Is a directory" in err
+
+
+def test_run_with_a_broken_bot_session_string_creates_no_user_session_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("TG_USER_SESSION_STRING", raising=False)
+    env = tmp_path / "run.env"
+    env.write_text("TG_API_ID=12345\nTG_API_HASH=0123456789abcdef0123456789abcdef\n"
+                   "TG_TEAM_CHAT_ID=-1001234567890\nTG_BOT_SESSION_STRING=not-a-session\n"
+                   f"TG_USER_SESSION={tmp_path / 'user.session'}\n", encoding="utf-8")
+    status = main(["run", "--config", str(ROOT / "config"), "--env", str(env), "--db", str(tmp_path / "fw.sqlite")])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and "TG_BOT_SESSION_STRING" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.env"]
