@@ -11,6 +11,8 @@ from bot.tomlconf import check_table, load_toml
 
 SIDES = ("ru", "ua", "other")
 KINDS = ("milblogger", "official", "media")
+#: Bot API form `-100…` of a 64-bit id is still below this; 0 is no channel at all.
+MAX_CHANNEL_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,13 @@ def load_channels(path: Path) -> list[Channel]:
                 username, _ = parse_channel_ref(username)
             except ValueError as exc:
                 raise ConfigError(str(path), f"{where}.username", str(exc)) from None
-        channel_id = bare_channel_id(entry["id"]) if "id" in entry else None
+        channel_id = None
+        if "id" in entry:
+            if entry["id"] == 0 or abs(entry["id"]) > MAX_CHANNEL_ID:
+                raise ConfigError(str(path), f"{where}.id", f"expected a Telegram channel id, got {entry['id']}")
+            channel_id = bare_channel_id(entry["id"])
+        if "name" in entry and not entry["name"].strip():
+            raise ConfigError(str(path), f"{where}.name", "is empty; leave it out to use the username")
         side = entry.get("side", "other")
         if side not in SIDES:
             raise ConfigError(str(path), f"{where}.side", f"expected one of {', '.join(SIDES)}, got {side!r}")

@@ -6,61 +6,109 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import json
 import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.errors import ConfigError
 
 log = logging.getLogger("frontwatch")
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+DB_HELP = "SQLite store (default: var/frontwatch.sqlite, or FRONTWATCH_DB)"
+
+
+def _common(p: argparse.ArgumentParser, *, db: str | None = DB_HELP) -> None:
+    """`db`: the help for --db, or None for a command that never opens the store."""
     p.add_argument("--config", type=Path, default=None, help="config directory (default: config, or FRONTWATCH_CONFIG)")
-    p.add_argument("--env", type=Path, default=Path(".env"), help="file of secrets and deployment settings")
-    p.add_argument("--db", type=Path, default=None, help="SQLite file (default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+    p.add_argument("--env", type=Path, default=None,
+                   help="file of secrets and deployment settings (default: .env, if present)")
+    if db is not None:
+        p.add_argument("--db", type=Path, default=None, help=db)
+
+
+#: Dates a digest can be asked for: wide enough for any real archive, narrow enough that
+#: the day before and after still exist for the window arithmetic.
+DAYS = (date(2000, 1, 1), date(2999, 12, 31))
+
+
+def _day(text: str) -> date:
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date() if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, e.g. 2026-11-21, got {text[:40]!r}")
+    if not DAYS[0] <= day <= DAYS[1]:
+        raise argparse.ArgumentTypeError(f"expected a date from {DAYS[0]} to {DAYS[1]}, got {day}")
+    return day
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("frontwatch")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontwatch",
         description="Watch Telegram channels for tracked places and withdrawals; alert the team.")
+    parser.add_argument("--version", action="version", version=f"frontwatch {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("demo", help="run the bundled demo corpus offline: alerts here, digest to a file")
-    _common(p)
-    p.add_argument("--out", type=Path, default=Path("out/demo"), help="where the demo database and digest go")
+    _common(p, db="demo database, emptied at every run (default: OUT/frontwatch.sqlite; FRONTWATCH_DB is "
+                  "not used, so the demo never touches the real store)")
+    p.add_argument("--out", type=Path, default=Path("out/demo"), help="where the demo database and digest go "
+                   "(default: out/demo)")
     p.add_argument("--corpus", type=Path, default=None, help="demo corpus folder (default: the bundled one)")
     p.add_argument("--quiet", action="store_true", help="summary only, no alerts")
 
     p = sub.add_parser("replay", help="read a Telegram Desktop export (file or folder) through the pipeline")
     _common(p)
     p.add_argument("path", type=Path, help="result.json, or a folder of exports")
-    p.add_argument("--export-tz", default="UTC", help="time zone of the export's dates when it lacks unixtime fields")
+    p.add_argument("--channels", type=Path, default=None,
+                   help="channel list in channels.toml form giving each exported channel its side and kind "
+                        "(default: channels.toml in the config directory)")
+    p.add_argument("--export-tz", default="UTC", help="time zone of the export's dates when it lacks unixtime "
+                   "fields (default: UTC)")
     p.add_argument("--quiet", action="store_true", help="do not print alerts")
 
     p = sub.add_parser("check", help="show what the detector finds in a text")
-    _common(p)
-    p.add_argument("text", help="post text to check")
+    _common(p, db=None)
+    p.add_argument("text", help="post text to check; - reads it from standard input")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = sub.add_parser("eval", help="score the detector on labelled posts (JSONL)")
-    _common(p)
-    p.add_argument("file", type=Path)
+    _common(p, db=None)
+    p.add_argument("file", type=Path, help="labelled posts, one JSON object a line (see shared/eval/README.md)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("search", help="search stored posts (inflected forms and place names understood)")
     _common(p)
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("query", nargs="+", help="words or place names, in any form")
+    p.add_argument("--limit", type=int, default=10, help="most results to show (default: 10)")
 
     p = sub.add_parser("digest", help="write the digest of a day from the store")
     _common(p)
-    p.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the latest)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart")
+    p.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD, the morning the digest is sent "
+                   "(default: the latest)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart (default: out)")
+
+    p = sub.add_parser("health", help="is `frontwatch run` alive and connected? exit 0 if so, 1 if not "
+                       "(for a container's health check)")
+    _common(p, db="SQLite store of the running service; the heartbeat sits beside it "
+                  "(default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
 
     from bot.telegram.cli import register
 
@@ -69,9 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace):
-    from bot.settings import load_settings
+    from bot.settings import DEFAULT_ENV, load_settings
 
-    return load_settings(args.config, args.env, args.db)
+    return load_settings(args.config, args.env or DEFAULT_ENV, getattr(args, "db", None),
+                         env_required=args.env is not None)
+
+
+def _existing_store(settings) -> Path:
+    """Commands that only read the store refuse a missing file rather than create an empty one."""
+    path = settings.db_path
+    if not path.exists():
+        raise ConfigError(str(path), None, "database not found (give --db, or set FRONTWATCH_DB; "
+                                           "`frontwatch replay` or `frontwatch run` creates it)")
+    if path.is_dir():
+        raise ConfigError(str(path), None, "is a folder, expected the SQLite database file")
+    return path
 
 
 def _detector(settings):
@@ -88,7 +148,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     corpus = args.corpus or DEMO_CORPUS
     if not corpus.is_dir():
         raise ConfigError(str(corpus), None, "demo corpus folder not found")
-    summary = asyncio.run(run_demo(settings, detector, corpus=corpus, out_dir=args.out, quiet=args.quiet))
+    summary = asyncio.run(run_demo(settings, detector, corpus=corpus, out_dir=args.out, quiet=args.quiet,
+                                   db_path=args.db))
     print()
     print("═" * 64)
     print("frontwatch demo — summary")
@@ -112,17 +173,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from bot.outbox import Outbox
     from bot.pipeline import Pipeline
     from bot.replay import replay
+    from bot.settings import check_timezone
     from bot.sources.export import ExportError
     from bot.store import Store
     from bot.terminal import TerminalSender
 
     settings = _settings(args)
     detector = _detector(settings)
-    try:
-        export_tz = ZoneInfo(args.export_tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("--export-tz", None, f"unknown time zone {args.export_tz!r}") from None
-    channels_file = settings.config_dir / "channels.toml"
+    export_tz = ZoneInfo(check_timezone("--export-tz", None, args.export_tz))
+    channels_file = args.channels or settings.config_dir / "channels.toml"
+    if args.channels is not None and not args.channels.is_file():
+        raise ConfigError(str(args.channels), None, "channel list not found (--channels names a channels.toml file)")
     known = load_channels(channels_file) if channels_file.exists() else []
 
     async def go() -> int:
@@ -140,7 +201,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"replayed {report.posts} posts from {report.channels} channels into {settings.db_path}: "
               f"{report.new} new, {report.edited} edited, {report.duplicates} already stored; "
               f"{pipeline.stats.flagged} flagged, {outbox.sent} alerts, {pipeline.stats.merged} merged; "
+              f"{pipeline.stats.corroborations} both-sides; "
               f"{len(report.problems)} malformed entries skipped, {report.errors} posts failed")
+        if report.unlisted:
+            print(f"{len(report.unlisted)} channel(s) not in {channels_file}, replayed as media of side 'other' "
+                  "(they never make a both-sides alert): "
+                  + ", ".join(f"{_clip(ch.name)} ({ch.id})" for ch in report.unlisted)
+                  + ". Give their sides with --channels FILE.")
         return 0
 
     return asyncio.run(go())
@@ -150,7 +217,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bot.evaluate import format_check
 
     detector = _detector(_settings(args))
-    print(format_check(args.text, detector.detect(args.text), as_json=args.json))
+    text = args.text
+    if text == "-":
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError("standard input", None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    print(format_check(text, detector.detect(text), as_json=args.json))
     return 0
 
 
@@ -166,6 +239,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Results one search prints at most; SQLite's LIMIT takes no more than 64 bits anyway.
+MAX_LIMIT = 1000
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from bot.search import describe_query, result_blocks, run_search
     from bot.store import Store
@@ -174,11 +251,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     settings = _settings(args)
     detector = _detector(settings)
     query = " ".join(args.query)
-    if args.limit < 1:
-        raise ConfigError("--limit", None, f"expected a positive number, got {args.limit}")
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise ConfigError("--limit", None, f"expected a number from 1 to {MAX_LIMIT}, got {args.limit}")
+
+    db_path = _existing_store(settings)
 
     async def go() -> int:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(db_path)
         try:
             result = await run_search(store, detector, query, limit=args.limit)
             channels = {ch.id: ch for ch in await store.channels()}
@@ -205,8 +284,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     detector = _detector(settings)
 
+    db_path = _existing_store(settings)
+
     async def go() -> int:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(db_path)
         try:
             digest = await digest_for(store, detector, settings, args.date, datetime.now(UTC))
         finally:
@@ -223,7 +304,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
-COMMANDS = {"demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
+def cmd_health(args: argparse.Namespace) -> int:
+    from bot.health import check_health, heartbeat_path
+
+    settings = _settings(args)
+    verdict = check_health(heartbeat_path(settings.db_path), datetime.now(UTC))
+    print(f"frontwatch: {'healthy' if verdict.ok else 'unhealthy'}: {verdict.message}",
+          file=sys.stdout if verdict.ok else sys.stderr)
+    return 0 if verdict.ok else 1
+
+
+COMMANDS = {"health": cmd_health, "demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
             "digest": cmd_digest}
 
 

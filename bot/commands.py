@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import html
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -81,7 +82,7 @@ _DETAILS = {
     "follow": f"Side: {', '.join(SIDES)}. Kind: {', '.join(KINDS)}. Either may be left out.",
     "mute": "DURATION like 30m, 6h, 2d or 1h30m, at most 90 days. Muted posts are still stored and searched.",
     "latest": "N is how many, 1 to 30 (default 5).",
-    "digest": "DATE is the morning the digest is sent (default: the latest).",
+    "digest": "DATE is the morning the digest is sent (default: the latest), 2000-01-01 to 2999-12-31.",
     "explain": "LINK like https://t.me/channel/1234.",
     "search": "Place names in any language and form search the place; other words match every form.",
 }
@@ -93,6 +94,15 @@ _POST_LINK = re.compile(
     r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/(?:s/)?"
     r"(?:c/(?P<cid>\d+)|(?P<user>[A-Za-z][A-Za-z0-9_]{2,}))/(?:\d+/)?(?P<msg>\d+)/?(?:[?#]\S*)?", re.I)
 MAX_MUTE = timedelta(days=90)
+#: What a reply quotes of the user's own words: enough to recognise them, never enough to
+#: push the reply past one Telegram message.
+ECHO_CHARS = 80
+#: Days the digest can be asked for; the window arithmetic needs the days around them.
+DAYS = (date(2000, 1, 1), date(2999, 12, 31))
+#: Telegram message ids are 32-bit, channel ids 64-bit.
+MAX_MESSAGE_ID = 2**31 - 1
+MAX_CHANNEL_ID = 2**63 - 1
+_NUMBER = re.compile(r"-?[0-9]{1,9}")
 MAX_LATEST = 30
 DEFAULT_LATEST = 5
 SEARCH_RESULTS = 10
@@ -138,12 +148,21 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 def parse_day(text: str) -> date | None:
+    """A day the digest can be computed for; None for anything else."""
+    if len(text) > 10:
+        return None
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        return day if DAYS[0] <= day <= DAYS[1] else None
     return None
+
+
+def _short(text: str, limit: int = ECHO_CHARS) -> str:
+    """The user's words as quoted back: shortened, in plain text (the caller escapes)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def channel_html(channel: Channel) -> str:
@@ -278,7 +297,7 @@ class Commands:
         return ", ".join(esc(self._place_label(pid)) for pid in ids) if ids else "none"
 
     def _unknown_place(self, query: str) -> list[Reply]:
-        return [Reply(f"❓ I don't know a place «{esc(query)}». Closest known: {self._closest_places(query)}.\n"
+        return [Reply(f"❓ I don't know a place «{esc(_short(query))}». Closest known: {self._closest_places(query)}.\n"
                       "/places lists them all. Nothing was changed.")]
 
     async def _find_channel(self, ref: str) -> Channel | None:
@@ -312,7 +331,7 @@ class Commands:
 
     async def _unknown_channel(self, ref: str, *, followed_only: bool = False) -> list[Reply]:
         closest = await self._closest_channels(ref, followed_only=followed_only)
-        return [Reply(f"❓ I don't know a channel «{esc(ref)}». Closest known: {closest}.\n"
+        return [Reply(f"❓ I don't know a channel «{esc(_short(ref))}». Closest known: {closest}.\n"
                       "/channels lists them. Nothing was changed.")]
 
     async def _tracked(self) -> tuple[str, ...] | None:
@@ -334,7 +353,7 @@ class Commands:
         if args:
             spec = SPEC_BY_NAME.get(args[0].lstrip("/").lower())
             if spec is None:
-                raise _Usage(f"no command {args[0]}")
+                raise _Usage(f"no command {_short(args[0])}")
             return [Reply(self._usage(spec).replace("\nNothing was changed.", ""))]
         lines = ["🤖 <b>frontwatch</b> — I watch the followed channels for tracked places and withdrawals.", ""]
         for spec in SPECS:
@@ -422,13 +441,13 @@ class Commands:
             raise _Usage("What should I search for?")
         result = await run_search(self.store, self.detector, raw, limit=SEARCH_RESULTS)
         if result.query is None:
-            raise _Usage(f"Nothing to search for in «{raw}».")
-        what = esc(describe_query(result.query, self.detector))
+            raise _Usage(f"Nothing to search for in «{_short(raw)}».")
+        what = esc(_short(describe_query(result.query, self.detector), 200))
         if not result.hits:
-            return [Reply(f"🔎 No stored post matches «{esc(raw)}» ({what}).")]
+            return [Reply(f"🔎 No stored post matches «{esc(_short(raw))}» ({what}).")]
         channels = {ch.id: ch for ch in await self.store.channels()}
         newest = f"{len(result.hits)} newest" if result.more else f"{len(result.hits)} found"
-        lines = [f"🔎 <b>{esc(raw)}</b> — {what} · {newest}"]
+        lines = [f"🔎 <b>{esc(_short(raw))}</b> — {what} · {newest}"]
         for block in result_blocks(result, self.detector, channels, self.tz):
             lines += ["", block]
         if result.more:
@@ -438,6 +457,8 @@ class Commands:
     async def _cmd_latest(self, args: list[str], raw: str) -> list[Reply]:
         count = DEFAULT_LATEST
         if args and args[-1].lstrip("-").isdigit():
+            if not _NUMBER.fullmatch(args[-1]):
+                raise _Usage(f"N must be a number between 1 and {MAX_LATEST}.")
             count = int(args[-1])
             args = args[:-1]
             if not 1 <= count <= MAX_LATEST:
@@ -477,7 +498,7 @@ class Commands:
         if args:
             day = parse_day(args[0])
             if day is None:
-                raise _Usage(f"«{args[0]}» is not a date like 2026-11-20.")
+                raise _Usage(f"«{_short(args[0])}» is not a date like 2026-11-20.")
         now = self.clock()
         _, end = digest_window(day, self.settings.digest.hour_minute, self.settings.digest.timezone, now)
         if end > now:
@@ -492,8 +513,11 @@ class Commands:
             raise _Usage("Give the post's link.")
         found = _POST_LINK.fullmatch(args[0])
         if found is None:
-            raise _Usage(f"«{args[0]}» is not a link to a Telegram post.")
-        message_id = int(found.group("msg"))
+            raise _Usage(f"«{_short(args[0])}» is not a link to a Telegram post.")
+        message_id = int(found.group("msg")) if len(found.group("msg")) <= 10 else 0
+        if not 0 < message_id <= MAX_MESSAGE_ID or (found.group("cid") and (
+                len(found.group("cid")) > 19 or not 0 < int(found.group("cid")) <= MAX_CHANNEL_ID)):
+            raise _Usage(f"«{_short(args[0])}» does not point at a Telegram post: the numbers are out of range.")
         if found.group("cid"):
             channel = await self.store.channel(bare_channel_id(int(found.group("cid"))))
             ref = found.group("cid")
@@ -607,13 +631,13 @@ class Commands:
         try:
             parse_channel_ref(ref)
         except ValueError:
-            raise _Usage(f"«{ref}» is not a channel username, link or id.") from None
+            raise _Usage(f"«{_short(ref)}» is not a channel username, link or id.") from None
         side = next((o for o in options if o in SIDES), None)
         kind = next((o for o in options if o in KINDS), None)
         unknown = [o for o in options if o not in SIDES and o not in KINDS]
         if unknown or len(options) != len({o for o in options}) or \
                 sum(o in SIDES for o in options) > 1 or sum(o in KINDS for o in options) > 1:
-            raise _Usage(f"«{' '.join(unknown or options)}» is not one side and one kind.")
+            raise _Usage(f"«{_short(' '.join(unknown or options))}» is not one side and one kind.")
         known = await self._find_channel(ref)
         was_followed = False
         if known is not None:
@@ -623,7 +647,7 @@ class Commands:
             base = await self.directory.resolve(ref)
             if base is None or base.id is None:
                 closest = await self._closest_channels(ref)
-                return [Reply(f"❓ Telegram knows no public channel «{esc(ref)}» (or it is private). "
+                return [Reply(f"❓ Telegram knows no public channel «{esc(_short(ref))}» (or it is private). "
                               f"Closest I know: {closest}. Nothing was changed.")]
         channel = Channel(username=base.username, id=bare_channel_id(base.id), name=base.name,
                           side=side or base.side, kind=kind or base.kind)
@@ -706,7 +730,7 @@ class Commands:
         if channel_like:
             return await self._unknown_channel(text)
         closest = await self._closest_channels(text)
-        return [Reply(f"❓ «{esc(text)}» is neither a place nor a channel I know. Closest places: "
+        return [Reply(f"❓ «{esc(_short(text))}» is neither a place nor a channel I know. Closest places: "
                       f"{self._closest_places(text)}. Closest channels: {closest}. Nothing was changed.")]
 
     async def _cmd_mute(self, args: list[str], raw: str) -> list[Reply]:
@@ -714,7 +738,7 @@ class Commands:
             raise _Usage(await self._mutes_line())
         duration = parse_duration(args[-1])
         if duration is None:
-            raise _Usage(f"«{args[-1]}» is not a duration like 30m, 6h or 2d.")
+            raise _Usage(f"«{_short(args[-1])}» is not a duration like 30m, 6h or 2d.")
         if duration > MAX_MUTE:
             raise _Usage("A mute lasts 90 days at most.")
         target = await self._target(" ".join(args[:-1]))
@@ -755,11 +779,18 @@ class Commands:
 
 
 def _fitted(replies: list[Reply]) -> list[Reply]:
-    """Any text reply that grew past one message is split at its line breaks, never inside a tag."""
+    """Any text reply that grew past one message is split at its line breaks, never inside a tag.
+
+    A single line too long for a message (every echoed argument is shortened, so this means
+    a bug) is sent as shortened plain text rather than refused by Telegram."""
     out: list[Reply] = []
     for reply in replies:
         if reply.photo is None and utf16_len(reply.html) > TELEGRAM_LIMIT:
-            out += [Reply(page) for page in paginate(reply.html.split("\n"))]
+            for page in paginate(reply.html.split("\n")):
+                if utf16_len(page) > TELEGRAM_LIMIT:
+                    log.error("a reply line of %d characters does not fit one message; sent shortened", len(page))
+                    page = esc(_short(html.unescape(re.sub(r"<[^>]*>", "", page)), TELEGRAM_LIMIT // 4))
+                out.append(Reply(page))
         else:
             out.append(reply)
     return out

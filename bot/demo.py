@@ -67,10 +67,11 @@ def first_digest_after(moment: datetime, at: tuple[int, int], tz: str) -> date:
 
 async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEMO_CORPUS,
                    out_dir: Path = Path("out/demo"), stream: TextIO | None = None, quiet: bool = False,
-                   color: bool | None = None) -> dict:
+                   color: bool | None = None, db_path: Path | None = None) -> dict:
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    db_path = out_dir / "frontwatch.sqlite"
+    db_path = db_path or out_dir / "frontwatch.sqlite"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     known = load_channel_config(corpus / "channels.toml")

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bot import health
 from bot.channels import Channel, load_channels
 from bot.commands import COMMAND_LIST, Commands
 from bot.detect import Detector
@@ -35,10 +36,12 @@ from bot.telegram.sessions import (
     EXIT_AUTH,
     TelegramAuthError,
     TelegramUnreachable,
+    add_server_key,
     connect_bot,
     connect_user,
     describe_start_failure,
     make_client,
+    make_session,
 )
 from bot.telegram.team import TeamBot
 
@@ -84,11 +87,7 @@ class Service:
         self.scheduler: Any = None
 
     def _configured_channels(self) -> list[Channel]:
-        path = self.settings.config_dir / "channels.toml"
-        if not path.exists():
-            log.warning("%s not found: following only channels followed by command", path)
-            return []
-        return load_channels(path)
+        return configured_channels(self.settings)
 
     def _fail(self, exc: TelegramAuthError) -> None:
         if self.fatal is None:
@@ -174,6 +173,9 @@ class Service:
             name="bot-connection"))
         if self.sweep_seconds:
             tasks.append(asyncio.create_task(self._sweep(), name="sweep"))
+        tasks.append(asyncio.create_task(health.beat(
+            health.heartbeat_path(self.settings.db_path), self.stop,
+            {"user": self.user_client, "bot": self.bot_client}, self.clock), name="heartbeat"))
         if self.scheduler is not None:
             self.scheduler.start()
             tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
@@ -266,6 +268,14 @@ def _install_signals(stop: asyncio.Event) -> None:
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
 
 
+def configured_channels(settings: Settings) -> list[Channel]:
+    path = settings.config_dir / "channels.toml"
+    if not path.exists():
+        log.warning("%s not found: following only channels followed by command", path)
+        return []
+    return load_channels(path)
+
+
 def run_service(settings: Settings) -> int:
     """Build the real clients from settings and run until a signal. Exit status back."""
     tg = settings.telegram
@@ -273,10 +283,19 @@ def run_service(settings: Settings) -> int:
     if not tg.bot_session_string:
         tg.require(settings.env_source, "bot_token")
 
+    # Every config file is read and every credential checked before a session file is made,
+    # so a bad setting never leaves a half-created session behind.
+    detector = Detector.from_config(settings.config_dir)
+    channels = configured_channels(settings)
+    add_server_key(settings)
+    roles = sorted(("user", "bot"), key=lambda role: not (tg.user_session_string if role == "user"
+                                                          else tg.bot_session_string))
+    sessions = {role: make_session(settings, role) for role in roles}
+
     async def main() -> int:
-        user = make_client(settings, "user")
-        bot = make_client(settings, "bot")
-        service = Service(settings, user_client=user, bot_client=bot)
+        user = make_client(settings, "user", session=sessions["user"])
+        bot = make_client(settings, "bot", session=sessions["bot"])
+        service = Service(settings, user_client=user, bot_client=bot, detector=detector, channels=channels)
         _install_signals(service.stop)
         status = await service.run()
         problem = service.fatal or service.unreachable

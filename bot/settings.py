@@ -6,6 +6,8 @@ line naming the file and key (see `bot.errors.ConfigError`).
 
 from __future__ import annotations
 
+import difflib
+import io
 import math
 import os
 import re
@@ -99,10 +101,40 @@ _ACCESS_SPEC: dict[str, Any] = {"admins": list, "allowed_users": list}
 _TRACKING_SPEC: dict[str, Any] = {"places": (str, list)}
 
 
-def _timezone(source: Path, where: str, name: str) -> str:
+#: Numbers in settings.toml: (smallest, largest, unit). Open at 0 where 0 would switch a
+#: feature off silently; the upper ends keep the arithmetic that follows (datetime
+#: windows, message sizes) inside what it can represent.
+_ALERT_RANGES: dict[str, tuple[float, float, str]] = {
+    "merge_window_hours": (0, 720, "hours"),
+    "corroboration_window_hours": (0, 720, "hours"),
+    "late_after_minutes": (0, 10080, "minutes"),
+    "near_copy_similarity": (0, 1, ""),
+    "rate_limit_per_minute": (2, 1000, "alerts"),
+    "excerpt_chars": (80, 3000, "characters"),
+}
+_OPEN_AT_LOW_END = {"merge_window_hours", "corroboration_window_hours", "late_after_minutes", "near_copy_similarity"}
+_TOP_CHANNELS = (1, 50)
+#: Telegram user and chat ids are signed 64-bit integers in the API.
+_MAX_ID = 2**63 - 1
+
+
+def _in_range(source: Path, where: str, value: float, low: float, high: float, unit: str, *,
+              open_low: bool) -> None:
+    too_low = value <= low if open_low else value < low
+    if not math.isfinite(value) or too_low or value > high:
+        what = f" {unit}" if unit else ""
+        wanted = f"a positive number up to {high:g}" if open_low and low == 0 else f"a number from {low:g} to {high:g}"
+        raise ConfigError(str(source), where, f"expected {wanted}{what}, got {value!r}")
+
+
+def check_timezone(source: Path | str, where: str | None, name: str) -> str:
+    """An IANA zone name; a long one would reach the file system (ENAMETOOLONG) as a traceback."""
+    if len(name) > 64:
+        raise ConfigError(str(source), where, f"unknown time zone {name[:40]!r}… ({len(name)} characters; "
+                                              "expected e.g. 'Europe/Kyiv')")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ConfigError(str(source), where, f"unknown time zone {name!r} (expected e.g. 'Europe/Kyiv')") from None
     return name
 
@@ -111,6 +143,8 @@ def _ids(source: Path, where: str, values: list[Any]) -> tuple[int, ...]:
     for v in values:
         if not isinstance(v, int) or isinstance(v, bool):
             raise ConfigError(str(source), where, f"expected a list of numeric Telegram user ids, got {v!r}")
+        if not 0 < v <= _MAX_ID:
+            raise ConfigError(str(source), where, f"expected positive Telegram user ids, got {v!r}")
     return tuple(values)
 
 
@@ -124,20 +158,14 @@ def load_behaviour(path: Path) -> tuple[AlertSettings, DigestSettings, AccessSet
     c = check_table(path, "access", data.get("access", {}), _ACCESS_SPEC)
     t = check_table(path, "tracking", data.get("tracking", {}), _TRACKING_SPEC)
     alerts = AlertSettings(**{k: (float(v) if _ALERT_SPEC[k] is float else v) for k, v in a.items()})
-    _timezone(path, "alerts.timezone", alerts.timezone)
-    for key in ("merge_window_hours", "corroboration_window_hours", "late_after_minutes"):
-        if getattr(alerts, key) <= 0:
-            raise ConfigError(str(path), f"alerts.{key}", "expected a positive number")
-    if not 0 < alerts.near_copy_similarity <= 1:
-        raise ConfigError(str(path), "alerts.near_copy_similarity", "expected a number in (0, 1]")
-    if alerts.rate_limit_per_minute < 2:
-        raise ConfigError(str(path), "alerts.rate_limit_per_minute", "expected an integer of at least 2")
-    if alerts.excerpt_chars < 80:
-        raise ConfigError(str(path), "alerts.excerpt_chars", "expected an integer of at least 80")
+    check_timezone(path, "alerts.timezone", alerts.timezone)
+    for key, (low, high, unit) in _ALERT_RANGES.items():
+        _in_range(path, f"alerts.{key}", getattr(alerts, key), low, high, unit, open_low=key in _OPEN_AT_LOW_END)
     digest = DigestSettings(**d)
+    _in_range(path, "digest.top_channels", digest.top_channels, *_TOP_CHANNELS, "channels", open_low=False)
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", digest.time):
         raise ConfigError(str(path), "digest.time", f"expected HH:MM (24-hour), got {digest.time!r}")
-    _timezone(path, "digest.timezone", digest.timezone)
+    check_timezone(path, "digest.timezone", digest.timezone)
     access = AccessSettings(admins=_ids(path, "access.admins", c.get("admins", [])),
                             allowed_users=_ids(path, "access.allowed_users", c.get("allowed_users", [])))
     tracked: tuple[str, ...] | None = None
@@ -146,23 +174,33 @@ def load_behaviour(path: Path) -> tuple[AlertSettings, DigestSettings, AccessSet
         if places != "all":
             raise ConfigError(str(path), "tracking.places", f'expected "all" or a list of place ids, got {places!r}')
     else:
-        if not all(isinstance(p, str) for p in places):
-            raise ConfigError(str(path), "tracking.places", "expected a list of place ids (strings)")
+        if not all(isinstance(p, str) and p.strip() for p in places):
+            raise ConfigError(str(path), "tracking.places", "expected a list of place ids (non-empty strings)")
         tracked = tuple(places)
     return alerts, digest, access, tracked
 
 
-def _int_env(source: str, env: dict[str, str], key: str) -> int | None:
+def _shown(raw: str) -> str:
+    return repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}… ({len(raw)} characters)"
+
+
+def _int_env(source: str, env: dict[str, str], key: str, low: int, high: int) -> int | None:
     raw = env.get(key, "").strip()
     if not raw:
         return None
     try:
-        return int(raw)
+        value = int(raw) if len(raw) <= 30 else None
     except ValueError:
-        raise ConfigError(source, key, f"expected an integer, got {raw!r}") from None
+        value = None
+    if value is None:
+        raise ConfigError(source, key, f"expected an integer, got {_shown(raw)}")
+    if not low <= value <= high:
+        raise ConfigError(source, key, f"expected an integer from {low} to {high}, got {value}")
+    return value
 
 
-def _id_list_env(source: str, env: dict[str, str], key: str) -> tuple[int, ...]:
+def _id_list_env(source: str, env: dict[str, str], key: str, *, signed: bool) -> tuple[int, ...]:
+    """User ids are positive; chat ids (Bot API form) negative for groups; 0 is no one."""
     raw = env.get(key, "").strip()
     if not raw:
         return ()
@@ -170,9 +208,15 @@ def _id_list_env(source: str, env: dict[str, str], key: str) -> tuple[int, ...]:
     for part in raw.split(","):
         part = part.strip()
         try:
-            out.append(int(part))
+            value = int(part) if len(part) <= 30 else None
         except ValueError:
-            raise ConfigError(source, key, f"expected comma-separated numeric ids, got {part!r}") from None
+            value = None
+        if value is None:
+            raise ConfigError(source, key, f"expected comma-separated numeric ids, got {_shown(part)}")
+        if value == 0 or abs(value) > _MAX_ID or (value < 0 and not signed):
+            kind = "non-zero chat ids" if signed else "positive user ids"
+            raise ConfigError(source, key, f"expected {kind} of at most 64 bits, got {value}")
+        out.append(value)
     return tuple(out)
 
 
@@ -189,26 +233,69 @@ def _duration_env(source: str, env: dict[str, str], key: str, default: float, un
     return value
 
 
-def read_env(env_file: Path | None) -> tuple[dict[str, str], str]:
-    """`.env` values overlaid by the process environment (a container sets the latter)."""
+#: Every key frontwatch reads from `.env` or the environment. Anything else with our
+#: prefixes is a typo, and a typo silently ignored leaves a setting out of force.
+ENV_KEYS = (
+    "TG_API_ID", "TG_API_HASH", "TG_BOT_TOKEN", "TG_TEAM_CHAT_ID",
+    "TG_USER_SESSION", "TG_USER_SESSION_STRING", "TG_BOT_SESSION", "TG_BOT_SESSION_STRING",
+    "TG_SERVER_DC", "TG_SERVER_ADDRESS", "TG_SERVER_PORT", "TG_SERVER_RSA_KEY",
+    "FRONTWATCH_CONFIG", "FRONTWATCH_DB", "FRONTWATCH_ADMINS", "FRONTWATCH_ALLOWED_USERS",
+    "FRONTWATCH_LOG_LEVEL", "FRONTWATCH_SWEEP_MINUTES", "FRONTWATCH_RECHECK_HOURS",
+)
+DEFAULT_ENV = Path(".env")
+
+
+def _check_keys(source: str, keys: list[str]) -> None:
+    for key in keys:
+        if key.startswith(("TG_", "FRONTWATCH_")) and key not in ENV_KEYS:
+            closest = difflib.get_close_matches(key, ENV_KEYS, n=1, cutoff=0.5)
+            hint = f"; did you mean {closest[0]}?" if closest else "; see .env.example"
+            raise ConfigError(source, key[:60], f"unknown setting{hint}")
+
+
+def _env_text(env_file: Path) -> str:
+    try:
+        return env_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(env_file), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except IsADirectoryError:
+        raise ConfigError(str(env_file), None, "is a folder, expected a file of KEY=value lines") from None
+    except OSError as exc:
+        raise ConfigError(str(env_file), None, f"cannot read ({exc.strerror})") from None
+
+
+def read_env(env_file: Path | None, *, required: bool = True) -> tuple[dict[str, str], str]:
+    """`.env` values overlaid by the process environment (a container sets the latter).
+
+    A file named on purpose must exist; the default `.env` may be absent (a container
+    passes everything in the environment)."""
     values: dict[str, str] = {}
     source = "environment"
-    if env_file is not None and env_file.exists():
+    if env_file is not None and (required or env_file.exists() or env_file.is_symlink()):
+        if not env_file.exists() and not env_file.is_symlink():
+            raise ConfigError(str(env_file), None, "file not found (--env names the file of settings)")
         source = str(env_file)
-        for lineno, line in enumerate(env_file.read_text(encoding="utf-8").splitlines(), start=1):
+        text = _env_text(env_file)
+        for lineno, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if stripped and not stripped.startswith("#") and "=" not in stripped:
                 raise ConfigError(source, f"line {lineno}", "expected KEY=value")
-        values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
-    for key, value in os.environ.items():
-        if key.startswith(("TG_", "FRONTWATCH_")):
-            values[key] = value
+        values = {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}
+        _check_keys(source, list(values))
+    ours = {k: v for k, v in os.environ.items() if k.startswith(("TG_", "FRONTWATCH_"))}
+    _check_keys("environment", sorted(ours))
+    values.update(ours)
     return values, source
 
 
-def load_settings(config_dir: Path | None = None, env_file: Path | None = Path(".env"),
-                  db_path: Path | None = None) -> Settings:
-    env, source = read_env(env_file)
+def load_settings(config_dir: Path | None = None, env_file: Path | None = DEFAULT_ENV,
+                  db_path: Path | None = None, *, env_required: bool = False) -> Settings:
+    """`env_required`: the caller named `env_file` itself (`--env`), so its absence is an error."""
+    env, source = read_env(env_file, required=env_required)
+    for key in ("TG_USER_SESSION", "TG_BOT_SESSION", "TG_SERVER_ADDRESS", "TG_SERVER_RSA_KEY", "FRONTWATCH_CONFIG",
+                "FRONTWATCH_DB"):
+        if key in env and "\0" in env[key]:
+            raise ConfigError(source, key, "contains a NUL character")
     config_dir = Path(config_dir or env.get("FRONTWATCH_CONFIG") or "config")
     if not config_dir.is_dir():
         raise ConfigError(str(config_dir), None, "config directory not found")
@@ -220,17 +307,17 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = Path("
     if bot_token is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]{30,}", bot_token):
         raise ConfigError(source, "TG_BOT_TOKEN", "expected the token @BotFather gave, like 123456:ABC…")
     telegram = TelegramSettings(
-        api_id=_int_env(source, env, "TG_API_ID"),
+        api_id=_int_env(source, env, "TG_API_ID", 1, 2**31 - 1),
         api_hash=api_hash,
         bot_token=bot_token,
-        team_chat_ids=_id_list_env(source, env, "TG_TEAM_CHAT_ID"),
+        team_chat_ids=_id_list_env(source, env, "TG_TEAM_CHAT_ID", signed=True),
         user_session=env.get("TG_USER_SESSION") or "var/user.session",
         user_session_string=env.get("TG_USER_SESSION_STRING") or None,
         bot_session=env.get("TG_BOT_SESSION") or "var/bot.session",
         bot_session_string=env.get("TG_BOT_SESSION_STRING") or None,
-        server_dc=_int_env(source, env, "TG_SERVER_DC"),
+        server_dc=_int_env(source, env, "TG_SERVER_DC", 1, 1000),
         server_address=env.get("TG_SERVER_ADDRESS") or None,
-        server_port=_int_env(source, env, "TG_SERVER_PORT"),
+        server_port=_int_env(source, env, "TG_SERVER_PORT", 1, 65535),
         server_rsa_key=env.get("TG_SERVER_RSA_KEY") or None,
         sweep_minutes=_duration_env(source, env, "FRONTWATCH_SWEEP_MINUTES", 20.0, "minutes", 1440),
         recheck_hours=_duration_env(source, env, "FRONTWATCH_RECHECK_HOURS", 12.0, "hours", 720),
@@ -239,11 +326,12 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = Path("
         (telegram.server_dc, telegram.server_address, telegram.server_port)
     ):
         raise ConfigError(source, "TG_SERVER_DC/TG_SERVER_ADDRESS/TG_SERVER_PORT", "set all three or none")
-    admins = access.admins + _id_list_env(source, env, "FRONTWATCH_ADMINS")
-    allowed = access.allowed_users + _id_list_env(source, env, "FRONTWATCH_ALLOWED_USERS")
-    level = (env.get("FRONTWATCH_LOG_LEVEL") or "INFO").upper()
+    admins = access.admins + _id_list_env(source, env, "FRONTWATCH_ADMINS", signed=False)
+    allowed = access.allowed_users + _id_list_env(source, env, "FRONTWATCH_ALLOWED_USERS", signed=False)
+    level = (env.get("FRONTWATCH_LOG_LEVEL") or "INFO").strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(source, "FRONTWATCH_LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        raise ConfigError(source, "FRONTWATCH_LOG_LEVEL",
+                          f"expected DEBUG, INFO, WARNING or ERROR, got {_shown(level)}")
     return Settings(
         config_dir=config_dir,
         db_path=Path(db_path or env.get("FRONTWATCH_DB") or "var/frontwatch.sqlite"),

@@ -19,6 +19,10 @@ def load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(str(path), None, "file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(str(path), None, "is a folder, expected a TOML file") from None
+    except OSError as exc:
+        raise ConfigError(str(path), None, f"cannot read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), None, f"TOML syntax error: {exc}") from None
     except UnicodeDecodeError as exc:

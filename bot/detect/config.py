@@ -278,8 +278,12 @@ def read_topics(path: Path) -> TopicsSpec:
         check = Checker(path, where, table, _TOPIC_KEYS, required=("rules",))
         window = _window(check, "window", 8)
         rules: list[RuleSpec] = []
+        if not check.get("rules"):
+            raise check.error("rules", "a topic needs at least one rule")
         for i, item in enumerate(check.get("rules")):
             sub = Checker(path, f"{where}.rules[{i}]", item, _RULE_KEYS, required=("lang", "match"))
+            if not sub.strings("match"):
+                raise sub.error("match", "a rule needs at least one phrase to match")
             if sub.get("lang") not in (*LANGS, "any"):
                 raise sub.error("lang", "expected ru, uk, en or any")
             gap = sub.get("gap", 0)

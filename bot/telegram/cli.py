@@ -11,13 +11,13 @@ import logging
 import sys
 from collections.abc import Callable
 
-from bot.settings import Settings, load_settings
+from bot.settings import DEFAULT_ENV, Settings, load_settings
 
 
 def register(subparsers: argparse._SubParsersAction,
              add_common_options: Callable[[argparse.ArgumentParser], None]) -> None:
     p = subparsers.add_parser("login", help="log the reading account (or the bot) in; writes the session file")
-    add_common_options(p)
+    add_common_options(p, db=None)
     p.add_argument("--bot", action="store_true", help="log the bot in with TG_BOT_TOKEN instead of the user account")
     p.add_argument("--print-session", action="store_true",
                    help="also print the session string (for TG_USER_SESSION_STRING / TG_BOT_SESSION_STRING)")
@@ -41,7 +41,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     from bot.telegram.login import login
     from bot.telegram.sessions import EXIT_AUTH, TelegramAuthError, TelegramUnreachable
 
-    settings = load_settings(args.config, args.env, args.db)
+    settings = load_settings(args.config, args.env or DEFAULT_ENV, None, env_required=args.env is not None)
     _logging(settings)
     try:
         return asyncio.run(login(settings, "bot" if args.bot else "user", print_session=args.print_session))
@@ -59,6 +59,6 @@ def cmd_login(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.service import run_service
 
-    settings = load_settings(args.config, args.env, args.db)
+    settings = load_settings(args.config, args.env or DEFAULT_ENV, args.db, env_required=args.env is not None)
     _logging(settings)
     return run_service(settings)
