@@ -55,6 +55,7 @@ class Detector:
         self._gaz = gazetteer
         self._book = topics
         self._events = events
+        self._regions = frozenset(p.id for p in gazetteer.places if p.kind in ("oblast", "region"))
         self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
         self._automaton, self._payloads = self._build_automaton()
         # places whose `unless` rules look further than the next word or two
@@ -130,7 +131,7 @@ class Detector:
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
         if self._events is not None and any(hit.topic_id in ACTIONS for hit in detection.topics):
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,
-                                 detection.language)
+                                 detection.language, self._regions)
             if events:
                 return Detection(detection.language, detection.places, detection.topics, events)
         return detection

@@ -70,6 +70,9 @@ class EventLexicon:
     expelled: Phrases
     fall: WordSet
     states: WordSet
+    needs_place: WordSet
+    control: Phrases
+    ground: WordSet
     copula: Phrases
     observe: Phrases
     vicinity: Phrases
@@ -87,7 +90,9 @@ class EventLexicon:
     now: Phrases
     months: WordSet
     destination: Phrases
-    locator: Phrases
+    near: Phrases
+    within: Phrases
+    source_preps: Phrases
     anaphora: Phrases
 
 
@@ -118,10 +123,10 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
 
 
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "back", "not_after")
-_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states")
+_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
              "background_before", "background_frame", "generic", "now", "months", "copula", "observe")
-_PLACE_KEYS = ("destination", "locator", "anaphora", "vicinity")
+_PLACE_KEYS = ("destination", "near", "within", "source", "anaphora", "vicinity")
 
 
 def read_event_lexicon(path: Path) -> EventLexicon:
@@ -129,7 +134,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     top = Checker(path, "", data, {"words": dict, "actors": dict, "actions": dict, "cues": dict, "places": dict},
                   required=("actors", "actions", "cues", "places"))
     lists = word_lists(path, top.get("words", {}))
-    for name in ("force", "command", "source"):
+    for name in ("force", "command", "source", "ground"):
         if name not in lists:
             raise ConfigError(str(path), f"words.{name}", "missing required word list")
 
@@ -149,8 +154,10 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
-        states=_words(actions, "states", lists),
+        states=_words(actions, "states", lists), needs_place=_words(actions, "needs_place", lists),
+        control=_phrases(actions, "control", lists), ground=compile_word(lists["ground"], lists),
         **{key: _phrases(cues, key, lists) for key in _CUE_KEYS if key != "months"},
         months=_words(cues, "months", lists),
-        **{key: _phrases(places, key, lists) for key in _PLACE_KEYS},
+        **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
+        source_preps=_phrases(places, "source", lists),
     )

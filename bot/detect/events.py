@@ -170,14 +170,15 @@ class _Post:
 
 
 def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequence[PlaceHit],
-                topics: Sequence[TopicHit], side: str | None, language: str) -> tuple[Event, ...]:
+                topics: Sequence[TopicHit], side: str | None, language: str,
+                regions: frozenset[str] = frozenset()) -> tuple[Event, ...]:
     mentions = _mentions(norm, topics)
     if not mentions:
         return ()
     post = _Post(norm, original, places)
     if not post.words:
         return ()
-    judge = _Judge(lex, post, side, language)
+    judge = _Judge(lex, post, side, language, regions)
     events: list[Event] = []
     for mention in mentions:
         events += judge.events(mention)
@@ -199,8 +200,10 @@ def _mentions(norm: Normalized, topics: Sequence[TopicHit]) -> list[_Mention]:
 
 
 class _Judge:
-    def __init__(self, lex: EventLexicon, post: _Post, side: str | None, language: str) -> None:
+    def __init__(self, lex: EventLexicon, post: _Post, side: str | None, language: str,
+                 regions: frozenset[str]) -> None:
         self.lex = lex
+        self.regions = regions
         self.language = language
         self.post = post
         self.side = side if side in ("ru", "ua") else None
@@ -243,12 +246,19 @@ class _Judge:
         expelling = lex.expel.length_at(words, h) > 0 and lex.expelled.length_at(words, h) == 0
         if expelling:
             action = "withdrawal"
-        by, actor = self._by(h, last, low, high, k, head, expelling, form)
+        by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
         if actor is not None:
             matches.append(actor)
-        places = self._places(h, last, low, high, k, head, action)
+        places = self._places(h, last, low, high, k, head, action, form)
         if places is None:
             return []
+        if places == [None]:
+            if head in lex.needs_place:
+                return []
+            sentence = words[s_low:s_high]
+            if by is None and not (lex.force.any_in(sentence) or lex.ground.any_in(sentence)
+                                   or self._named(low, high)):
+                return []
         return [Event(action, place, by, stance, tuple(matches)) for place in places]
 
     def _form(self, h: int, low: int) -> str:
@@ -377,23 +387,30 @@ class _Judge:
         return found
 
     def _by(self, h: int, last: int, low: int, high: int, k: int, head: str,
-            expelling: bool, form: str) -> tuple[str | None, Match | None]:
+            expelling: bool, form: str, action: str) -> tuple[str | None, Match | None]:
         post, lex = self.post, self.lex
         if expelling:
-            for i in range(last + 1, min(high, last + 5)):
+            for i in range(h + 1, min(high, last + 5)):
                 hit = self._actor_at(i, lex.objects)
                 if hit is not None:
                     side, n = hit
                     return self._resolve(side), post.original_match(i, i + n - 1, "actor")
             return None, None
         if form == "noun":
-            for i in (*range(last + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
+            for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
                 hit = self._actor_at(i, lex.objects)
                 if hit is not None and not lex.not_after.length_at(self.words, i - 1):
                     side, n = hit
                     return self._resolve(side), post.original_match(i, i + n - 1, "actor")
             if lex.observe.find(self.words, low, h) >= 0:
                 return None, None
+        if action == "capture":
+            i = lex.control.find(self.words, low, high)
+            if i >= 0:
+                j = i + lex.control.length_at(self.words, i)
+                hit = self._actor_at(j, lex.objects) if j < high else None
+                if hit is not None:
+                    return self._resolve(hit[0]), post.original_match(j, j + hit[1] - 1, "actor")
         subjects = self._subjects(low, h if head.isascii() else high, (h, h))
         if subjects:
             first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
@@ -411,10 +428,12 @@ class _Judge:
 
     # --- where ----------------------------------------------------------------------
 
-    def _eligible(self, low: int, high: int) -> list[str]:
-        """The places of words low..high that can be the place left or taken."""
+    def _eligible(self, low: int, high: int) -> tuple[list[str], bool]:
+        """The places of words low..high that can be the place left or taken, and whether a
+        place there was only the surroundings of the action ("окрестности Соледара")."""
         post, lex, words = self.post, self.lex, self.words
         out: list[str] = []
+        around = False
         i = low
         while i < high:
             entry = post.place_of.get(i)
@@ -425,44 +444,55 @@ class _Judge:
             j = i
             while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
                 j += 1
-            if not axis and not self._destination(i, low) and not self._locates(i, low) \
-                    and not any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low) \
-                    and place_id not in out:
+            if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                around = True
+            elif not axis and not self._destination(i, low) and not self._locates(i, low) and place_id not in out:
                 out.append(place_id)
             i = j + 1
-        return out
+        return out, around
 
     def _destination(self, i: int, low: int) -> bool:
-        """A place after "к", "toward", "в сторону" (a few words before, no "из" between)."""
+        """A place after "к", "toward", "в сторону", up to a few words back with no "из" between."""
         lex, words = self.lex, self.words
-        for n in range(1, 6):
-            j = i - n
-            if j < low:
-                return False
-            if lex.not_after.length_at(words, j) and not lex.destination.length_at(words, j) \
-                    and words[j] not in ("the", "their", "its", "a"):
-                if j in self.post.place_of:
-                    continue
-                return False
-            m = lex.destination.length_at(words, j)
-            if m and j + m <= i:
+        for j in range(i - 1, max(low, i - 6) - 1, -1):
+            n = lex.destination.length_at(words, j)
+            if n and j + n <= i:
                 return True
+            if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
+                                                        and self.post.place_of[j][2] != self.post.place_of.get(
+                                                            i, ("", False, -1))[2]):
+                return False
         return False
 
     def _locates(self, i: int, low: int) -> bool:
-        """A place after "под", "near", "in the" that follows another name: it locates that one."""
+        """A place that only says where the name before it lies."""
         post, lex, words = self.post, self.lex, self.words
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
                 return False
-            if lex.locator.length_at(words, j):
+            outside = lex.near.length_at(words, j)
+            inside = lex.within.length_at(words, j)
+            if outside or inside:
                 before = j - 1
                 while before > low and words[before] in ("the", "a"):
                     before -= 1
-                return before in post.place_of or (post.capitalised(before) and before > post.sentences[
-                    post.sentence_of(before)][0])
+                if before in post.place_of:
+                    return True
+                # after a name we do not know: "под X" lies outside it, "в X" contains it, and
+                # only a region is too large to be the place itself ("Ильинка в Донбассе")
+                return post.capitalised(before) and (bool(outside) or post.place_of[i][0] in self.regions)
+            if words[j] not in ("the", "a"):
+                return False
         return False
+
+    def _named(self, low: int, high: int) -> bool:
+        """Whether the clause names something the gazetteer does not know (a capitalised word
+        that does not open the sentence): a village, most likely."""
+        post = self.post
+        s_low = post.sentences[post.sentence_of(low)][0]
+        return any(post.capitalised(i) and i not in post.place_of and (i > s_low or self._locates(i + 2, low))
+                   for i in range(low, high))
 
     def _unknown_name(self, low: int, high: int, h: int) -> bool:
         """A capitalised word after a preposition of place that no place matched: the
@@ -476,8 +506,8 @@ class _Judge:
                 return True
         return False
 
-    def _places(self, h: int, last: int, low: int, high: int, k: int, head: str,
-                action: str) -> list[str | None] | None:
+    def _places(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
+                form: str) -> list[str | None] | None:
         post, lex, words = self.post, self.lex, self.words
         if action == "capture" and head in lex.fall:
             beside = [post.place_of[i][0] for i in (h - 1, h - 2, last + 1) if i in post.place_of]
@@ -485,31 +515,33 @@ class _Judge:
                               and words[h - 1] not in ("has", "had", "have")):
                 return None
             return [beside[0]]
-        own = self._eligible(low, high)
+        # a noun's place is its complement after it ("отход из X", "capture of X")
+        own, around = self._eligible(h + 1 if form == "noun" else low, high)
         if own:
             return list(own)
+        if around:
+            return None
         if self._unknown_name(low, high, h):
             return [None]
         clauses = post.clauses(k)
         following = [c for c in clauses if c[0] == high]
         if following and _PARTICIPLE_START.search(words[high]):
-            found = self._eligible(*following[0])
+            found, _ = self._eligible(*following[0])
             if found:
                 return found
-        for clause in reversed(post.clauses(k)):
+        for clause in reversed(clauses):
             if clause[1] <= low:
-                found = self._eligible(*clause)
+                found, _ = self._eligible(*clause)
                 if found:
                     return found
         if k > 0 and not post.paragraph_break[k]:
             for clause in reversed(post.clauses(k - 1)):
-                found = self._eligible(*clause)
+                found, _ = self._eligible(*clause)
                 if found:
                     return found
         first = post.clauses(0)[0]
-        if k > 0 and post.ends_with_colon(first) or (k > 0 and first == (0, post.sentences[0][1])
-                                                     and first[1] - first[0] <= 4):
-            found = self._eligible(*first)
+        if k > 0 and (post.ends_with_colon(first) or (first == (0, post.sentences[0][1]) and first[1] <= 4)):
+            found, _ = self._eligible(*first)
             if found:
                 return found
         return [None]
