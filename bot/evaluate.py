@@ -277,6 +277,8 @@ def check_dict(text: str, detection: Detection) -> dict[str, Any]:
         "language": detection.language,
         "places": [{"id": hit.place_id, "matches": matches(hit)} for hit in detection.places],
         "topics": [{"id": hit.topic_id, "matches": matches(hit)} for hit in detection.topics],
+        "events": [{"action": e.action, "place": e.place, "by": e.by, "stance": e.stance, "matches": matches(e)}
+                   for e in detection.events],
         "flagged": detection.flagged,
     }
 
@@ -294,4 +296,8 @@ def format_check(text: str, detection: Detection, as_json: bool) -> str:
             lines.append(f"{title} {hit['id']}:")
             for m in hit["matches"]:
                 lines.append(f"  {m['text']!r} at {m['start']}-{m['end']}  <- {m['rule']}")
+    for event in detection.events:
+        lines.append(f"event {_event_label(event)}:")
+        for m in event.matches:
+            lines.append(f"  {m.text!r} at {m.start}-{m.end}  <- {m.rule}")
     return "\n".join(lines)

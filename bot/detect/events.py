@@ -51,7 +51,11 @@ _CONJUNCTIONS = frozenset({
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
 _YEAR = re.compile(r"(?:19[4-9]\d|20[0-4]\d)")
-_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$")
+# Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
+# территории"): they qualify a noun and report nothing by themselves. Russian long passive
+# forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
+_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
+                         r"|нн(?:ый|ая|ое|ые|ого|ой|ому|ую|ых|ым|ыми)$")
 _PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
 _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
@@ -252,14 +256,15 @@ class _Judge:
         places = self._places(h, last, low, high, k, head, action, form)
         if places is None:
             return []
-        if places == [None]:
+        if places == [(None, None)]:
             if head in lex.needs_place:
                 return []
             sentence = words[s_low:s_high]
             if by is None and not (lex.force.any_in(sentence) or lex.ground.any_in(sentence)
                                    or self._named(low, high)):
                 return []
-        return [Event(action, place, by, stance, tuple(matches)) for place in places]
+        return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
+                for place, where in places]
 
     def _form(self, h: int, low: int) -> str:
         head = self.words[h]
@@ -271,7 +276,8 @@ class _Judge:
                 if head in _EN_VERB_NOUNS and before and before not in _DETERMINERS:
                     return "finite"
                 return "noun"
-            if head.endswith("ing") and before in _DETERMINERS:
+            if head.endswith("ing") and (before in _DETERMINERS or h == self.post.sentences[
+                    self.post.sentence_of(h)][0]):
                 return "noun"
             return "finite"
         if head in self.lex.nouns:
@@ -284,7 +290,7 @@ class _Judge:
 
     def _background(self, h: int, k: int, low: int, high: int, form: str) -> bool:
         post, lex, words = self.post, self.lex, self.words
-        if lex.now.find(words, *post.sentences[k]) >= 0:
+        if lex.now.find(words, low, high) >= 0:
             return False
         if form == "noun" and h > low and lex.background_before.length_at(words, h - 1):
             return True
@@ -318,18 +324,18 @@ class _Judge:
                 break
             n = lex.negation.length_at(words, i)
             if n and i + n <= h:
-                return DENIED, post.original_match(i, i + n - 1, "negation")
+                return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
         s_low, s_high = post.sentences[k]
         i = lex.denial.find(words, s_low, s_high)
         if i >= 0:
             n = lex.denial.length_at(words, i)
-            return DENIED, post.original_match(i, i + n - 1, "denial")
+            return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
         if k + 1 < len(post.sentences):
             n_low, n_high = post.sentences[k + 1]
             for i in range(n_low, min(n_low + 2, n_high)):
                 n = lex.denial_next.length_at(words, i)
                 if n:
-                    return DENIED, post.original_match(i, i + n - 1, "denial")
+                    return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
         return ASSERTED, None
 
     def _announced(self, h: int, last: int, low: int, high: int, form: str) -> bool:
@@ -352,6 +358,19 @@ class _Judge:
             if n:
                 return side, n
         return None
+
+    def _channel(self) -> str:
+        return f"channel {self.side}" if self.side else "a channel of no side"
+
+    def _actor(self, i: int, n: int, side: str, role: str) -> tuple[str | None, Match]:
+        by = self._resolve(side)
+        if side == "own":
+            how = f"our side, {self._channel()}"
+        elif side == "enemy":
+            how = f"the other side, {self._channel()}"
+        else:
+            how = "actor word"
+        return by, self.post.original_match(i, i + n - 1, f"by {by or '-'}: {how} ({role})")
 
     def _resolve(self, side: str) -> str | None:
         if side in ("ua", "ru"):
@@ -394,14 +413,14 @@ class _Judge:
                 hit = self._actor_at(i, lex.objects)
                 if hit is not None:
                     side, n = hit
-                    return self._resolve(side), post.original_match(i, i + n - 1, "actor")
+                    return self._actor(i, n, side, "pushed out")
             return None, None
         if form == "noun":
             for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
                 hit = self._actor_at(i, lex.objects)
                 if hit is not None and not lex.not_after.length_at(self.words, i - 1):
                     side, n = hit
-                    return self._resolve(side), post.original_match(i, i + n - 1, "actor")
+                    return self._actor(i, n, side, "whose action the noun names")
             if lex.observe.find(self.words, low, h) >= 0:
                 return None, None
         if action == "capture":
@@ -410,29 +429,32 @@ class _Judge:
                 j = i + lex.control.length_at(self.words, i)
                 hit = self._actor_at(j, lex.objects) if j < high else None
                 if hit is not None:
-                    return self._resolve(hit[0]), post.original_match(j, j + hit[1] - 1, "actor")
+                    return self._actor(j, hit[1], hit[0], "in control")
         subjects = self._subjects(low, h if head.isascii() else high, (h, h))
         if subjects:
             first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
-            return self._resolve(side), post.original_match(first, end, "actor")
+            return self._actor(first, end - first + 1, side, "subject")
         if head in lex.liberation:
-            return self.side, None
+            return self.side, post.original_match(h, h, f"by {self.side or '-'}: a liberation verb means the "
+                                                     f"channel's side ({self._channel()})")
         if head in lex.occupation:
-            return (None if self.side is None else ("ru" if self.side == "ua" else "ua")), None
+            other = None if self.side is None else ("ru" if self.side == "ua" else "ua")
+            return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
+                                                    f"({self._channel()})")
         s_low, _ = post.sentences[k]
         earlier = self._subjects(s_low, low, (-1, -1))
         if earlier:
             first, end, side = earlier[-1]
-            return self._resolve(side), post.original_match(first, end, "actor")
+            return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
         return None, None
 
     # --- where ----------------------------------------------------------------------
 
-    def _eligible(self, low: int, high: int) -> tuple[list[str], bool]:
+    def _eligible(self, low: int, high: int) -> tuple[list[tuple[str, int, int]], bool]:
         """The places of words low..high that can be the place left or taken, and whether a
         place there was only the surroundings of the action ("окрестности Соледара")."""
         post, lex, words = self.post, self.lex, self.words
-        out: list[str] = []
+        out: list[tuple[str, int, int]] = []
         around = False
         i = low
         while i < high:
@@ -446,8 +468,9 @@ class _Judge:
                 j += 1
             if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 around = True
-            elif not axis and not self._destination(i, low) and not self._locates(i, low) and place_id not in out:
-                out.append(place_id)
+            elif not axis and not self._destination(i, low) and not self._locates(i, low) \
+                    and all(place_id != o[0] for o in out):
+                out.append((place_id, i, j))
             i = j + 1
         return out, around
 
@@ -481,7 +504,7 @@ class _Judge:
                     return True
                 # after a name we do not know: "под X" lies outside it, "в X" contains it, and
                 # only a region is too large to be the place itself ("Ильинка в Донбассе")
-                return post.capitalised(before) and (bool(outside) or post.place_of[i][0] in self.regions)
+                return post.capitalised(before) and (bool(outside) or post.place_of.get(i, ("",))[0] in self.regions)
             if words[j] not in ("the", "a"):
                 return False
         return False
@@ -491,8 +514,9 @@ class _Judge:
         that does not open the sentence): a village, most likely."""
         post = self.post
         s_low = post.sentences[post.sentence_of(low)][0]
-        return any(post.capitalised(i) and i not in post.place_of and (i > s_low or self._locates(i + 2, low))
-                   for i in range(low, high))
+        return any(post.capitalised(i) and i not in post.place_of
+                   and (i > s_low or bool(self.lex.near.length_at(self.words, i + 1)))
+                   for i in range(low, min(high, len(self.words) - 1)))
 
     def _unknown_name(self, low: int, high: int, h: int) -> bool:
         """A capitalised word after a preposition of place that no place matched: the
@@ -507,22 +531,33 @@ class _Judge:
         return False
 
     def _places(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
-                form: str) -> list[str | None] | None:
+                form: str) -> list[tuple[str | None, Match | None]] | None:
+        found = self._place_words(h, last, low, high, k, head, action, form)
+        if found is None:
+            return None
+        if not found:
+            return [(None, None)]
+        how = "left or taken" if low <= found[0][1] < high else "named before"
+        return [(pid, self.post.original_match(i, j, f"place {pid}: {how}")) for pid, i, j in found]
+
+    def _place_words(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
+                     form: str) -> list[tuple[str, int, int]] | None:
         post, lex, words = self.post, self.lex, self.words
         if action == "capture" and head in lex.fall:
-            beside = [post.place_of[i][0] for i in (h - 1, h - 2, last + 1) if i in post.place_of]
+            beside = [i for i in (h - 1, h - 2, last + 1) if i in post.place_of]
             if not beside or (h - 1 not in post.place_of and last + 1 not in post.place_of
                               and words[h - 1] not in ("has", "had", "have")):
                 return None
-            return [beside[0]]
+            first = post.place_of[beside[0]][2]
+            return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
         # a noun's place is its complement after it ("отход из X", "capture of X")
         own, around = self._eligible(h + 1 if form == "noun" else low, high)
         if own:
-            return list(own)
+            return own
         if around:
             return None
         if self._unknown_name(low, high, h):
-            return [None]
+            return []
         clauses = post.clauses(k)
         following = [c for c in clauses if c[0] == high]
         if following and _PARTICIPLE_START.search(words[high]):
@@ -544,7 +579,7 @@ class _Judge:
             found, _ = self._eligible(*first)
             if found:
                 return found
-        return [None]
+        return []
 
 
 def _merge(events: list[Event]) -> tuple[Event, ...]:
