@@ -7,6 +7,8 @@ is a ConfigError naming the key.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +22,14 @@ SIDES = ("ua", "ru", "own", "enemy")
 
 @dataclass(frozen=True, slots=True)
 class Phrases:
-    """Single words in one set test, longer phrases tried only where their first word fits."""
+    """Single words in one set test, longer phrases tried only where their first word fits;
+    `find` searches a stretch of words with one regular expression over the words joined
+    by spaces, which costs one C call where a loop over the words would cost dozens."""
 
     words: WordSet
     phrases: tuple[tuple[WordSet, ...], ...]
     heads: WordSet
+    regex: re.Pattern[str] | None = None
 
     def length_at(self, tokens: Sequence[str], i: int) -> int:
         """How many tokens from i form one of the phrases (the longest), 0 when none."""
@@ -37,26 +42,45 @@ class Phrases:
                     best = n
         return best
 
+    def could_start(self, token: str) -> bool:
+        return token in self.words or (bool(self.phrases) and token in self.heads)
+
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
-        for i in range(max(low, 0), min(high, len(tokens))):
-            if self.length_at(tokens, i):
-                return i
-        return -1
-
-    def last(self, tokens: Sequence[str], low: int, high: int) -> int:
-        for i in range(min(high, len(tokens)) - 1, max(low, 0) - 1, -1):
-            if self.length_at(tokens, i):
-                return i
-        return -1
+        low, high = max(low, 0), min(high, len(tokens))
+        if low >= high or self.regex is None:
+            return -1
+        joined = " ".join(tokens[low:high])
+        found = self.regex.search(joined)
+        if found is None:
+            return -1
+        return low + joined.count(" ", 0, found.start())
 
 
 NO_PHRASES = Phrases(EMPTY, (), EMPTY)
 
 
+def _slot(words: WordSet) -> str:
+    parts = [re.escape(w) for w in sorted(words.exact)]
+    parts += [re.escape(p) + r"[^ ]*" for p in words.prefixes]
+    parts += [r"[^ ]*" + re.escape(p) for p in words.suffixes]
+    parts += [r"[^ ]*" + re.escape(p) + r"[^ ]*" for p in words.infixes]
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...]) -> re.Pattern[str] | None:
+    alternatives = [" ".join(_slot(slot) for slot in phrase) for phrase in phrases]
+    if not single.empty:
+        alternatives.append(_slot(single))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![^ ])(?:" + "|".join(alternatives) + r")(?![^ ])")
+
+
 @dataclass(frozen=True, slots=True)
 class EventLexicon:
     actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
+    actor_starts: WordSet                  # any word that may open an actor phrase: a quick first test
     objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
     back: Phrases
     not_after: Phrases
@@ -113,7 +137,8 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
                 heads.append(parts[0])
         except PatternError as exc:
             raise check.error(f"{key}[{n}]", str(exc)) from None
-    return Phrases(compile_word(single, lists), tuple(multi), compile_word(heads, lists))
+    words = compile_word(single, lists)
+    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)))
 
 
 def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> WordSet:
@@ -145,8 +170,11 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     actions = section("actions", _ACTION_KEYS)
     cues = section("cues", _CUE_KEYS)
     places = section("places", _PLACE_KEYS)
+    sided = {side: _phrases(actors, side, lists) for side in SIDES}
+    starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
-        actors={side: _phrases(actors, side, lists) for side in SIDES},
+        actors=sided,
+        actor_starts=compile_word([p.split()[0] for p in starts], lists),
         objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
         back=_phrases(actors, "back", lists), not_after=_phrases(actors, "not_after", lists),
         force=compile_word(lists["force"], lists), command=compile_word(lists["command"], lists),

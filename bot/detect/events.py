@@ -384,9 +384,12 @@ class _Judge:
     def _subjects(self, low: int, high: int, skip: tuple[int, int]) -> list[tuple[int, int, str]]:
         lex, words = self.lex, self.words
         found: list[tuple[int, int, str]] = []
+        if low >= high or not lex.actor_starts.any_in(words[low:high]):
+            return found
+        starts = lex.actor_starts
         i = low
         while i < high:
-            if skip[0] <= i <= skip[1]:
+            if skip[0] <= i <= skip[1] or words[i] not in starts:
                 i += 1
                 continue
             hit = self._actor_at(i, lex.actors)
