@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.detect.config import Checker, load_toml, word_lists
@@ -18,6 +18,7 @@ from bot.detect.patterns import EMPTY, PatternError, WordSet, compile_phrase, co
 from bot.errors import ConfigError
 
 SIDES = ("ua", "ru", "own", "enemy")
+_MEMO_SIZE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,21 @@ class Phrases:
     phrases: tuple[tuple[WordSet, ...], ...]
     heads: WordSet
     regex: re.Pattern[str] | None = None
+    # token -> (a single word of the list, the first word of a phrase): posts repeat the same
+    # few hundred words, so a dictionary hit replaces the prefix and suffix tests
+    memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def length_at(self, tokens: Sequence[str], i: int) -> int:
         """How many tokens from i form one of the phrases (the longest), 0 when none."""
         token = tokens[i]
-        best = 1 if token in self.words else 0
-        if self.phrases and token in self.heads:
+        known = self.memo.get(token)
+        if known is None:
+            known = (token in self.words, bool(self.phrases) and token in self.heads)
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        best = 1 if known[0] else 0
+        if known[1]:
             for phrase in self.phrases:
                 n = len(phrase)
                 if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):

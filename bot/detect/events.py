@@ -43,14 +43,15 @@ ASSERTED, DENIED = "asserted", "denied"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]*(?=\s|$)|\n")
 _ABBREVIATIONS = frozenset({"с", "г", "п", "н", "пос", "смт", "им", "ул", "вул", "обл", "р", "т", "е", "mr", "dr", "st",
                             "vs", "gen", "lt", "col", "maj", "sgt", "u", "s"})
-_CLAUSE_MARKS = frozenset(";:()—–")
 _CONJUNCTIONS = frozenset({
     "а", "но", "однако", "зато", "пока", "когда", "хотя", "потому", "поскольку", "что", "чтобы", "который",
     "которая", "которые", "которое", "где", "але", "проте", "однак", "поки", "коли", "хоча", "бо", "що", "щоб",
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
-_YEAR = re.compile(r"(?:19[4-9]\d|20[0-4]\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
+_MARK = re.compile(r"[;:()—–]| - ")
+_COMMA = re.compile(",")
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
 # forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
@@ -82,14 +83,14 @@ class _Post:
         self.original = original
         text = norm.text
         self.text = text
-        self.words: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in WORD.finditer(text):
-            self.words.append(m.group())
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-        self.digits = {bisect_left(self.starts, m.start()): m.group() for m in re.finditer(r"\d{4}", text)}
+        found = list(WORD.finditer(text))
+        self.words: list[str] = [m.group() for m in found]
+        self.starts: list[int] = [m.start() for m in found]
+        self.ends: list[int] = [m.end() for m in found]
+        self.years = {bisect_left(self.starts, m.start()) for m in _YEAR.finditer(text)}
+        # word indices with a clause mark (";", ":", a dash, a bracket) or a comma before them
+        self.marks = {bisect_left(self.starts, m.end()) for m in _MARK.finditer(text)}
+        self.commas = {bisect_left(self.starts, m.end()) for m in _COMMA.finditer(text)}
         # sentences as word ranges; `question[k]` when sentence k ends with "?"
         self.sentences: list[tuple[int, int]] = []
         self.question: list[bool] = []
@@ -142,11 +143,11 @@ class _Post:
         low, high = self.sentences[k]
         out: list[tuple[int, int]] = []
         start = low
+        words, marks, commas, place_of = self.words, self.marks, self.commas, self.place_of
         for i in range(low + 1, high):
-            gap = self.between(i)
-            split = any(ch in _CLAUSE_MARKS for ch in gap) or " - " in gap or self.words[i] in _CONJUNCTIONS
-            if not split and "," in gap:
-                split = not (i - 1 in self.place_of and i in self.place_of)
+            split = i in marks or words[i] in _CONJUNCTIONS
+            if not split and i in commas:
+                split = not (i - 1 in place_of and i in place_of)
             if split:
                 out.append((start, i))
                 start = i
@@ -306,8 +307,7 @@ class _Judge:
         if post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1])):
             ranges.append(first)
         for a, b in ranges:
-            if lex.background.find(words, a, b) >= 0 or any(i in post.digits and _YEAR.fullmatch(post.digits[i])
-                                                              for i in range(a, b + 1)):
+            if lex.background.find(words, a, b) >= 0 or (post.years and any(a <= i <= b for i in post.years)):
                 return True
         return self._post_frame()
 
