@@ -70,6 +70,28 @@ class Phrases:
 NO_PHRASES = Phrases(EMPTY, (), EMPTY)
 
 
+class Words:
+    """A word list tested one word at a time, remembering its answers (see `Phrases.memo`)."""
+
+    __slots__ = ("words", "memo")
+
+    def __init__(self, words: WordSet) -> None:
+        self.words = words
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, token: str) -> bool:
+        known = self.memo.get(token)
+        if known is None:
+            known = token in self.words
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        return known
+
+    def any_in(self, tokens: list[str]) -> bool:
+        return self.words.any_in(tokens)
+
+
 def _slot(words: WordSet) -> str:
     parts = [re.escape(w) for w in sorted(words.exact)]
     parts += [re.escape(p) + r"[^ ]*" for p in words.prefixes]
@@ -90,23 +112,23 @@ def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...]) -> re.Patt
 @dataclass(frozen=True, slots=True)
 class EventLexicon:
     actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
-    actor_starts: WordSet                  # any word that may open an actor phrase: a quick first test
+    actor_starts: Words                  # any word that may open an actor phrase: a quick first test
     objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
     back: Phrases
     not_after: Phrases
-    force: WordSet
-    command: WordSet
-    source: WordSet
-    nouns: WordSet
-    liberation: WordSet
-    occupation: WordSet
+    force: Words
+    command: Words
+    source: Words
+    nouns: Words
+    liberation: Words
+    occupation: Words
     expel: Phrases
     expelled: Phrases
-    fall: WordSet
-    states: WordSet
-    needs_place: WordSet
+    fall: Words
+    states: Words
+    needs_place: Words
     control: Phrases
-    ground: WordSet
+    ground: Words
     copula: Phrases
     observe: Phrases
     vicinity: Phrases
@@ -122,7 +144,7 @@ class EventLexicon:
     background_frame: Phrases
     generic: Phrases
     now: Phrases
-    months: WordSet
+    months: Words
     destination: Phrases
     near: Phrases
     within: Phrases
@@ -151,10 +173,10 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
     return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)))
 
 
-def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> WordSet:
+def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Words:
     if key not in check.table:
-        return EMPTY
-    return compile_word(check.check_words(key, lists), lists)
+        return Words(EMPTY)
+    return Words(compile_word(check.check_words(key, lists), lists))
 
 
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "back", "not_after")
@@ -184,16 +206,16 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
         actors=sided,
-        actor_starts=compile_word([p.split()[0] for p in starts], lists),
+        actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
         objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
         back=_phrases(actors, "back", lists), not_after=_phrases(actors, "not_after", lists),
-        force=compile_word(lists["force"], lists), command=compile_word(lists["command"], lists),
-        source=compile_word(lists["source"], lists),
+        force=Words(compile_word(lists["force"], lists)), command=Words(compile_word(lists["command"], lists)),
+        source=Words(compile_word(lists["source"], lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
         states=_words(actions, "states", lists), needs_place=_words(actions, "needs_place", lists),
-        control=_phrases(actions, "control", lists), ground=compile_word(lists["ground"], lists),
+        control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
         **{key: _phrases(cues, key, lists) for key in _CUE_KEYS if key != "months"},
         months=_words(cues, "months", lists),
         **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
