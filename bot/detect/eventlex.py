@@ -31,6 +31,7 @@ class Phrases:
     phrases: tuple[tuple[WordSet, ...], ...]
     heads: WordSet
     regex: re.Pattern[str] | None = None
+    text_regex: re.Pattern[str] | None = None     # the same over folded text, not joined words
     # token -> (a single word of the list, the first word of a phrase): posts repeat the same
     # few hundred words, so a dictionary hit replaces the prefix and suffix tests
     memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
@@ -51,6 +52,10 @@ class Phrases:
                 if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
                     best = n
         return best
+
+    def in_text(self, text: str) -> bool:
+        """Whether a phrase occurs anywhere in a folded text: one search, no word split."""
+        return self.text_regex is not None and self.text_regex.search(text) is not None
 
     def could_start(self, token: str) -> bool:
         return token in self.words or (bool(self.phrases) and token in self.heads)
@@ -100,13 +105,25 @@ def _slot(words: WordSet) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...]) -> re.Pattern[str] | None:
-    alternatives = [" ".join(_slot(slot) for slot in phrase) for phrase in phrases]
+def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...], over_text: bool = False) -> re.Pattern[str] | None:
+    """Words joined by single spaces, or (over_text) folded text where anything not a letter
+    separates words."""
+    gap = _NOT_LETTERS if over_text else " "
+    alternatives = [gap.join(_slot(slot) for slot in phrase) for phrase in phrases]
     if not single.empty:
         alternatives.append(_slot(single))
     if not alternatives:
         return None
-    return re.compile(r"(?<![^ ])(?:" + "|".join(alternatives) + r")(?![^ ])")
+    body = "(?:" + "|".join(alternatives) + ")"
+    if over_text:
+        return re.compile(_NO_LETTER_BEFORE + body.replace("[^ ]", _LETTER) + _NO_LETTER_AFTER)
+    return re.compile(r"(?<![^ ])" + body + r"(?![^ ])")
+
+
+_LETTER = r"[^\W\d_']"
+_NOT_LETTERS = r"[\W\d_]+"
+_NO_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +189,8 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
         except PatternError as exc:
             raise check.error(f"{key}[{n}]", str(exc)) from None
     words = compile_word(single, lists)
-    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)))
+    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)),
+                   _regex(words, tuple(multi), over_text=True))
 
 
 def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Words:

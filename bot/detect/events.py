@@ -46,15 +46,14 @@ _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:с|г|п|н|пос|смт|им|ул
                            re.IGNORECASE)
 # A post's opening this short is read whole: its heading ("Бахмут: ...") may name the place.
 _HEADING_CHARS = 300
+_REACH = 1200   # characters either side of an action word searched for sentence ends
 _CONJUNCTIONS = frozenset({
     "а", "но", "однако", "зато", "пока", "когда", "хотя", "потому", "поскольку", "что", "чтобы", "который",
     "которая", "которые", "которое", "где", "але", "проте", "однак", "поки", "коли", "хоча", "бо", "що", "щоб",
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
-_YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
-_MARK = re.compile(r"[;:()—–]| - ")
-_COMMA = re.compile(",")
+_PUNCT = re.compile(r"(?P<y>(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d))|(?P<m>[;:()—–]| - )|(?P<c>,)")
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
 # forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
@@ -91,12 +90,15 @@ class _Post:
         # around the action words, the one before and the one after, so that a long post
         # costs little more than a short one.
         ends: list[tuple[int, bool]] = [(0, False)]
-        for m in _SENTENCE_END.finditer(text):
-            if m.group().startswith(".") and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
-                continue
-            ends.append((m.end(), "?" in m.group()))
-        if ends[-1][0] < len(text):
-            ends.append((len(text), False))
+        for low, high in _reach(mentions, len(text)):
+            if low > ends[-1][0]:
+                ends.append((low, False))
+            for m in _SENTENCE_END.finditer(text, low, high):
+                if m.group().startswith(".") and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+                    continue
+                ends.append((m.end(), "?" in m.group()))
+            if high > ends[-1][0]:
+                ends.append((high, False))
         positions = [e for e, _ in ends]
         windows: list[list[int]] = []
         for start in mentions:
@@ -114,21 +116,24 @@ class _Post:
         self.words: list[str] = [m.group() for m in found]
         self.starts: list[int] = [m.start() for m in found]
         self.ends: list[int] = [m.end() for m in found]
-        self.years = {bisect_left(self.starts, m.start()) for low, high in windows
-                      for m in _YEAR.finditer(text, low, high)}
-        # word indices with a clause mark (";", ":", a dash, a bracket) or a comma before them
-        self.marks = {bisect_left(self.starts, m.end()) for low, high in windows for m in _MARK.finditer(text, low, high)}
-        self.commas = {bisect_left(self.starts, m.end()) for low, high in windows
-                       for m in _COMMA.finditer(text, low, high)}
+        # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
+        self.years: set[int] = set()
+        self.marks: set[int] = set()
+        self.commas: set[int] = set()
+        kinds = {"y": self.years.add, "m": self.marks.add, "c": self.commas.add}
+        starts = self.starts
+        for low, high in windows:
+            for m in _PUNCT.finditer(text, low, high):
+                kinds[m.lastgroup](bisect_left(starts, m.end()))
         # sentences as word ranges; `question[k]` when sentence k ends with "?"
         self.sentences: list[tuple[int, int]] = []
         self.question: list[bool] = []
         self.paragraph_break: list[bool] = []   # a blank line (or a part not read) before sentence k
         for w_low, w_high in windows:
-            for n in range(1, len(ends)):
+            for n in range(max(1, bisect_right(positions, w_low)), len(ends)):
                 a, b = ends[n - 1][0], ends[n][0]
-                if b <= w_low or a >= w_high:
-                    continue
+                if a >= w_high:
+                    break
                 low, high = bisect_left(self.starts, a), bisect_left(self.starts, b)
                 if high > low:
                     self.sentences.append((low, high))
@@ -193,6 +198,21 @@ class _Post:
     def original_match(self, first: int, last: int, rule: str) -> Match:
         a, b = self.norm.original_span(self.starts[first], self.ends[last])
         return Match(a, b, self.original[a:b], rule)
+
+
+def _reach(mentions: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """Stretches of text around the action words in which sentence ends are looked for:
+    wide enough for the sentence before and the sentence after."""
+    out: list[tuple[int, int]] = []
+    for start in mentions:
+        low, high = max(0, start - _REACH), min(size, start + _REACH)
+        if low <= _HEADING_CHARS:
+            low = 0
+        if out and low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out
 
 
 def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequence[PlaceHit],
@@ -352,8 +372,7 @@ class _Judge:
 
     def _post_frame(self) -> bool:
         if self._frame is None:
-            every = WORD.findall(self.post.text)
-            self._frame = self.lex.background_frame.find(every, 0, len(every)) >= 0
+            self._frame = self.lex.background_frame.in_text(self.post.text)
         return self._frame
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
