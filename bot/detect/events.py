@@ -8,7 +8,7 @@ a new clause):
 - Not news: a question; a plan, forecast, demand, hypothetical or opinion (a modal or
   conditional word before the verb in its clause); a generalisation; a past the post
   dates or recalls (a year or "год назад" in the clause or in a dateline before a colon,
-  a memorial frame anywhere in the post, unless the sentence says "today"); a noun named
+  a memorial frame in the post's opening or around the claim, unless the clause says "today"); a noun named
   in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive
   counts only when it is denied, ordered, decided or reported as done or under way — so
   "наше отступление — позор" and "отступать некуда" are not claims, while "принято
@@ -404,7 +404,11 @@ class _Judge:
 
     def _post_frame(self) -> bool:
         if self._frame is None:
-            self._frame = self.lex.background_frame.in_text(self.post.text)
+            # the opening of the post and the sentences read around its claims: a memorial
+            # or a look back announces itself there
+            words = self.words
+            self._frame = self.lex.background_frame.find(words, 0, len(words)) >= 0 or (
+                not self.post.heading and self.lex.background_frame.in_text(self.post.text[:_HEADING_CHARS]))
         return self._frame
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
