@@ -60,9 +60,6 @@ class Phrases:
         return (self.text_regex is not None and any(part in text for part in self.parts)
                 and self.text_regex.search(text) is not None)
 
-    def could_start(self, token: str) -> bool:
-        return token in self.words or (bool(self.phrases) and token in self.heads)
-
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
         low, high = max(low, 0), min(high, len(tokens))
@@ -108,7 +105,8 @@ def _slot(words: WordSet) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...], over_text: bool = False) -> re.Pattern[str] | None:
+def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...],
+           over_text: bool = False) -> re.Pattern[str] | None:
     """Words joined by single spaces, or (over_text) folded text where anything not a letter
     separates words."""
     gap = _NOT_LETTERS if over_text else " "
@@ -134,10 +132,8 @@ class EventLexicon:
     actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
     actor_starts: Words                  # any word that may open an actor phrase: a quick first test
     objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
-    back: Phrases
     not_after: Phrases
     force: Words
-    command: Words
     source: Words
     nouns: Words
     liberation: Words
@@ -166,12 +162,10 @@ class EventLexicon:
     background_frame: Phrases
     generic: Phrases
     now: Phrases
-    months: Words
     destination: Phrases
     near: Phrases
     within: Phrases
     source_preps: Phrases
-    anaphora: Phrases
 
 
 def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
@@ -204,12 +198,12 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
     return Words(compile_word(check.check_words(key, lists), lists))
 
 
-_ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "back", "not_after")
+_ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
 _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
-             "background_before", "background_frame", "generic", "now", "months", "copula", "observe", "opinion",
+             "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
              "subordinate")
-_PLACE_KEYS = ("destination", "near", "within", "source", "anaphora", "vicinity")
+_PLACE_KEYS = ("destination", "near", "within", "source", "vicinity")
 
 
 def read_event_lexicon(path: Path) -> EventLexicon:
@@ -217,7 +211,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     top = Checker(path, "", data, {"words": dict, "actors": dict, "actions": dict, "cues": dict, "places": dict},
                   required=("actors", "actions", "cues", "places"))
     lists = word_lists(path, top.get("words", {}))
-    for name in ("force", "command", "source", "ground"):
+    for name in ("force", "source", "ground"):
         if name not in lists:
             raise ConfigError(str(path), f"words.{name}", "missing required word list")
 
@@ -234,16 +228,15 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         actors=sided,
         actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
         objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
-        back=_phrases(actors, "back", lists), not_after=_phrases(actors, "not_after", lists),
-        force=Words(compile_word(lists["force"], lists)), command=Words(compile_word(lists["command"], lists)),
+        not_after=_phrases(actors, "not_after", lists),
+        force=Words(compile_word(lists["force"], lists)),
         source=Words(compile_word(lists["source"], lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
         states=_words(actions, "states", lists), needs_place=_words(actions, "needs_place", lists),
         control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
-        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS if key != "months"},
-        months=_words(cues, "months", lists),
+        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},
         **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
         source_preps=_phrases(places, "source", lists),
     )

@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.detect.eventlex import EventLexicon, Phrases
+from bot.detect.eventlex import EventLexicon
 from bot.detect.model import Event, Match, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized
 
@@ -63,14 +63,14 @@ _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
 # forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
-_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
+_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)"
+                         r"(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
                          r"|нн(?:ый|ая|ое|ые|ого|ой|ому|ую|ых|ым|ыми)$")
 _PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
 _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
-_BE = frozenset({"is", "are", "was", "were", "been", "be", "being", "am"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
 
@@ -677,7 +677,8 @@ class _Judge:
                 if found:
                     return found
         first = post.clauses(0)[0]
-        if k > 0 and post.heading and (post.ends_with_colon(first) or (first == (0, post.sentences[0][1]) and first[1] <= 4)):
+        short_first = first == (0, post.sentences[0][1]) and first[1] <= 4
+        if k > 0 and post.heading and (post.ends_with_colon(first) or short_first):
             found, _ = self._eligible(*first)
             if found:
                 return found
@@ -713,4 +714,4 @@ def _union(a: tuple[Match, ...], b: tuple[Match, ...]) -> tuple[Match, ...]:
     return a + tuple(m for m in b if (m.start, m.end) not in seen)
 
 
-__all__ = ["ACTIONS", "find_events", "Phrases"]
+__all__ = ["ACTIONS", "find_events"]
