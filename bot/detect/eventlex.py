@@ -149,7 +149,6 @@ class EventLexicon:
     opinion: Phrases
     subordinate: Phrases
     observe: Phrases
-    vicinity: Phrases
     negation: Phrases
     denial: Phrases
     denial_next: Phrases
@@ -166,6 +165,8 @@ class EventLexicon:
     near: Phrases
     within: Phrases
     source_preps: Phrases
+    vicinity: Phrases
+    area: Phrases
 
 
 def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
@@ -203,7 +204,7 @@ _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall"
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
              "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
              "subordinate")
-_PLACE_KEYS = ("destination", "near", "within", "source", "vicinity")
+_PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
 
 
 def read_event_lexicon(path: Path) -> EventLexicon:

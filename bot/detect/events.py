@@ -59,6 +59,11 @@ _CLOSERS = "\"»”)"
 _STOP = re.compile(r"[.!?…\n]")
 _MARK = re.compile(r"[;:()—–,-]")
 _DIGITS = re.compile(r"\d\d\d\d")
+_DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
+# English names that are capitalised without naming a place
+_CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                       "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                       "november", "december"})
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
@@ -152,7 +157,10 @@ class _Post:
                 elif ch != "-" or (text[pos - 1:pos] == " " and text[pos + 1:pos + 2] == " "):
                     self.marks.add(bisect_left(starts, pos))
             if _DIGITS.search(text, low, high):
-                self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high))
+                # a year dates a past; the year of a full date ("20 ноября 2026", "21.11.2026")
+                # is the day of the report
+                self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high)
+                                  if not _DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()))
         # sentences as word ranges; `question[k]` when sentence k ends with "?"
         self.sentences: list[tuple[int, int]] = []
         self.question: list[bool] = []
@@ -570,6 +578,8 @@ class _Judge:
                 j += 1
             if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 around = True
+            elif any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                pass
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
@@ -592,6 +602,8 @@ class _Judge:
     def _locates(self, i: int, low: int) -> bool:
         """A place that only says where the name before it lies."""
         post, lex, words = self.post, self.lex, self.words
+        if i - 1 in post.place_of and post.place_of[i - 1][2] != i and post.place_of.get(i, ("",))[0] in self.regions:
+            return True     # "Купянск Харьковской области"
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
@@ -625,10 +637,11 @@ class _Judge:
         clause names a place we do not know, so no other place may stand in for it."""
         post, lex, words = self.post, self.lex, self.words
         for i in range(low + 1, high):
-            if i == h or i in post.place_of or not post.capitalised(i):
+            if i == h or i in post.place_of or not post.capitalised(i) or words[i] in _CALENDAR \
+                    or words[i] in lex.actor_starts:
                 continue
-            prev = words[i - 1]
-            if lex.not_after.length_at(words, i - 1) and prev not in ("по", "of", "by", "for", "with", "about"):
+            if lex.source_preps.length_at(words, i - 1) or lex.near.length_at(words, i - 1) \
+                    or lex.within.length_at(words, i - 1):
                 return True
         return False
 
@@ -671,8 +684,10 @@ class _Judge:
                 found, _ = self._eligible(*clause)
                 if found:
                     return found
-        if k > 0 and not post.paragraph_break[k]:
-            for clause in reversed(post.clauses(k - 1)):
+        back = k
+        while back > 0 and back > k - 2 and not post.paragraph_break[back]:
+            back -= 1
+            for clause in reversed(post.clauses(back)):
                 found, _ = self._eligible(*clause)
                 if found:
                     return found
@@ -698,7 +713,10 @@ def _merge(events: list[Event]) -> tuple[Event, ...]:
             by_key[key] = e
     kept: list[Event] = []
     values = list(by_key.values())
+    asserted = {(e.action, e.place) for e in values if e.stance == ASSERTED}
     for e in values:
+        if e.stance == DENIED and (e.action, e.place) in asserted:
+            continue    # "отходит с боями, но не бежит": the manner is denied, not the withdrawal
         if e.by is None and any(o.by is not None and (o.action, o.place, o.stance) == (e.action, e.place, e.stance)
                                 for o in values):
             continue
