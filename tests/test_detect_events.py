@@ -81,6 +81,8 @@ def test_entering_a_place_and_a_place_falling_are_captures(detector: Detector) -
         ("capture", "kupiansk", "ru", "asserted")}
     assert claims(detector, "Bakhmut fell after ten months of fighting.", "other") == {
         ("capture", "bakhmut", None, "asserted")}
+    assert claims(detector, "Pokrovsk has fallen, Russian bloggers claim.", "other") == {
+        ("capture", "pokrovsk", None, "asserted")}
     assert claims(detector, "Oil prices fell sharply on Monday, traders in Kharkiv said.", "other") == set()
 
 
@@ -94,7 +96,7 @@ def test_entering_a_place_and_a_place_falling_are_captures(detector: Detector) -
     ("Російські пабліки пишуть, що ЗСУ залишили Часів Яр. Це брехня: місто тримаємо.", "ua",
      ("withdrawal", "chasiv-yar", "ua", "denied")),
     ("Kyiv denies Russian claims that its troops retreated from Toretsk.", "other",
-     ("withdrawal", "toretsk", None, "denied")),
+     ("withdrawal", "toretsk", "ua", "denied")),
 ])
 def test_a_denied_claim_is_reported_as_denied_never_as_asserted(detector: Detector, text: str, side: str,
                                                                 expected: tuple) -> None:

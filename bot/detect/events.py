@@ -76,6 +76,7 @@ _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+_BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
 
@@ -665,8 +666,10 @@ class _Judge:
                 return None
             first = post.place_of[beside[0]][2]
             return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
-        # a noun's place is its complement after it ("отход из X", "capture of X")
-        own, around = self._eligible(h + 1 if form == "noun" else low, high)
+        # a noun's place is its complement after it ("отход из X", "capture of X"); so is an
+        # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
+        after = form == "noun" or (head.isascii() and not any(words[j] in _BE for j in range(max(low, h - 2), h)))
+        own, around = self._eligible(h + 1 if after else low, high)
         if own:
             return own
         if around:
