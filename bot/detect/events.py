@@ -309,7 +309,7 @@ class _Judge:
         low, high = post.clause_of(h)
         head = words[h]
         form = self._form(h, low)
-        if form == "participle" or head in lex.states:
+        if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
@@ -397,11 +397,8 @@ class _Judge:
         if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 1 \
                 and words[h - 1] not in lex.nouns:
             return True
-        ranges = [(low, high)]
         s_low, _ = post.sentences[k]
-        for clause in post.clauses(k):
-            if clause[1] <= low and post.ends_with_colon(clause):
-                ranges.append(clause)
+        ranges = [(s_low, high)]    # "Тогда, как говорят в прокуратуре, ВСУ отступили"
         first = post.clauses(0)[0]
         if post.heading and (post.ends_with_colon(first)
                              or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))):
