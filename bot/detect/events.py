@@ -6,24 +6,29 @@ between clause marks: ; : — ( ) a comma, or a word such as "но", "що", "wh
 a new clause):
 
 - Not news: a question; a plan, forecast, demand, hypothetical or opinion (a modal or
-  conditional word before the verb in its clause); a generalisation; a past the post
-  dates or recalls (a year or "год назад" in the clause or in a dateline before a colon,
-  a memorial frame in the post's opening or around the claim, unless the clause says "today"); a noun named
-  in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive
-  counts only when it is denied, ordered, decided or reported as done or under way — so
-  "наше отступление — позор" and "отступать некуда" are not claims, while "принято
-  решение о перегруппировке" and "получили приказ отходить" are.
+  conditional word before the verb in its clause, "я считаю" before it in its sentence,
+  a future form); a generalisation; a past the post dates or recalls (a year that is not
+  the report's own date, or "год назад", before the claim in its sentence or in the
+  post's dateline; a memorial frame in the post's opening or around the claim; unless
+  the clause says "today"); a clause that only sets the time or describes a noun ("когда
+  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing; a
+  noun named in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an
+  infinitive counts only when it is denied, ordered, decided or reported as done or
+  under way — so "наше отступление — позор" and "отступать некуда" are not claims, while
+  "принято решение о перегруппировке" and "получили приказ отходить" are.
 - Stance: a negation right before the verb, a denial word in the sentence ("фейк",
-  "denies"), or a following sentence that opens with one ("Это ложь").
+  "denies") outside the clauses of other claims, or a following sentence that opens
+  with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
 - By: the nearest actor word of the clause that is not after a preposition nor before a
   word of a source ("Russian channels"); "наши" and "противник" are resolved against the
   channel's side; with none, a liberation verb means the channel's side and an occupation
   verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
   troops withdrew"). Verbs of pushing out take their object ("выбили противника из").
-- Place: the places of the clause except destinations ("к Лисичанску") and places that
-  only locate another ("Андреевка под Бахмутом"), axes excluded; with none, the places of
-  an earlier clause, of the previous sentence, or of the post's heading ("Бахмут: ..."),
-  unless the clause names a place the gazetteer does not know.
+- Place: the places of the clause except destinations ("к Лисичанску"), places that only
+  locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
+  noun's and an English active verb's place follows them. With none, the places of an
+  earlier clause, of the two sentences before in the paragraph, or of the post's heading
+  ("Бахмут: ..."), unless the clause names a place the gazetteer does not know.
 """
 
 from __future__ import annotations
