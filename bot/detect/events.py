@@ -605,8 +605,10 @@ class _Judge:
     def _locates(self, i: int, low: int) -> bool:
         """A place that only says where the name before it lies."""
         post, lex, words = self.post, self.lex, self.words
-        if i - 1 in post.place_of and post.place_of[i - 1][2] != i and post.place_of.get(i, ("",))[0] in self.regions:
-            return True     # "Купянск Харьковской области"
+        if post.place_of.get(i, ("",))[0] in self.regions and i > low and (
+                (i - 1 in post.place_of and post.place_of[i - 1][2] != i)
+                or (post.capitalised(i - 1) and i - 1 > post.sentences[post.sentence_of(i)][0])):
+            return True     # "Купянск Харьковской области", "н.п. Романовка Донецкой области"
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
