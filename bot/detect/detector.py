@@ -22,6 +22,7 @@ from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
+from bot.detect.settlements import SettlementMatcher, load_book
 from bot.detect.topics import TermEntry, TopicBook, build_topics
 
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
@@ -49,7 +50,8 @@ class _Candidate(NamedTuple):
 
 
 class Detector:
-    def __init__(self, gazetteer: Gazetteer, topics: TopicBook) -> None:
+    def __init__(self, gazetteer: Gazetteer, topics: TopicBook, settlements: SettlementMatcher | None = None) -> None:
+        self._settlements = settlements
         self._gaz = gazetteer
         self._book = topics
         self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
@@ -63,8 +65,9 @@ class Detector:
     @classmethod
     def from_config(cls, config_dir: Path) -> Detector:
         config_dir = Path(config_dir)
-        return cls(build_gazetteer(read_places(config_dir / "places.toml")),
-                   build_topics(read_topics(config_dir / "topics.toml")))
+        gazetteer = build_gazetteer(read_places(config_dir / "places.toml"))
+        return cls(gazetteer, build_topics(read_topics(config_dir / "topics.toml")),
+                   SettlementMatcher(load_book(), gazetteer.places))
 
     def _build_automaton(self) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple]]:
         """Each key carries what it can start: names, multi-word names by their next word, terms.
@@ -114,12 +117,17 @@ class Detector:
                 scripts = script_bytes(folded)
         found = self._candidates(folded)
         language = detect_language(folded, text, scripts)
-        if not found:
+        settled = self._settlements.starts(folded) if self._settlements is not None else None
+        if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
         needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
                   else _NAME_CONTEXT_CHARS) for f in found]
-        return _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
+        detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
+            else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
+        if settled and self._settlements is not None:
+            return self._settlements.add_to(detection, settled, folded, text, norm)
+        return detection
 
     def _candidates(self, folded: str) -> list:
         """Words that may start a name or a term, found in one automaton pass."""
@@ -168,6 +176,8 @@ class Detector:
         return self._gaz.places
 
     def place(self, place_id: str) -> Place:
+        if place_id not in self._ids and self._settlements is not None:
+            return self._settlements.place(place_id)
         return self._gaz.places[self._ids[place_id]]
 
     def topics(self) -> tuple[str, ...]:

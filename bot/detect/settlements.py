@@ -1,0 +1,689 @@
+"""Every settlement of Ukraine, and which one a post means.
+
+The codifier has 29,707 settlements and most names are shared (Іванівка is 119 villages),
+so a name alone rarely says which place it is. The rules are the README's: a place of
+`places.toml` wins a bare name (the main gazetteer handles it), then the only city of
+that name; any other homonym counts only when the post says which one — it names the
+oblast, raion or hromada, or another settlement of the same raion in the same sentence
+(an axis such as "на Купянском направлении" is a mention of its place, so it counts as a
+neighbour). Names that are everyday words (Веселе, Мирне) count only where the text uses
+them as a place.
+
+Cost: one Aho-Corasick pass over the folded post finds word starts that begin a name
+form's stem (a few tens of thousands of keys, not the half million forms); only those
+words are looked up in the form table, and only posts with a capitalised hit go further.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from itertools import chain, repeat
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick_rs
+
+from bot.detect.inflect import adjective_forms, inflect
+from bot.detect.model import Detection, Match, Place, PlaceHit, Unresolved
+from bot.detect.normalize import WORD, Normalized, words
+
+DATA = Path(__file__).with_name("data") / "settlements.tsv.gz"
+
+_KIND = {"M": "city", "K": "city", "X": "town", "C": "village"}
+_OBLAST_NOUNS = frozenset({"область", "области", "областью", "областей", "областям", "областях", "обл", "області",
+                           "областю", "oblast", "oblasts", "region", "regions", "province"})
+_RAION_NOUNS = frozenset({"район", "района", "районе", "району", "районом", "районі", "районах", "районов",
+                          "районів", "р", "district", "districts", "raion", "rayon"})
+_HROMADA_NOUNS = frozenset({"громада", "громади", "громаді", "громаду", "громадою", "громад", "община", "общины",
+                            "общине", "общину", "общиной", "hromada", "community", "territorial"})
+_SETTLEMENT_WORDS = frozenset({
+    "село", "села", "селі", "селу", "селом", "сел", "селище", "селища", "селищі", "смт", "с", "н", "п", "пос",
+    "поселок", "поселка", "поселке", "посёлок", "поселку", "поселком", "деревня", "деревни", "деревне", "деревню",
+    "хутор", "хутора", "хуторе", "хутір", "населенный", "населенного", "населенном", "населеному", "населений",
+    "населеного", "пункт", "пункта", "пункте", "пункту", "пункті", "village", "villages", "town", "settlement",
+    "місто", "міста", "місті", "город", "города", "городе", "городок", "містечко"})
+_PLACE_PREPOSITIONS = frozenset({"в", "во", "у", "на", "под", "під", "пiд", "біля", "возле", "около", "из", "із",
+                                 "з", "зі", "от", "від", "до", "к", "ко", "за", "через", "между", "між", "поблизу",
+                                 "неподалеку", "неподалік", "near", "in", "at", "from", "outside", "around", "to"})
+_LINKS = frozenset({"и", "та", "і", "й", "а", "также", "and", "or", "или", "або"})
+_KEY_LETTERS = 5
+# At most this many candidate words of one post are resolved: a post of several megabytes
+# that is nothing but names costs a bounded amount; the rest of it is not read for names.
+MAX_OCCURRENCES = 400
+_SENTENCE = re.compile(r"[.!?…\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    id: str
+    code: str
+    category: str
+    oblast: int
+    raion: int          # -1 for Kyiv and Sevastopol, and the Chornobyl zone
+    hromada: int
+    uk: str
+    ru: str
+    en: str
+    former: tuple[str, ...]
+    lat: float | None
+    lon: float | None
+    common: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    code: str
+    name: str           # Ukrainian
+    parent: int
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    id: str
+    code: str
+    category: str
+    oblast: int
+    raion: int          # -1 for Kyiv and Sevastopol, and the Chornobyl zone
+    hromada: int
+    uk: str
+    ru: str
+    en: str
+    former: tuple[str, ...]
+    lat: float | None
+    lon: float | None
+    common: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    code: str
+    name: str           # Ukrainian
+    parent: int
+
+
+class _Occurrence(NamedTuple):
+    start: int
+    end: int
+    candidates: tuple[int, ...]
+    label: str
+    common: bool
+    sentence: int
+
+
+class SettlementBook:
+    """The shipped gazetteer in memory: settlements, the areas above them, and every form.
+
+    The file holds the finished index (every case form of every name, grouped by the
+    settlements that share the name), so loading is parsing, not inflecting.
+    """
+
+    def __init__(self, path: Path = DATA) -> None:
+        self.settlements: list[Settlement] = []
+        self.oblasts: list[Area] = []
+        self.oblast_slugs: list[str] = []
+        self.raions: list[Area] = []
+        self.hromadas: list[Area] = []
+        self.by_id: dict[str, int] = {}
+        # qualifier words: a form of an oblast, raion or hromada adjective -> (kind, area)
+        self.qualifiers: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        # form -> the group of names that gives it: (label, settlements)
+        self.forms: dict[str, int] = {}
+        self.groups: list[tuple[str, tuple[int, ...]]] = []
+        self.first_words: dict[str, int] = {}
+        self._read(path)
+
+    def _read(self, path: Path) -> None:
+        oblast_index: dict[str, int] = {}
+        raion_index: dict[str, int] = {}
+        hromada_index: dict[str, int] = {}
+        columns: dict[str, str] = {}
+        try:
+            handle = gzip.open(path, "rt", encoding="utf-8")
+            lines = handle.read().splitlines()
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path}: cannot read the settlement gazetteer ({exc})") from None
+        for number, line in enumerate(lines, start=1):
+            cells = line.split("\t")
+            kind = cells[0]
+            try:
+                if kind in "GMNF" and kind:
+                    columns[kind] = cells[1]
+                elif kind == "S":
+                    _, sid, code, category, parent, uk, former, ru, en, lat, lon, common = cells
+                    if parent in hromada_index:
+                        hromada = hromada_index[parent]
+                        raion = self.hromadas[hromada].parent
+                        oblast = self.raions[raion].parent
+                    else:
+                        hromada, raion = -1, -1
+                        oblast = oblast_index.get(parent, oblast_index.get(code, -1))
+                    self.by_id[sid] = len(self.settlements)
+                    self.settlements.append(Settlement(
+                        id=sid, code=code, category=category, oblast=oblast, raion=raion, hromada=hromada, uk=uk,
+                        ru=ru.partition("|")[0] or uk, en=en.partition("|")[0] or uk, former=_split(former),
+                        lat=float(lat) if lat else None, lon=float(lon) if lon else None, common=common == "1"))
+                elif kind == "W":
+                    self.first_words[cells[1]] = int(cells[2])
+                elif kind == "Q":
+                    _, area_kind, index, coded = cells
+                    entry = (area_kind, int(index))
+                    for form in coded.split("|"):
+                        self.qualifiers[form].append(entry)
+                elif kind == "O":
+                    _, code, slug, uk = cells[:4]
+                    oblast_index[code] = len(self.oblasts)
+                    self.oblasts.append(Area(code, uk, -1))
+                    self.oblast_slugs.append(slug)
+                elif kind == "P":
+                    _, code, parent, uk = cells
+                    raion_index[code] = len(self.raions)
+                    self.raions.append(Area(code, uk, oblast_index[parent]))
+                elif kind == "H":
+                    _, code, parent, uk = cells
+                    hromada_index[code] = len(self.hromadas)
+                    self.hromadas.append(Area(code, uk, raion_index[parent]))
+                elif not line.startswith("#") and line:
+                    raise ValueError(f"unknown row kind {kind!r}")
+            except (ValueError, KeyError, IndexError) as exc:
+                raise ValueError(f"{path}: line {number}: malformed gazetteer row ({exc})") from None
+        self.qualifiers = dict(self.qualifiers)
+        try:
+            labels = columns["G"].split("|")
+            members = [tuple(map(int, m.split())) for m in columns["M"].split(",")]
+            counts = list(map(int, columns["N"].split()))
+            generated = columns["F"].split("|")
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{path}: the form rows are missing or malformed ({exc})") from None
+        if not len(labels) == len(members) == len(counts) or sum(counts) != len(generated):
+            raise ValueError(f"{path}: the form rows disagree in length")
+        self.groups = list(zip(labels, members, strict=True))
+        gids = chain.from_iterable(map(repeat, range(len(counts)), counts))
+        self.forms = dict(zip(generated, gids, strict=True))
+
+    def keys(self) -> list[str]:
+        """The automaton's keys: each name word cut to its first letters, which most of its
+        case forms share; a word found by its key is then looked up whole."""
+        cut = _KEY_LETTERS
+        keys = {w[:cut] for w in self.forms if " " not in w}
+        keys.update(w[:cut] for w in self.first_words)
+        keys.update(w[:cut] for w in self.qualifiers)
+        return sorted(keys)
+
+    def lookup(self, joined: str) -> tuple[str, tuple[int, ...]] | None:
+        """(label, settlements) of a name form."""
+        found = self.forms.get(joined)
+        return None if found is None else self.groups[found]
+
+    # --- places -----------------------------------------------------------------------
+
+    def place(self, index: int) -> Place:
+        s = self.settlements[index]
+        return Place(id=s.id, kind=_KIND[s.category], country="UA", oblast=self.oblast_slugs[s.oblast]
+                     if s.oblast >= 0 else None, en=s.en, uk=s.uk, ru=s.ru)
+
+    def where(self, index: int) -> str:
+        """Oblast, raion and hromada in words, to tell homonyms apart."""
+        s = self.settlements[index]
+        parts = []
+        if s.hromada >= 0:
+            parts.append(f"{self.hromadas[s.hromada].name[:-2]}а громада")
+        if s.raion >= 0:
+            parts.append(f"{self.raions[s.raion].name} район")
+        if s.oblast >= 0 and self.oblasts[s.oblast].name:
+            parts.append(f"{self.oblasts[s.oblast].name} область" if s.category != "K" else "")
+        return ", ".join(p for p in parts if p)
+
+
+def name_forms(name: str, lang: str) -> list[str]:  # used by scripts/build_gazetteer.py
+    """Every case of a name as detection sees it (folded words joined by a space)."""
+    tokens = words(name)
+    if not tokens:
+        return []
+    generated = [tokens] if lang == "en" else list(inflect(tokens, lang))
+    extra = [tuple(w.replace("'", "") for w in f) for f in generated if any("'" in w for w in f)]
+    return list(dict.fromkeys(" ".join(f) for f in generated + extra if f))
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(p for p in cell.split("|") if p)
+
+
+@lru_cache(maxsize=2)
+def load_book(path: Path = DATA) -> SettlementBook:
+    """One book a process: it is read-only once built, and takes most of a second to load."""
+    return SettlementBook(path)
+
+
+class SettlementMatcher:
+    """Finds settlements in one folded post, given what the main gazetteer already found."""
+
+    def __init__(self, book: SettlementBook, places: tuple[Place, ...]) -> None:
+        self.book = book
+        # settlements that places.toml knows: their own hits come from the main gazetteer
+        self.by_place_id = {p.id: book.by_id[p.id] for p in places if p.id in book.by_id}
+        self.shadowed = frozenset(self.by_place_id.values())
+        self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.Standard,
+                                                    implementation=ahocorasick_rs.Implementation.DFA)
+
+    def add_to(self, detection: Detection, starts: list[int], folded: str, original: str, norm: Normalized
+               ) -> Detection:
+        """The detection with the settlements of the post; a main-gazetteer match that the
+        post shows to be another settlement ("Золочів на Львівщині") or a raion's name
+        ("Pokrovsk district") is taken out."""
+        resolution = _Resolution(self, folded, original, norm, detection.places)
+        hits, unresolved = resolution.run(starts)
+        dropped = resolution.dropped_matches()
+        if not hits and not unresolved and not dropped:
+            return detection
+        places = detection.places
+        if dropped:
+            kept = []
+            for hit in places:
+                matches = tuple(m for m in hit.matches if (m.start, m.end) not in dropped)
+                if matches:
+                    kept.append(hit if len(matches) == len(hit.matches) else PlaceHit(hit.place_id, matches))
+            places = tuple(kept)
+        known = {hit.place_id for hit in places}
+        return replace(detection, places=places + tuple(h for h in hits if h.place_id not in known),
+                       unresolved=unresolved)
+
+    def place(self, place_id: str) -> Place:
+        index = self.book.by_id.get(place_id)
+        if index is None:
+            raise KeyError(place_id)
+        return self.book.place(index)
+
+    def starts(self, folded: str) -> list[int]:
+        """Word starts that begin a stem, at most MAX_OCCURRENCES * 4 of them."""
+        out: list[int] = []
+        last = -1
+        limit = MAX_OCCURRENCES * 4
+        for _index, start, _end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
+            if start == last or (start and folded[start - 1].isalpha()):
+                continue
+            out.append(start)
+            last = start
+            if len(out) >= limit:
+                break
+        return out
+
+
+class _Occurrence(NamedTuple):
+    start: int
+    end: int
+    candidates: tuple[int, ...]
+    label: str
+    common: bool
+    sentence: int
+    known: int          # index of the main gazetteer's hit on these words, or -1
+
+
+class _Area(NamedTuple):
+    """An oblast, raion or hromada the post names, and where."""
+
+    start: int
+    end: int
+    kind: str           # oblast, raion or hromada
+    index: int
+    sentence: int
+
+
+class _Evidence:
+    """Which areas a name is said to lie in: by the post as a whole, or right beside it."""
+
+    __slots__ = ("oblast", "raion", "hromada", "near_raion", "near_hromada")
+
+    def __init__(self) -> None:
+        self.oblast: set[int] = set()
+        self.raion: set[int] = set()
+        self.hromada: set[int] = set()
+        self.near_raion: set[int] = set()
+        self.near_hromada: set[int] = set()
+
+    def narrow(self, candidates: list[int], settlements: list[Settlement]) -> tuple[list[int], bool]:
+        said = False
+        for wanted, key in ((self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
+                            (self.near_raion, "raion"), (self.near_hromada, "hromada")):
+            if not wanted:
+                continue
+            kept = [c for c in candidates if getattr(settlements[c], key) in wanted]
+            if kept:
+                candidates = kept
+                said = True
+        return candidates, said
+
+
+# what may stand between two linked names: "X под Y", "X, в Y", "X и Y", "X near Y"
+_LINK = re.compile(r"[\s,;:()\-–—]*(?:(?:и|та|і|й|and|or|або|или)\s+)?"
+                   r"(?:(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside|у|в|во|із|з|зі|"
+                   r"от|до|at|in)\s+)?$")
+_NEARBY = re.compile(r"[\s,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+$")
+# nouns an adjective-shaped name may qualify instead ("Тилігульському лимані"): then it is
+# no place
+_HEAD_NOUNS = ("лиман", "озер", "водосховищ", "водохранилищ", "мор", "річ", "рек", "ріц", "ліс", "лес", "парк",
+               "завод", "комбінат", "шахт", "аеропорт", "аэропорт", "вокзал", "трас", "шосе", "мост", "міст",
+               "район", "округ", "напрям", "направлен", "фронт", "громад", "общин", "област", "сільрад", "сельсовет",
+               "рада", "раді", "совет", "тэц", "тец", "тэс", "тес", "аэс", "аес", "гэс", "гес", "кладовищ",
+               "кладбищ", "плацдарм", "участ", "ділянц", "ділянк", "отряд", "загін", "батальон", "полк", "бригад",
+               "групп", "угрупован", "корпус", "дивизи", "дивізі", "клуб", "команд", "стадион", "стадіон")
+
+
+class _Resolution:
+    """The homonym rules for one post."""
+
+    def __init__(self, matcher: SettlementMatcher, folded: str, original: str, norm: Normalized,
+                 known: tuple[PlaceHit, ...]) -> None:
+        self.m = matcher
+        self.book = matcher.book
+        self.folded = folded
+        self.original = original
+        self.norm = norm
+        self.known = known
+        self.sentence_ends = [m.end() for m in _SENTENCE.finditer(folded) if not _abbreviation(folded, m.start())]
+        # the main gazetteer's matches as folded spans: (start, end, hit index)
+        self.known_spans = [(self._folded_pos(m.start), self._folded_pos(m.end), k)
+                            for k, hit in enumerate(known) for m in hit.matches]
+        self.dropped: set[tuple[int, int]] = set()
+
+    def sentence(self, pos: int) -> int:
+        return bisect_right(self.sentence_ends, pos)
+
+    def run(self, starts: list[int]) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
+        book = self.book
+        occurrences: list[_Occurrence] = []
+        areas: list[_Area] = []
+        taken_until = -1
+        for start in starts:
+            if start < taken_until:
+                continue
+            first = WORD.match(self.folded, start)
+            if first is None:
+                continue
+            word = first.group()
+            quals = book.qualifiers.get(word)
+            if quals:
+                named = self._areas(start, first.end(), quals)
+                if named:
+                    areas += named
+                    taken_until = first.end()
+                    continue
+            if len(occurrences) >= MAX_OCCURRENCES:
+                continue
+            found = self._name(first, book.first_words.get(word, 1))
+            if found is None:
+                continue
+            end, joined = found
+            a = self.norm.to_original(start)
+            if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start):
+                continue
+            name, candidates = book.lookup(joined)
+            if not _toponymic(name) and (self._at_sentence_start(start) or self._name_before(start)):
+                continue
+            if len(candidates) and self._qualifies_a_noun(joined, end):
+                continue
+            label = f"{name} ({joined})"
+            common = not label.startswith("en") and any(book.settlements[c].common for c in candidates)
+            known = next((k for s, e, k in self.known_spans if s < end and start < e), -1)
+            if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
+                continue      # an oblast, or a place beyond the codifier
+            occurrences.append(_Occurrence(start, end, candidates, label, common, self.sentence(start), known))
+            taken_until = end
+        if not occurrences and not areas:
+            return (), ()
+        return self._resolve(occurrences, areas)
+
+
+
+    def _name(self, first: re.Match, longest: int) -> tuple[int, str] | None:
+        """The longest name form starting with this word: (end, form)."""
+        word = first.group()
+        ends = [first.end()]
+        parts = [word]
+        pos = first.end()
+        while len(parts) < longest:
+            nxt = WORD.search(self.folded, pos, pos + 40)
+            if nxt is None or self.folded[pos:nxt.start()].strip(" -\u2010\u2011\u2013"):
+                break
+            parts.append(nxt.group())
+            ends.append(nxt.end())
+            pos = nxt.end()
+        forms = self.book.forms
+        for n in range(len(parts), 0, -1):
+            joined = " ".join(parts[:n])
+            if joined in forms:
+                return ends[n - 1], joined
+        return None
+
+    def _areas(self, start: int, end: int, quals: list[tuple[str, int]]) -> list[_Area]:
+        """The areas a word names with the noun after it ("Изюмского района", "Sumy Oblast"),
+        or by itself (Харківщина)."""
+        nxt = WORD.search(self.folded, end, end + 30)
+        noun = nxt.group() if nxt is not None and not self.folded[end:nxt.start()].strip(" ,-") else ""
+        sentence = self.sentence(start)
+        out: list[_Area] = []
+        for kind, index in quals:
+            if kind == "region":
+                out.append(_Area(start, end, "oblast", index, sentence))
+            elif kind in ("oblast", "oblast-en") and noun in _OBLAST_NOUNS:
+                out.append(_Area(start, nxt.end(), "oblast", index, sentence))
+            elif kind in ("raion", "raion-en") and noun in _RAION_NOUNS:
+                out.append(_Area(start, nxt.end(), "raion", index, sentence))
+            elif kind == "hromada" and noun in _HROMADA_NOUNS:
+                out.append(_Area(start, nxt.end(), "hromada", index, sentence))
+        return out
+
+    def _qualifies_a_noun(self, joined: str, end: int) -> bool:
+        """An adjective-shaped name followed by a noun it describes is that noun's adjective."""
+        if " " in joined or not joined.endswith(("ому", "ому", "ого", "ий", "ій", "ой", "ая", "ое", "ом", "ої", "ій",
+                                                 "им", "ій", "ую", "ої", "ей", "ем", "е", "а")):
+            return False
+        nxt = WORD.search(self.folded, end, end + 30)
+        if nxt is None or self.folded[end:nxt.start()].strip():
+            return False
+        return nxt.group().startswith(_HEAD_NOUNS)
+
+    # --- the rules ----------------------------------------------------------------------
+
+    def _resolve(self, occurrences: list[_Occurrence], areas: list[_Area]
+                 ) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
+        book = self.book
+        settlements = book.settlements
+        post = _Evidence()
+        for slug in (h.place_id[:-len("-oblast")] for h in self.known if h.place_id.endswith("-oblast")):
+            if slug in book.oblast_slugs:
+                post.oblast.add(book.oblast_slugs.index(slug))
+        for area in areas:
+            getattr(post, area.kind).add(area.index)
+            # a raion named after its town ("Pokrovsk district") mentions no place
+            if area.kind == "raion":
+                for s, e, _k in self.known_spans:
+                    if area.start <= s < area.end:
+                        self.dropped.add((s, e))
+        # places known for sure, as (start, end, sentence, settlement)
+        sure: list[tuple[int, int, int, int]] = []
+        for s, e, k in self.known_spans:
+            index = self.m.by_place_id.get(self.known[k].place_id)
+            if index is not None and (s, e) not in self.dropped:
+                sure.append((s, e, self.sentence(s), index))
+        decided: dict[int, int] = {}
+        for _round in range(4):
+            changed = False
+            for n, occ in enumerate(occurrences):
+                if n in decided:
+                    continue
+                choice = self._choose(occ, post, areas, sure)
+                if choice is None:
+                    continue
+                index, said = choice
+                if occ.common and not self._used_as_place(occ, occurrences, said):
+                    decided[n] = -1
+                    continue
+                decided[n] = index
+                if occ.known < 0:
+                    sure.append((occ.start, occ.end, occ.sentence, index))
+                changed = True
+            if not changed:
+                break
+        hits: dict[int, list[Match]] = {}
+        unresolved: list[Unresolved] = []
+        for n, occ in enumerate(occurrences):
+            a, b = self.norm.original_span(occ.start, occ.end)
+            choice = decided.get(n)
+            if choice is None:
+                if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates):
+                    continue
+                if occ.common and not self._used_as_place(occ, occurrences, False):
+                    continue
+                narrowed, _ = post.narrow(list(occ.candidates), settlements)
+                unresolved.append(Unresolved(a, b, self.original[a:b], len(narrowed),
+                                             tuple(settlements[c].id for c in narrowed)))
+                continue
+            if choice < 0 or choice in self.m.shadowed:
+                continue
+            if occ.known >= 0:
+                self.dropped.update((s, e) for s, e, k in self.known_spans if s < occ.end and occ.start < e)
+            hits.setdefault(choice, []).append(Match(a, b, self.original[a:b], occ.label))
+        return tuple(PlaceHit(settlements[i].id, tuple(ms)) for i, ms in hits.items()), tuple(unresolved)
+
+    def dropped_matches(self) -> set[tuple[int, int]]:
+        """Original spans of the main gazetteer's matches that turned out to be another
+        settlement or an area's name."""
+        return {self.norm.original_span(s, e) for s, e in self.dropped}
+
+    def _choose(self, occ: _Occurrence, post: _Evidence, areas: list[_Area],
+                sure: list[tuple[int, int, int, int]]) -> tuple[int, bool] | None:
+        """(settlement, whether the post said which) or None while still ambiguous.
+
+        Beside the name (an area right after it, a place linked by "под", "near"): that
+        decides even against a place of places.toml or the city of the name. Elsewhere in
+        the post: an area anywhere, a settlement of the same sentence.
+        """
+        settlements = self.book.settlements
+        candidates = list(occ.candidates)
+        beside = _Evidence()
+        for area in areas:
+            if area.start >= occ.end and area.sentence == occ.sentence and \
+                    _LINK.match(self.folded[occ.end:area.start]) and area.start - occ.end < 30:
+                getattr(beside, area.kind).add(area.index)
+        for s, e, sentence, index in sure:
+            if s >= occ.end and sentence == occ.sentence and _NEARBY.match(self.folded[occ.end:s]):
+                beside.near_raion.add(settlements[index].raion)
+                beside.near_hromada.add(settlements[index].hromada)
+        narrowed, said = beside.narrow(candidates, settlements)
+        if said and len(narrowed) == 1:
+            return narrowed[0], True
+        if occ.known >= 0 or any(c in self.m.shadowed for c in candidates):
+            return None
+        near = _Evidence()
+        near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
+        for s, e, sentence, index in sure:
+            if sentence == occ.sentence and not (s < occ.end and occ.start < e):
+                near.near_raion.add(settlements[index].raion)
+                near.near_hromada.add(settlements[index].hromada)
+        narrowed, said = near.narrow(narrowed, settlements)
+        if said and len(narrowed) == 1:
+            return narrowed[0], True
+        if len(candidates) == 1:
+            return candidates[0], False
+        cities = [c for c in candidates if settlements[c].category in "MK"]
+        if len(cities) == 1 and (not said or cities[0] in narrowed):
+            return cities[0], False
+        return None
+
+    def _used_as_place(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool) -> bool:
+        """A common-word name is a place after a settlement word or a place preposition, in
+        a list of places, or when the post said which one it is (and it does not open a
+        sentence, where a capital letter says nothing)."""
+        before = self._word_before(occ.start)
+        if before in _SETTLEMENT_WORDS or before in _PLACE_PREPOSITIONS:
+            return True
+        if said and not self._at_sentence_start(occ.start):
+            return True
+        spans = [(o.start, o.end) for o in occurrences if o is not occ and o.sentence == occ.sentence]
+        spans += [(s, e) for s, e, _k in self.known_spans]
+        return any(self._listed(occ, s, e) for s, e in spans)
+
+    def _listed(self, occ: _Occurrence, start: int, end: int) -> bool:
+        if end <= occ.start:
+            between = self.folded[end:occ.start]
+        elif start >= occ.end:
+            between = self.folded[occ.end:start]
+        else:
+            return False
+        if len(between) > 8:
+            return False
+        stripped = between.strip(" ,;")
+        return (stripped == "" and "," in between) or stripped in _LINKS
+
+    def _word_before(self, pos: int) -> str:
+        found = WORD.findall(self.folded, max(0, pos - 40), pos)
+        return found[-1] if found else ""
+
+    def _at_sentence_start(self, pos: int) -> bool:
+        low = max(0, pos - 60)
+        before = self.folded[low:pos].rstrip(" \t\u00a0\"'«“„(#*_-—–•")
+        if not before:
+            return low == 0 or not self.folded[low:pos].strip()
+        return before[-1] in ".!?…\n:" and not _abbreviation(self.folded, low + len(before) - 1)
+
+    def _compound(self, start: int) -> bool:
+        """Inside a hyphenated name (Славянск-на-Кубани), a word is not a place by itself."""
+        return start > 1 and self.folded[start - 1] == "-" and self.folded[start - 2].isalpha()
+
+    def _name_before(self, start: int) -> bool:
+        """A capitalised word right before, not opening the sentence: a first name or a
+        title before a surname that is also a village's name."""
+        before = None
+        for before in WORD.finditer(self.folded, max(0, start - 30), start):
+            pass
+        if before is None or self.folded[before.end():start].strip():
+            return False
+        a = self.norm.to_original(before.start())
+        return self.original[a:a + 1].isupper() and not self._at_sentence_start(before.start()) \
+            and before.group() not in self.book.forms
+
+    def _quoted(self, start: int, end: int) -> bool:
+        """A name in quotes is the name of something else: a club, a ship, an operation."""
+        return start > 0 and self.folded[start - 1] in "«\"“„" and self.folded[end:end + 1] in "»\"”“"
+
+    def _folded_pos(self, original_pos: int) -> int:
+        if not self.norm.shifts:
+            return original_pos
+        low, high = 0, len(self.folded)
+        while low < high:
+            mid = (low + high) // 2
+            if self.norm.to_original(mid) < original_pos:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+
+_TOPONYMIC = ("івка", "ївка", "овка", "евка", "ськ", "цьк", "ск", "цк", "ське", "цьке", "ское", "цкое", "ове", "еве",
+              "єве", "ово", "ево", "ине", "іне", "ино", "ое", "не", "ке", "поль", "піль", "пілля", "полье", "град",
+              "город", "горськ", "гірськ", "ці", "цы", "ичі", "ичи", "ів", "їв", "ов", "ев", "ин", "ivka", "ovka",
+              "evka", "sk", "ske", "skoe", "skoye", "ne", "no", "noe", "ove", "ovo", "eve", "evo", "yne", "ino",
+              "pil", "pol", "grad", "hrad", "horod", "gorod", "tsi", "tsy", "ychi", "ichi", "iv", "ov", "ev")
+
+
+def _toponymic(label: str) -> bool:
+    """Whether a name ends as place names do (-івка, -ськ, -ове, -піль, ...): such a name
+    is a place even where a capital letter tells nothing, at the start of a sentence."""
+    name = label.partition(" ")[2].lower()
+    return " " in name or "-" in name or name.endswith(_TOPONYMIC)
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """A full stop after a short lower-case word (с., н.п., пос., обл.) ends no sentence."""
+    if dot >= len(text) or text[dot] != ".":
+        return False
+    k = dot
+    while k > 0 and text[k - 1].isalpha():
+        k -= 1
+    word = text[k:dot]
+    return 0 < len(word) <= 3 and word.islower()
