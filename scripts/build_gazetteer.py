@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -223,16 +224,19 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
         by_oblast_name[(s.oblast[:4], s.uk)].append(s)
     slug_to_code = {v[0]: k for k, v in OBLASTS.items()}
 
-    def find(oblast_slug: str, name: str) -> Settlement | None:
+    def find(oblast_slug: str, name: str, hromada: str = "") -> Settlement | None:
         code = slug_to_code.get(oblast_slug)
         candidates = by_oblast_name.get((code, fold(name)), []) if code else []
+        if hromada:
+            candidates = [c for c in candidates if c.parent in hromadas and hromadas[c.parent][1] == hromada]
         if oblast_slug == "kyiv" and not candidates:
             candidates = by_oblast_name.get(("UA80", fold(name)), [])
         candidates = sorted(candidates, key=lambda s: "KMXC".index(s.category))
         return candidates[0] if candidates else None
 
-    for oblast_slug, name, former in read_table(tables / "renamed.tsv"):
-        found = find(oblast_slug, name)
+    for row in read_table(tables / "renamed.tsv"):
+        oblast_slug, name, former = row[:3]
+        found = find(oblast_slug, name, row[3] if len(row) > 3 else "")
         if found is None:
             raise SystemExit(f"gazetteer/renamed.tsv: {name} ({oblast_slug}) is not in the codifier")
         found.former += [fold(f) for f in former.split("|") if f.strip()]
@@ -292,13 +296,18 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
             best.lat, best.lon = row["latitude"], row["longitude"]
             coordinates += 1
 
-    centres: dict[str, list[str]] = defaultdict(list)
+    # the town a raion is named after (Покровський: Покровськ), for "Pokrovsk district"
+    centres: dict[str, list[Settlement]] = defaultdict(list)
+    best: dict[str, int] = {}
     for s in settlements:
         if s.category in "MX" and s.raion in raions:
-            raion_name = raions[s.raion][1]
-            stem = raion_name[:max(4, len(raion_name) - 6)][:5]
-            if s.uk.startswith(stem[:4]) and s.uk[:4] == raion_name[:4]:
-                centres[s.raion].append(s)
+            shared = len(os.path.commonprefix([s.uk, raions[s.raion][1]]))
+            if shared < 3 or shared < best.get(s.raion, 0):
+                continue
+            if shared > best.get(s.raion, 0):
+                best[s.raion] = shared
+                centres[s.raion] = []
+            centres[s.raion].append(s)
 
     groups, first_words = name_index(settlements)
     qualifiers = qualifier_rows(oblasts, raions, hromadas, centres)

@@ -70,8 +70,15 @@ def _suffix_variants(w: str, position: str) -> list[str]:
     return [w]
 
 
-def _letters(w: str, alternative: bool) -> str:
-    """Letter by letter: і is и, or е in the alternative reading (Кліщіївка → Клещеевка)."""
+def _closed(w: str, i: int) -> bool:
+    """Whether the і at i stands in a closed syllable (a consonant, then a consonant or the
+    end): there Ukrainian і comes from о or е (Спірне → Спорное, Новосілка → Новоселка)."""
+    return i + 1 < len(w) and w[i + 1] in _CONSONANTS and (i + 2 == len(w) or w[i + 2] in _CONSONANTS + "ь")
+
+
+def _letters(w: str, alternative: bool | str) -> str:
+    """Letter by letter: і is и; in the alternative readings е (Кліщіївка → Клещеевка), or
+    о in closed syllables ("closed")."""
     out: list[str] = []
     n = len(w)
     i = 0
@@ -83,6 +90,8 @@ def _letters(w: str, alternative: bool) -> str:
         elif ch == "і":
             if nxt == "й" and i + 2 < n:
                 out.append("е")
+            elif alternative == "closed" and i > 0:
+                out.append("о" if _closed(w, i) else "е")
             else:
                 out.append("е" if alternative and i > 0 else "и")
         elif ch == "ї":
@@ -118,7 +127,7 @@ def russian_names(uk: str) -> tuple[str, ...]:
         position = "only" if n == 1 else "first" if k < n - 1 else "last"
         pieces = part.split("-")
         variants: list[str] = []
-        for alternative in (False, True):
+        for alternative in (False, True, "closed"):
             for ending in _suffix_variants(pieces[-1].lower(), position):
                 piece_words = [_letters(p.lower(), alternative) for p in pieces[:-1]] + [_letters(ending, alternative)]
                 word = "-".join(_cap(p, orig) for p, orig in zip(piece_words, pieces, strict=True))

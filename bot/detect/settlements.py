@@ -47,8 +47,9 @@ _SETTLEMENT_WORDS = frozenset({
     "хутор", "хутора", "хуторе", "хутір", "населенный", "населенного", "населенном", "населеному", "населений",
     "населеного", "пункт", "пункта", "пункте", "пункту", "пункті", "village", "villages", "town", "settlement",
     "місто", "міста", "місті", "город", "города", "городе", "городок", "містечко"})
+# not "за", "через": "за Оскол", "через Дніпро" are rivers
 _PLACE_PREPOSITIONS = frozenset({"в", "во", "у", "на", "под", "під", "пiд", "біля", "возле", "около", "из", "із",
-                                 "з", "зі", "от", "від", "до", "к", "ко", "за", "через", "между", "між", "поблизу",
+                                 "з", "зі", "от", "від", "до", "к", "ко", "между", "між", "поблизу",
                                  "неподалеку", "неподалік", "near", "in", "at", "from", "outside", "around", "to"})
 _LINKS = frozenset({"и", "та", "і", "й", "а", "также", "and", "or", "или", "або"})
 _KEY_LETTERS = 5
@@ -336,7 +337,7 @@ class _Area(NamedTuple):
 class _Evidence:
     """Which areas a name is said to lie in: by the post as a whole, or right beside it."""
 
-    __slots__ = ("oblast", "raion", "hromada", "near_raion", "near_hromada")
+    __slots__ = ("oblast", "raion", "hromada", "near_raion", "near_hromada", "far_raion", "far_hromada")
 
     def __init__(self) -> None:
         self.oblast: set[int] = set()
@@ -344,11 +345,14 @@ class _Evidence:
         self.hromada: set[int] = set()
         self.near_raion: set[int] = set()
         self.near_hromada: set[int] = set()
+        self.far_raion: set[int] = set()
+        self.far_hromada: set[int] = set()
 
     def narrow(self, candidates: list[int], settlements: list[Settlement]) -> tuple[list[int], bool]:
         said = False
         for wanted, key in ((self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
-                            (self.near_raion, "raion"), (self.near_hromada, "hromada")):
+                            (self.near_raion, "raion"), (self.near_hromada, "hromada"),
+                            (self.far_raion, "raion"), (self.far_hromada, "hromada")):
             if not wanted:
                 continue
             kept = [c for c in candidates if getattr(settlements[c], key) in wanted]
@@ -361,7 +365,7 @@ class _Evidence:
 # what may stand between two linked names: "X под Y", "X, в Y", "X и Y", "X near Y"
 _LINK = re.compile(r"[\s,;:()\-–—]*(?:(?:и|та|і|й|and|or|або|или)\s+)?"
                    r"(?:(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside|у|в|во|із|з|зі|"
-                   r"от|до|at|in)\s+)?$")
+                   r"от|до|на|at|in|of)\s+)?(?:the\s+)?$")
 _NEARBY = re.compile(r"[\s,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+$")
 # nouns an adjective-shaped name may qualify instead ("Тилігульському лимані"): then it is
 # no place
@@ -422,12 +426,13 @@ class _Resolution:
             if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start):
                 continue
             name, candidates = book.lookup(joined)
-            if not _toponymic(name) and (self._at_sentence_start(start) or self._name_before(start)):
+            if not _toponymic(name) and not self._headline(end) and (
+                    self._at_sentence_start(start) or self._name_before(start)):
                 continue
             if len(candidates) and self._qualifies_a_noun(joined, end):
                 continue
             label = f"{name} ({joined})"
-            common = not label.startswith("en") and any(book.settlements[c].common for c in candidates)
+            common = any(book.settlements[c].common for c in candidates)
             known = next((k for s, e, k in self.known_spans if s < end and start < e), -1)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
@@ -506,17 +511,23 @@ class _Resolution:
                         self.dropped.add((s, e))
         # places known for sure, as (start, end, sentence, settlement)
         sure: list[tuple[int, int, int, int]] = []
+        self.axes: set[int] = set()
         for s, e, k in self.known_spans:
             index = self.m.by_place_id.get(self.known[k].place_id)
             if index is not None and (s, e) not in self.dropped:
                 sure.append((s, e, self.sentence(s), index))
+                if any(m.rule.partition(" ")[2].startswith("adjective") for m in self.known[k].matches
+                       if self._folded_pos(m.start) == s):
+                    self.axes.add(s)
         decided: dict[int, int] = {}
-        for _round in range(4):
+        # what the post says first, to a fixed point; then the defaults (the only city of
+        # the name), whose places may in turn say which another name is
+        for defaults in (False, False, False, True, False, False):
             changed = False
             for n, occ in enumerate(occurrences):
                 if n in decided:
                     continue
-                choice = self._choose(occ, post, areas, sure)
+                choice = self._choose(occ, post, areas, sure, defaults)
                 if choice is None:
                     continue
                 index, said = choice
@@ -527,8 +538,8 @@ class _Resolution:
                 if occ.known < 0:
                     sure.append((occ.start, occ.end, occ.sentence, index))
                 changed = True
-            if not changed:
-                break
+            if not changed and not defaults:
+                continue
         hits: dict[int, list[Match]] = {}
         unresolved: list[Unresolved] = []
         for n, occ in enumerate(occurrences):
@@ -556,7 +567,7 @@ class _Resolution:
         return {self.norm.original_span(s, e) for s, e in self.dropped}
 
     def _choose(self, occ: _Occurrence, post: _Evidence, areas: list[_Area],
-                sure: list[tuple[int, int, int, int]]) -> tuple[int, bool] | None:
+                sure: list[tuple[int, int, int, int]], defaults: bool) -> tuple[int, bool] | None:
         """(settlement, whether the post said which) or None while still ambiguous.
 
         Beside the name (an area right after it, a place linked by "под", "near"): that
@@ -582,14 +593,21 @@ class _Resolution:
         near = _Evidence()
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
         for s, e, sentence, index in sure:
-            if sentence == occ.sentence and not (s < occ.end and occ.start < e):
+            if s < occ.end and occ.start < e:
+                continue
+            if sentence == occ.sentence:
                 near.near_raion.add(settlements[index].raion)
                 near.near_hromada.add(settlements[index].hromada)
+            elif s not in self.axes:
+                near.far_raion.add(settlements[index].raion)
+                near.far_hromada.add(settlements[index].hromada)
         narrowed, said = near.narrow(narrowed, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
         if len(candidates) == 1:
             return candidates[0], False
+        if not defaults:
+            return None
         cities = [c for c in candidates if settlements[c].category in "MK"]
         if len(cities) == 1 and (not said or cities[0] in narrowed):
             return cities[0], False
@@ -601,6 +619,9 @@ class _Resolution:
         sentence, where a capital letter says nothing)."""
         before = self._word_before(occ.start)
         if before in _SETTLEMENT_WORDS or before in _PLACE_PREPOSITIONS:
+            return True
+        after = [w for w in WORD.findall(self.folded, occ.end, occ.end + 14) if w not in ("a", "the")]
+        if after and after[0] in _SETTLEMENT_WORDS and self.folded[occ.end:occ.end + 3].strip(" ,—-")[:1] in "a,":
             return True
         if said and not self._at_sentence_start(occ.start):
             return True
@@ -630,6 +651,10 @@ class _Resolution:
         if not before:
             return low == 0 or not self.folded[low:pos].strip()
         return before[-1] in ".!?…\n:" and not _abbreviation(self.folded, low + len(before) - 1)
+
+    def _headline(self, end: int) -> bool:
+        """A name opening a post or line and followed by a colon or dash ("Кринки: ...")."""
+        return self.folded[end:end + 3].lstrip(" ")[:1] in (":", "—", "–")
 
     def _compound(self, start: int) -> bool:
         """Inside a hyphenated name (Славянск-на-Кубани), a word is not a place by itself."""
@@ -674,8 +699,9 @@ _TOPONYMIC = ("івка", "ївка", "овка", "евка", "ськ", "цьк"
 def _toponymic(label: str) -> bool:
     """Whether a name ends as place names do (-івка, -ськ, -ове, -піль, ...): such a name
     is a place even where a capital letter tells nothing, at the start of a sentence."""
-    name = label.partition(" ")[2].lower()
-    return " " in name or "-" in name or name.endswith(_TOPONYMIC)
+    lang, _, name = label.partition(" ")
+    name = name.lower()
+    return lang == "en" or " " in name or "-" in name or name.endswith(_TOPONYMIC)
 
 
 def _abbreviation(text: str, dot: int) -> bool:
