@@ -89,7 +89,52 @@ class Settlement:
     en: list[str] = field(default_factory=list)
     lat: str = ""
     lon: str = ""
-    common: bool = False
+    common: str = ""      # "common" (gazetteer/common_words.txt), "word", "person" or "elsewhere"
+
+
+class WordKinds:
+    """Which settlement names are also words, first names or well-known places elsewhere,
+    by the Russian and Ukrainian dictionaries of pymorphy3 (used here only, at build time).
+
+    A village called Мирне, Спірне or Шахтар is an everyday word; Олег and Максим are
+    first names; Китай, Берлин, Оскол are places abroad or rivers that Ukrainian villages
+    share a name with. Detection asks more of such a name before it counts (README,
+    Settlements: names that are common words count only where used as a place).
+    """
+
+    def __init__(self) -> None:
+        try:
+            import pymorphy3
+        except ImportError:
+            raise SystemExit("the gazetteer build needs pymorphy3 and its dictionaries: "
+                             ".venv/bin/pip install -e '.[gazetteer]' (make gazetteer does this)") from None
+        self.ru = pymorphy3.MorphAnalyzer(lang="ru")
+        self.uk = pymorphy3.MorphAnalyzer(lang="uk")
+
+    def kind(self, s: Settlement) -> str:
+        if " " in s.uk or "-" in s.uk:
+            return ""
+        uk = s.uk.lower().replace("'", "")
+        if self.uk.word_is_known(uk):
+            tag = self.uk.parse(uk)[0].tag
+            if {"Name", "Surn", "Patr"} & set(tag.grammemes):
+                return "person"
+            if tag.POS in ("ADJF", "ADJS") and s.category in "CX":
+                return "word"
+        for ru in s.ru[:4]:
+            word = ru.lower().replace("ё", "е")
+            if " " in word or "-" in word or not self.ru.word_is_known(word):
+                continue
+            parses = [p for p in self.ru.parse(word) if p.tag.case == "nomn" or p.tag.POS in ("ADJF", "ADJS")]
+            if not parses:
+                continue
+            grammemes = set(parses[0].tag.grammemes)
+            if {"Name", "Surn", "Patr"} & grammemes:
+                return "person"
+            if "Geox" in grammemes:
+                return "elsewhere" if s.category in "CX" else ""
+            return "word" if s.category in "CX" else ""
+        return ""
 
 
 def read_table(path: Path) -> list[list[str]]:
@@ -261,6 +306,9 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
                   for row in read_table(tables / "russian.tsv")}
     common = {fold(line) for line in (tables / "common_words.txt").read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.startswith("#")}
+    elsewhere = {fold(line) for line in (tables / "elsewhere.txt").read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not line.startswith("#")}
+    words_of = WordKinds()
     for s in settlements:
         extra_ru, extra_en = exceptions.get(s.uk, ([], []))
         ru = [*extra_ru, *russian_names(s.uk)]
@@ -272,7 +320,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
         for former in s.former:
             en += english_names(former, russian_names(former))
         s.en = list(dict.fromkeys(en))
-        s.common = s.uk in common
+        s.common = "common" if s.uk in common else "elsewhere" if s.uk in elsewhere else words_of.kind(s)
 
     coordinates = 0
     by_latin: dict[tuple[str, str], list[Settlement]] = defaultdict(list)
@@ -327,7 +375,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
             handle.write("\t".join(("H", code, parent, masculine(name))) + "\n")
         for s in settlements:
             handle.write("\t".join(("S", s.id or s.code, s.code, s.category, s.parent, s.uk, "|".join(s.former),
-                                    "|".join(s.ru), "|".join(s.en), s.lat, s.lon, "1" if s.common else ""))
+                                    "|".join(s.ru), "|".join(s.en), s.lat, s.lon, s.common or ""))
                          + "\n")
         # the forms as three long rows, so that loading them is a few C-level calls
         handle.write("G\t" + "|".join(label for label, _, _ in groups) + "\n")

@@ -73,7 +73,7 @@ class Settlement:
     former: tuple[str, ...]
     lat: float | None
     lon: float | None
-    common: bool
+    also: str           # what else the name is: "word", "person", "elsewhere" (a place abroad), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,39 +81,6 @@ class Area:
     code: str
     name: str           # Ukrainian
     parent: int
-
-
-@dataclass(frozen=True, slots=True)
-class Settlement:
-    id: str
-    code: str
-    category: str
-    oblast: int
-    raion: int          # -1 for Kyiv and Sevastopol, and the Chornobyl zone
-    hromada: int
-    uk: str
-    ru: str
-    en: str
-    former: tuple[str, ...]
-    lat: float | None
-    lon: float | None
-    common: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Area:
-    code: str
-    name: str           # Ukrainian
-    parent: int
-
-
-class _Occurrence(NamedTuple):
-    start: int
-    end: int
-    candidates: tuple[int, ...]
-    label: str
-    common: bool
-    sentence: int
 
 
 class SettlementBook:
@@ -155,7 +122,7 @@ class SettlementBook:
                 if kind in "GMNF" and kind:
                     columns[kind] = cells[1]
                 elif kind == "S":
-                    _, sid, code, category, parent, uk, former, ru, en, lat, lon, common = cells
+                    _, sid, code, category, parent, uk, former, ru, en, lat, lon, also = cells
                     if parent in hromada_index:
                         hromada = hromada_index[parent]
                         raion = self.hromadas[hromada].parent
@@ -167,7 +134,7 @@ class SettlementBook:
                     self.settlements.append(Settlement(
                         id=sid, code=code, category=category, oblast=oblast, raion=raion, hromada=hromada, uk=uk,
                         ru=ru.partition("|")[0] or uk, en=en.partition("|")[0] or uk, former=_split(former),
-                        lat=float(lat) if lat else None, lon=float(lon) if lon else None, common=common == "1"))
+                        lat=float(lat) if lat else None, lon=float(lon) if lon else None, also=also))
                 elif kind == "W":
                     self.first_words[cells[1]] = int(cells[2])
                 elif kind == "Q":
@@ -319,7 +286,7 @@ class _Occurrence(NamedTuple):
     end: int
     candidates: tuple[int, ...]
     label: str
-    common: bool
+    common: str         # the strictest `also` of its candidates
     sentence: int
     known: int          # index of the main gazetteer's hit on these words, or -1
 
@@ -362,6 +329,16 @@ class _Evidence:
         return candidates, said
 
 
+_WAR = re.compile(
+    r"(?<![^\W\d_])(?:всу|зсу|рф|збройн|вооруженн|войск|військ|армі|арми|army|troops|forces|military|фронт|front|"
+    r"направлени|напрям|обстр|shell|штурм|assault|бои|боев|боя|бої|бій|бою|fight|атак|attack|дрон|drone|бпла|"
+    r"беспилот|безпілот|ракет|missile|артил|artiller|окупант|оккупант|occup|противник|ворог|враг|enemy|освобод|"
+    r"звільн|liberat|захоп|captur|отступ|відступ|retreat|withdr|отош|відійш|позиц|position|окоп|trench|укрепл|"
+    r"укріпл|сво|оборон|defen|наступ|offensive|advance|обломк|уламк|прилет|приліт|вибух|взрыв|explos|эвакуац|"
+    r"евакуац|evacuat|генштаб|general staff|минобороны|міноборони|бригад|brigade|батальон|battalion|десант|"
+    r"marines|снаряд|миномет|міномет|танк|tank|бтр|бмп|село|селище|village|поселок|посёлок|н\.п|смт|флаг|прапор|flag)")
+
+
 # what may stand between two linked names: "X под Y", "X, в Y", "X и Y", "X near Y"
 _LINK = re.compile(r"[\s,;:()\-–—]*(?:(?:и|та|і|й|and|or|або|или)\s+)?"
                    r"(?:(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside|у|в|во|із|з|зі|"
@@ -393,6 +370,8 @@ class _Resolution:
         self.known_spans = [(self._folded_pos(m.start), self._folded_pos(m.end), k)
                             for k, hit in enumerate(known) for m in hit.matches]
         self.dropped: set[tuple[int, int]] = set()
+        self.front: bool | None = None
+        self.known_ua = any(hit.place_id in matcher.by_place_id or hit.place_id.endswith("-oblast") for hit in known)
 
     def sentence(self, pos: int) -> int:
         return bisect_right(self.sentence_ends, pos)
@@ -429,10 +408,12 @@ class _Resolution:
             if not _toponymic(name) and not self._headline(end) and (
                     self._at_sentence_start(start) or self._name_before(start)):
                 continue
+            if " " not in joined and self._name_after(end):
+                continue
             if len(candidates) and self._qualifies_a_noun(joined, end):
                 continue
             label = f"{name} ({joined})"
-            common = any(book.settlements[c].common for c in candidates)
+            common = _strictest({book.settlements[c].also for c in candidates}, label)
             known = next((k for s, e, k in self.known_spans if s < end and start < e), -1)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
@@ -504,6 +485,7 @@ class _Resolution:
                 post.oblast.add(book.oblast_slugs.index(slug))
         for area in areas:
             getattr(post, area.kind).add(area.index)
+            self.known_ua = True
             # a raion named after its town ("Pokrovsk district") mentions no place
             if area.kind == "raion":
                 for s, e, _k in self.known_spans:
@@ -531,7 +513,8 @@ class _Resolution:
                 if choice is None:
                     continue
                 index, said = choice
-                if occ.common and not self._used_as_place(occ, occurrences, said):
+                kind = _strictest({settlements[index].also}, occ.label)
+                if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
                     decided[n] = -1
                     continue
                 decided[n] = index
@@ -548,7 +531,7 @@ class _Resolution:
             if choice is None:
                 if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates):
                     continue
-                if occ.common and not self._used_as_place(occ, occurrences, False):
+                if not self._counts(occ, occurrences, False, "C"):
                     continue
                 narrowed, _ = post.narrow(list(occ.candidates), settlements)
                 unresolved.append(Unresolved(a, b, self.original[a:b], len(narrowed),
@@ -613,6 +596,33 @@ class _Resolution:
             return cities[0], False
         return None
 
+    def _counts(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool, category: str) -> bool:
+        """Whether a name is used as a place, by what else the name is.
+
+        An everyday word of the README's list (Веселе, Мирне), a first name or a place
+        abroad must stand as a place (after "село" or a place preposition, in a list, or
+        said which) in a post about the war; another dictionary word may also stand
+        capitalised inside a sentence of such a post; any village named by itself counts
+        only in a post about the war or one that names a Ukrainian place.
+        """
+        if said and occ.common not in ("common", "person"):
+            return True
+        if occ.common in ("common", "person"):
+            return self._front() and self._used_as_place(occ, occurrences, said)
+        if occ.common == "word":
+            return self._front() and (self._used_as_place(occ, occurrences, said) or self._headline(occ.end)
+                                      or not self._at_sentence_start(occ.start))
+        if occ.common == "elsewhere":
+            return self._front() and self._used_as_place(occ, occurrences, said)
+        return category in "MK" or self._front()
+
+    def _front(self) -> bool:
+        """Whether the post is about the war or names a Ukrainian place or area: a village
+        named by itself counts only there (news of Китай, Берлин, Олег is not of villages)."""
+        if self.front is None:
+            self.front = bool(self.known_ua) or _WAR.search(self.folded) is not None
+        return self.front
+
     def _used_as_place(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool) -> bool:
         """A common-word name is a place after a settlement word or a place preposition, in
         a list of places, or when the post said which one it is (and it does not open a
@@ -652,6 +662,19 @@ class _Resolution:
             return low == 0 or not self.folded[low:pos].strip()
         return before[-1] in ".!?…\n:" and not _abbreviation(self.folded, low + len(before) - 1)
 
+    def _name_after(self, end: int) -> bool:
+        """A capitalised word right after that is no place: the name is part of a longer
+        proper name (Северная Корея, Малая Азия) or a first name before a surname."""
+        nxt = WORD.match(self.folded, end + 1) if self.folded[end:end + 1] == " " else None
+        if nxt is None:
+            return False
+        word = nxt.group()
+        a = self.norm.to_original(nxt.start())
+        if not self.original[a:a + 1].isupper() or self.original[a:a + 2].isupper():
+            return False
+        return word not in self.book.forms and word not in self.book.qualifiers and \
+            not word.startswith(("ukrain", "russia", "укр", "рос", "рус"))
+
     def _headline(self, end: int) -> bool:
         """A name opening a post or line and followed by a colon or dash ("Кринки: ...")."""
         return self.folded[end:end + 3].lstrip(" ")[:1] in (":", "—", "–")
@@ -687,6 +710,13 @@ class _Resolution:
             else:
                 high = mid
         return low
+
+
+def _strictest(kinds: set[str], label: str) -> str:
+    """What else a name is, for the rules: in English only a first name or a place abroad
+    (Krynky is no English word, whatever it means in Ukrainian)."""
+    order = ("person", "elsewhere") if label.startswith("en") else ("common", "person", "elsewhere", "word")
+    return next((k for k in order if k in kinds), "")
 
 
 _TOPONYMIC = ("івка", "ївка", "овка", "евка", "ськ", "цьк", "ск", "цк", "ське", "цьке", "ское", "цкое", "ове", "еве",
