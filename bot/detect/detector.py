@@ -10,7 +10,7 @@ around a candidate are looked at.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +28,10 @@ from bot.detect.topics import TermEntry, TopicBook, build_topics
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
                       "ом", "ем", "ую", "юю", "ою", "ею", "ых", "их", "ыми", "ими", "а", "ої", "ій", "у", "е", "і")
 _SENTENCE_END = ".!?…\n"
+# What one post may cost: the candidate words looked at in context. A real post has a few;
+# a pasted book or a hostile 50 MB message has its first ones read and the rest skipped,
+# so detection time grows with the text (one automaton pass) and no faster.
+MAX_CANDIDATES = 2_000
 _MAX_SHARED = 4
 _PHRASE_LOOKAHEAD = 80
 # Characters either side of a candidate that are split into words: more than the widest
@@ -137,6 +141,8 @@ class Detector:
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
             if start and folded[start - 1].isalpha():
                 continue
+            if len(found) >= MAX_CANDIDATES:
+                break
             key, single, multi, adjectives, terms, prefix = payloads[index]
             if end == size or not folded[end].isalpha():
                 if terms:
@@ -261,6 +267,7 @@ class _Scan:
         self.candidates: list[_Candidate] = []
         self.place_tokens: set[int] = set()
         self.excluded_places: set[int] = set()
+        self._breaks: list[int] | None = None
 
     def run(self, language: str, found: list) -> Detection:
         terms: list[tuple[int, TermEntry]] = []
@@ -370,9 +377,37 @@ class _Scan:
             return False
         return all(self.tokens[first + q] in slot for q, slot in enumerate(phrase))
 
-    def _near(self, words_: WordSet, i: int, j: int, window: int) -> bool:
-        """Whether any word within `window` words of tokens i..j (not themselves) fits."""
-        low, high = max(0, i - window), min(len(self.tokens), j + 1 + window)
+    def _sentence_breaks(self) -> list[int]:
+        """Indices of tokens that open a sentence: a context rule looks no further, so a
+        raisin cake in one sentence says nothing of Izium in the next."""
+        text = self.norm.text
+        breaks: list[int] = []
+        for k in range(1, len(self.tokens)):
+            previous_end = self._end(k - 1)
+            gap = text[previous_end:self.starts[k]]
+            if len(gap) > _CONTEXT_CHARS or "\n" in gap:
+                breaks.append(k)
+            elif any(ch in gap for ch in ".!?…") and not (
+                    gap.lstrip().startswith(".") and len(self.tokens[k - 1]) <= 3 and gap.strip() == "."):
+                breaks.append(k)
+        return breaks
+
+    def _near(self, words_: WordSet, i: int, j: int, window: int, sentence: bool = False) -> bool:
+        """Whether any word within `window` words of tokens i..j (not themselves) fits; with
+        `sentence`, only words of the same sentence (of the one before too when the name
+        opens its sentence, where its capital letter tells nothing)."""
+        first, last = 0, len(self.tokens)
+        if sentence:
+            if self._breaks is None:
+                self._breaks = self._sentence_breaks()
+            breaks = self._breaks
+            k = bisect_right(breaks, i)
+            if k and breaks[k - 1] == i:
+                k -= 1
+            first = breaks[k - 1] if k else 0
+            k = bisect_right(breaks, j)
+            last = breaks[k] if k < len(breaks) else len(self.tokens)
+        low, high = max(first, i - window), min(last, j + 1 + window)
         if words_.any_in(self.tokens[low:i]) or words_.any_in(self.tokens[j + 1:high]):
             return True
         return words_.any_place and not (self.place_tokens.isdisjoint(range(low, i))
@@ -395,7 +430,7 @@ class _Scan:
                 (j + 1 < len(self.tokens) and self.tokens[j + 1] in ctx.after_word)
                 or any(self._phrase_at(p, j + 1) for p in ctx.after)):
             return False
-        return ctx.near is EMPTY or self._near(ctx.near, i, j, ctx.window)
+        return ctx.near is EMPTY or self._near(ctx.near, i, j, ctx.window, sentence=True)
 
     def _places(self) -> tuple[PlaceHit, ...]:
         kept: list[_Candidate] = []
@@ -409,6 +444,7 @@ class _Scan:
                     continue
             kept.append(cand)
         by_place: dict[int, list[Match]] = {}
+        seen: set[tuple[int, int, int]] = set()
         for cand in kept:
             if cand.place == BLOCKER or cand.place in self.excluded_places:
                 continue
@@ -417,10 +453,9 @@ class _Scan:
                 self.place_tokens.add(i)
                 i += 1
             a, b = self.norm.original_span(cand.start, cand.end)
-            match = Match(a, b, self.original[a:b], cand.label)
-            matches = by_place.setdefault(cand.place, [])
-            if all(m.start != a or m.end != b for m in matches):
-                matches.append(match)
+            if (cand.place, a, b) not in seen:
+                seen.add((cand.place, a, b))
+                by_place.setdefault(cand.place, []).append(Match(a, b, self.original[a:b], cand.label))
         return tuple(PlaceHit(self.gaz.places[p].id, tuple(ms)) for p, ms in by_place.items())
 
     # --- topics --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from itertools import chain, repeat
 from dataclasses import dataclass, replace
@@ -339,13 +339,15 @@ _WAR = re.compile(
     r"marines|снаряд|миномет|міномет|танк|tank|бтр|бмп|село|селище|village|поселок|посёлок|н\.п|смт|флаг|прапор|flag)")
 
 
-# what may stand between two linked names: "X под Y", "X, в Y", "X и Y", "X near Y"
-_LINK = re.compile(r"[\s,;:()\-–—]*(?:(?:и|та|і|й|and|or|або|или)\s+)?"
-                   r"(?:(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside|у|в|во|із|з|зі|"
-                   r"от|до|на|at|in|of)\s+)?(?:the\s+)?$")
-_NEARBY = re.compile(r"[\s,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+$")
+# what may stand between a name and an area named beside it: "X Сватівського району",
+# "X, Харківщина", "X на Львівщині", "X in the Svatove district"
+_LINK = re.compile(r"[ \t,;:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
+# and a place that says where it is: "X под Y", "X near Y"
+_NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+")
 # nouns an adjective-shaped name may qualify instead ("Тилігульському лимані"): then it is
 # no place
+_JOINT_BEFORE = re.compile(r"(?:,\s*|\s+(?:и|та|і|й|and|or|або|или)\s+)$")
+_JOINT_AFTER = re.compile(r"(?:\s*,|\s+(?:и|та|і|й|and|or|або|или)\s+)\s*")
 _HEAD_NOUNS = ("лиман", "озер", "водосховищ", "водохранилищ", "мор", "річ", "рек", "ріц", "ліс", "лес", "парк",
                "завод", "комбінат", "шахт", "аеропорт", "аэропорт", "вокзал", "трас", "шосе", "мост", "міст",
                "район", "округ", "напрям", "направлен", "фронт", "громад", "общин", "област", "сільрад", "сельсовет",
@@ -367,10 +369,22 @@ class _Resolution:
         self.known = known
         self.sentence_ends = [m.end() for m in _SENTENCE.finditer(folded) if not _abbreviation(folded, m.start())]
         # the main gazetteer's matches as folded spans: (start, end, hit index)
-        self.known_spans = [(self._folded_pos(m.start), self._folded_pos(m.end), k)
-                            for k, hit in enumerate(known) for m in hit.matches]
+        self.known_spans = sorted((self._folded_pos(m.start), self._folded_pos(m.end), k)
+                                  for k, hit in enumerate(known) for m in hit.matches)
+        self.known_starts = [span[0] for span in self.known_spans]
+        # axes ("на Купянском направлении"), by start: they say which only in their sentence
+        self.axes = {self._folded_pos(m.start) for hit in known for m in hit.matches
+                     if m.rule.partition(" ")[2].startswith("adjective")}
         self.dropped: set[tuple[int, int]] = set()
         self.front: bool | None = None
+        self.areas_at: dict[int, list[_Area]] = {}
+        self.sure_at: dict[int, int] = {}
+        self.sentence_raions: dict[int, set[int]] = {}
+        self.sentence_hromadas: dict[int, set[int]] = {}
+        self.post_raions: set[int] = set()
+        self.post_hromadas: set[int] = set()
+        self.name_starts: set[int] = set()
+        self.name_ends: set[int] = set()
         self.known_ua = any(hit.place_id in matcher.by_place_id or hit.place_id.endswith("-oblast") for hit in known)
 
     def sentence(self, pos: int) -> int:
@@ -405,8 +419,8 @@ class _Resolution:
             if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start):
                 continue
             name, candidates = book.lookup(joined)
-            if not _toponymic(name) and not self._headline(end) and (
-                    self._at_sentence_start(start) or self._name_before(start)):
+            if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
+                                            and self._at_sentence_start(start)):
                 continue
             if " " not in joined and self._name_after(end):
                 continue
@@ -414,16 +428,28 @@ class _Resolution:
                 continue
             label = f"{name} ({joined})"
             common = _strictest({book.settlements[c].also for c in candidates}, label)
-            known = next((k for s, e, k in self.known_spans if s < end and start < e), -1)
+            known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
             occurrences.append(_Occurrence(start, end, candidates, label, common, self.sentence(start), known))
             taken_until = end
         if not occurrences and not areas:
             return (), ()
+        self.name_starts = {o.start for o in occurrences} | set(self.known_starts)
+        self.name_ends = {o.end for o in occurrences} | {span[1] for span in self.known_spans}
         return self._resolve(occurrences, areas)
 
 
+
+    def _known_at(self, start: int, end: int) -> int:
+        """The main gazetteer's hit on these words, or -1."""
+        i = bisect_right(self.known_starts, end - 1) - 1
+        while i >= 0 and self.known_spans[i][0] >= start - 200:
+            s, e, k = self.known_spans[i]
+            if s < end and start < e:
+                return k
+            i -= 1
+        return -1
 
     def _name(self, first: re.Match, longest: int) -> tuple[int, str] | None:
         """The longest name form starting with this word: (end, form)."""
@@ -488,19 +514,14 @@ class _Resolution:
             self.known_ua = True
             # a raion named after its town ("Pokrovsk district") mentions no place
             if area.kind == "raion":
-                for s, e, _k in self.known_spans:
-                    if area.start <= s < area.end:
-                        self.dropped.add((s, e))
-        # places known for sure, as (start, end, sentence, settlement)
-        sure: list[tuple[int, int, int, int]] = []
-        self.axes: set[int] = set()
+                low = bisect_left(self.known_starts, area.start)
+                high = bisect_left(self.known_starts, area.end)
+                self.dropped.update(span[:2] for span in self.known_spans[low:high])
+            self.areas_at.setdefault(area.start, []).append(area)
         for s, e, k in self.known_spans:
             index = self.m.by_place_id.get(self.known[k].place_id)
             if index is not None and (s, e) not in self.dropped:
-                sure.append((s, e, self.sentence(s), index))
-                if any(m.rule.partition(" ")[2].startswith("adjective") for m in self.known[k].matches
-                       if self._folded_pos(m.start) == s):
-                    self.axes.add(s)
+                self._sure(s, e, index)
         decided: dict[int, int] = {}
         # what the post says first, to a fixed point; then the defaults (the only city of
         # the name), whose places may in turn say which another name is
@@ -509,7 +530,7 @@ class _Resolution:
             for n, occ in enumerate(occurrences):
                 if n in decided:
                     continue
-                choice = self._choose(occ, post, areas, sure, defaults)
+                choice = self._choose(occ, post, defaults)
                 if choice is None:
                     continue
                 index, said = choice
@@ -519,7 +540,7 @@ class _Resolution:
                     continue
                 decided[n] = index
                 if occ.known < 0:
-                    sure.append((occ.start, occ.end, occ.sentence, index))
+                    self._sure(occ.start, occ.end, index)
                 changed = True
             if not changed and not defaults:
                 continue
@@ -540,7 +561,10 @@ class _Resolution:
             if choice < 0 or choice in self.m.shadowed:
                 continue
             if occ.known >= 0:
-                self.dropped.update((s, e) for s, e, k in self.known_spans if s < occ.end and occ.start < e)
+                low = bisect_left(self.known_starts, occ.start - 200)
+                high = bisect_left(self.known_starts, occ.end)
+                self.dropped.update(span[:2] for span in self.known_spans[low:high]
+                                    if span[0] < occ.end and occ.start < span[1])
             hits.setdefault(choice, []).append(Match(a, b, self.original[a:b], occ.label))
         return tuple(PlaceHit(settlements[i].id, tuple(ms)) for i, ms in hits.items()), tuple(unresolved)
 
@@ -549,8 +573,19 @@ class _Resolution:
         settlement or an area's name."""
         return {self.norm.original_span(s, e) for s, e in self.dropped}
 
-    def _choose(self, occ: _Occurrence, post: _Evidence, areas: list[_Area],
-                sure: list[tuple[int, int, int, int]], defaults: bool) -> tuple[int, bool] | None:
+    def _sure(self, start: int, end: int, index: int) -> None:
+        """Note a place known for sure: it says which raion and hromada its sentence (and,
+        unless it is an axis, the post) is about."""
+        s = self.book.settlements[index]
+        self.sure_at[start] = index
+        sentence = self.sentence(start)
+        self.sentence_raions.setdefault(sentence, set()).add(s.raion)
+        self.sentence_hromadas.setdefault(sentence, set()).add(s.hromada)
+        if start not in self.axes:
+            self.post_raions.add(s.raion)
+            self.post_hromadas.add(s.hromada)
+
+    def _choose(self, occ: _Occurrence, post: _Evidence, defaults: bool) -> tuple[int, bool] | None:
         """(settlement, whether the post said which) or None while still ambiguous.
 
         Beside the name (an area right after it, a place linked by "под", "near"): that
@@ -560,14 +595,14 @@ class _Resolution:
         settlements = self.book.settlements
         candidates = list(occ.candidates)
         beside = _Evidence()
-        for area in areas:
-            if area.start >= occ.end and area.sentence == occ.sentence and \
-                    _LINK.match(self.folded[occ.end:area.start]) and area.start - occ.end < 30:
-                getattr(beside, area.kind).add(area.index)
-        for s, e, sentence, index in sure:
-            if s >= occ.end and sentence == occ.sentence and _NEARBY.match(self.folded[occ.end:s]):
-                beside.near_raion.add(settlements[index].raion)
-                beside.near_hromada.add(settlements[index].hromada)
+        link = _LINK.match(self.folded, occ.end, occ.end + 30)
+        for area in self.areas_at.get(link.end(), ()) if link else ():
+            getattr(beside, area.kind).add(area.index)
+        nearby = _NEARBY.match(self.folded, occ.end, occ.end + 30)
+        index = self.sure_at.get(nearby.end()) if nearby else None
+        if index is not None:
+            beside.near_raion.add(settlements[index].raion)
+            beside.near_hromada.add(settlements[index].hromada)
         narrowed, said = beside.narrow(candidates, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
@@ -575,15 +610,9 @@ class _Resolution:
             return None
         near = _Evidence()
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
-        for s, e, sentence, index in sure:
-            if s < occ.end and occ.start < e:
-                continue
-            if sentence == occ.sentence:
-                near.near_raion.add(settlements[index].raion)
-                near.near_hromada.add(settlements[index].hromada)
-            elif s not in self.axes:
-                near.far_raion.add(settlements[index].raion)
-                near.far_hromada.add(settlements[index].hromada)
+        near.near_raion = self.sentence_raions.get(occ.sentence, set())
+        near.near_hromada = self.sentence_hromadas.get(occ.sentence, set())
+        near.far_raion, near.far_hromada = self.post_raions, self.post_hromadas
         narrowed, said = near.narrow(narrowed, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
@@ -635,21 +664,23 @@ class _Resolution:
             return True
         if said and not self._at_sentence_start(occ.start):
             return True
-        spans = [(o.start, o.end) for o in occurrences if o is not occ and o.sentence == occ.sentence]
-        spans += [(s, e) for s, e, _k in self.known_spans]
-        return any(self._listed(occ, s, e) for s, e in spans)
+        return self._listed(occ)
 
-    def _listed(self, occ: _Occurrence, start: int, end: int) -> bool:
-        if end <= occ.start:
-            between = self.folded[end:occ.start]
-        elif start >= occ.end:
-            between = self.folded[occ.end:start]
-        else:
-            return False
-        if len(between) > 8:
-            return False
-        stripped = between.strip(" ,;")
-        return (stripped == "" and "," in between) or stripped in _LINKS
+    def _listed(self, occ: _Occurrence) -> bool:
+        """Whether another name stands next to this one, joined by a comma or "и"/"та"."""
+        before = self.folded[max(0, occ.start - 8):occ.start]
+        after = self.folded[occ.end:occ.end + 8]
+        for text, name_side in ((before, "before"), (after, "after")):
+            joint = _JOINT_BEFORE.search(text) if name_side == "before" else _JOINT_AFTER.match(text)
+            if joint is None:
+                continue
+            if name_side == "before":
+                pos = occ.start - len(joint.group())
+                if pos in self.name_ends:
+                    return True
+            elif occ.end + joint.end() in self.name_starts:
+                return True
+        return False
 
     def _word_before(self, pos: int) -> str:
         found = WORD.findall(self.folded, max(0, pos - 40), pos)
