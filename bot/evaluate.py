@@ -177,6 +177,8 @@ def check_dict(text: str, detection: Detection) -> dict[str, Any]:
         "language": detection.language,
         "places": [{"id": hit.place_id, "matches": matches(hit)} for hit in detection.places],
         "topics": [{"id": hit.topic_id, "matches": matches(hit)} for hit in detection.topics],
+        "unresolved": [{"start": u.start, "end": u.end, "text": u.text, "candidates": u.count}
+                       for u in detection.unresolved],
         "flagged": detection.flagged,
     }
 
@@ -187,11 +189,14 @@ def format_check(text: str, detection: Detection, as_json: bool) -> str:
     if as_json:
         return json.dumps(data, ensure_ascii=False, indent=2)
     lines = [f"language: {detection.language}"]
-    if not detection.flagged:
+    if not detection.flagged and not detection.unresolved:
         lines.append("nothing found")
     for title, key in (("place", "places"), ("topic", "topics")):
         for hit in data[key]:
             lines.append(f"{title} {hit['id']}:")
             for m in hit["matches"]:
                 lines.append(f"  {m['text']!r} at {m['start']}-{m['end']}  <- {m['rule']}")
+    for u in data["unresolved"]:
+        lines.append(f"unresolved {u['text']!r} at {u['start']}-{u['end']}: {u['candidates']} settlements of that "
+                     "name, the post does not say which")
     return "\n".join(lines)

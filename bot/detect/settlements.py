@@ -187,6 +187,38 @@ class SettlementBook:
         found = self.forms.get(joined)
         return None if found is None else self.groups[found]
 
+    def search(self, query: str) -> list[int]:
+        """Settlements a user means by a name in any language and case, optionally followed
+        by its raion, hromada or oblast ("Іванівка Ізюмський", "Ivanivka Kharkiv"), or by id."""
+        if query.strip().upper() in self.by_id:
+            return [self.by_id[query.strip().upper()]]
+        if query.strip().lower() in self.by_id:
+            return [self.by_id[query.strip().lower()]]
+        tokens = words(query)
+        for n in range(len(tokens), 0, -1):
+            group = self.forms.get(" ".join(tokens[:n]))
+            if group is not None:
+                break
+        else:
+            return []
+        candidates = list(self.groups[group][1])
+        for word in tokens[n:]:
+            wanted = [(kind, index) for kind, index in self.qualifiers.get(word, ())]
+            kept = [c for c in candidates if any(self._within(c, kind, index) for kind, index in wanted)]
+            if wanted and kept:
+                candidates = kept
+            elif word not in _OBLAST_NOUNS | _RAION_NOUNS | _HROMADA_NOUNS:
+                return []
+        return candidates
+
+    def _within(self, index: int, kind: str, area: int) -> bool:
+        s = self.settlements[index]
+        if kind in ("oblast", "oblast-en", "region"):
+            return s.oblast == area
+        if kind in ("raion", "raion-en"):
+            return s.raion == area
+        return kind == "hromada" and s.hromada == area
+
     # --- places -----------------------------------------------------------------------
 
     def place(self, index: int) -> Place:
@@ -203,7 +235,8 @@ class SettlementBook:
         if s.raion >= 0:
             parts.append(f"{self.raions[s.raion].name} район")
         if s.oblast >= 0 and self.oblasts[s.oblast].name:
-            parts.append(f"{self.oblasts[s.oblast].name} область" if s.category != "K" else "")
+            name = self.oblasts[s.oblast].name
+            parts.append(name if " " in name else f"{name} область")
         return ", ".join(p for p in parts if p)
 
 
@@ -333,7 +366,7 @@ _WAR = re.compile(
     r"(?<![^\W\d_])(?:всу|зсу|рф|збройн|вооруженн|войск|військ|армі|арми|army|troops|forces|military|фронт|front|"
     r"направлени|напрям|обстр|shell|штурм|assault|бои|боев|боя|бої|бій|бою|fight|атак|attack|дрон|drone|бпла|"
     r"беспилот|безпілот|ракет|missile|артил|artiller|окупант|оккупант|occup|противник|ворог|враг|enemy|освобод|"
-    r"звільн|liberat|захоп|captur|отступ|відступ|retreat|withdr|отош|відійш|позиц|position|окоп|trench|укрепл|"
+    r"звільн|liberat|захоп|captur|отступ|відступ|retreat|withdr|отош|отход|відхід|відійш|позиц|position|окоп|trench|укрепл|"
     r"укріпл|сво|оборон|defen|наступ|offensive|advance|обломк|уламк|прилет|приліт|вибух|взрыв|explos|эвакуац|"
     r"евакуац|evacuat|генштаб|general staff|минобороны|міноборони|бригад|brigade|батальон|battalion|десант|"
     r"marines|снаряд|миномет|міномет|танк|tank|бтр|бмп|село|селище|village|поселок|посёлок|н\.п|смт|флаг|прапор|flag)")
@@ -442,11 +475,16 @@ class _Resolution:
 
 
     def _known_at(self, start: int, end: int) -> int:
-        """The main gazetteer's hit on these words, or -1."""
+        """The main gazetteer's hit on these words, or -1. A hit on a part of a longer
+        settlement name (Дружковка in Алексеево-Дружковка) gives way: the longest reading
+        wins, as in the main gazetteer."""
         i = bisect_right(self.known_starts, end - 1) - 1
         while i >= 0 and self.known_spans[i][0] >= start - 200:
             s, e, k = self.known_spans[i]
             if s < end and start < e:
+                if start <= s and e <= end and e - s < end - start:
+                    self.dropped.add((s, e))
+                    return -1
                 return k
             i -= 1
         return -1
@@ -552,7 +590,8 @@ class _Resolution:
             if choice is None:
                 if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates):
                     continue
-                if not self._counts(occ, occurrences, False, "C"):
+                if not self._counts(occ._replace(common="common" if occ.common == "common" else ""), occurrences,
+                                    False, "C"):
                     continue
                 narrowed, _ = post.narrow(list(occ.candidates), settlements)
                 unresolved.append(Unresolved(a, b, self.original[a:b], len(narrowed),
