@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.frontwatch-installed
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean gazetteer
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_detect.py
 	$(PY) benchmarks/bench_pipeline.py
 	$(PY) benchmarks/bench_store.py
+
+# Rebuilds bot/detect/data/settlements.tsv.gz from ../shared/gazetteer (needs the build-only
+# dictionaries of the `gazetteer` extra).
+gazetteer: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,gazetteer]'
+	$(PY) scripts/build_gazetteer.py
 
 clean:
 	rm -rf out .pytest_cache .hypothesis

@@ -22,7 +22,7 @@ from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
-from bot.detect.settlements import SettlementMatcher, load_book
+from bot.detect.settlements import WAR_STEMS, SettlementMatcher, load_book
 from bot.detect.topics import TermEntry, TopicBook, build_topics
 
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
@@ -79,8 +79,11 @@ class Detector:
         A DFA, built in milliseconds, scans a post about twice as fast as a trie walk; the
         payload of a key is found by the key's index.
         """
+        war = set(WAR_STEMS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
-                      | set(self._book.prefix))
+                      | set(self._book.prefix) | war)
+        # keys that only say the post is about the war: then its settlements are looked for
+        self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
         payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
@@ -114,17 +117,20 @@ class Detector:
     def detect(self, text: str) -> Detection:
         folded, shifts = fold_raw(text)
         scripts = None
+        rewritten = False
         if not folded.isascii():
             scripts = script_bytes(folded)
             if mixes_scripts(scripts):
                 folded = fix_lookalikes(folded)
                 scripts = script_bytes(folded)
-        found = self._candidates(folded)
+                rewritten = True
+        found, war = self._candidates(folded)
         language = detect_language(folded, text, scripts)
-        settled = self._settlements.starts(folded) if self._settlements is not None else None
+        norm = Normalized(folded, len(text), shifts)
+        settled = self._settlements.starts(folded, text, norm, rewritten) \
+            if self._settlements is not None and (war or found) else None
         if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
-        norm = Normalized(folded, len(text), shifts)
         needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
                   else _NAME_CONTEXT_CHARS) for f in found]
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
@@ -133,9 +139,12 @@ class Detector:
             return self._settlements.add_to(detection, settled, folded, text, norm)
         return detection
 
-    def _candidates(self, folded: str) -> list:
-        """Words that may start a name or a term, found in one automaton pass."""
+    def _candidates(self, folded: str) -> tuple[list, bool]:
+        """Words that may start a name or a term, found in one automaton pass, and whether a
+        word of the war was among them."""
         found = []
+        war = False
+        war_keys = self._war_keys
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
@@ -143,6 +152,8 @@ class Detector:
                 continue
             if len(found) >= MAX_CANDIDATES:
                 break
+            if index in war_keys and (end - start > 4 or end == size or not folded[end].isalpha()):
+                war = True
             key, single, multi, adjectives, terms, prefix = payloads[index]
             if end == size or not folded[end].isalpha():
                 if terms:
@@ -157,7 +168,7 @@ class Detector:
                 prefix = self._plausible(folded, end, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
-        return found
+        return found, war
 
     def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
         """Phrases whose second word is among the next few words; single terms pass.

@@ -30,7 +30,7 @@ import ahocorasick_rs
 
 from bot.detect.inflect import adjective_forms, inflect
 from bot.detect.model import Detection, Match, Place, PlaceHit, Unresolved
-from bot.detect.normalize import WORD, Normalized, words
+from bot.detect.normalize import APOSTROPHES, WORD, Normalized, words
 
 DATA = Path(__file__).with_name("data") / "settlements.tsv.gz"
 
@@ -57,6 +57,10 @@ _KEY_LETTERS = 5
 # that is nothing but names costs a bounded amount; the rest of it is not read for names.
 MAX_OCCURRENCES = 400
 _SENTENCE = re.compile(r"[.!?…\n]+")
+_AREA_AFTER = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|"
+                         r"district|raion|rayon|province|hromada|community)")
+_AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|"
+                        r"province|hromada|community)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,20 @@ class SettlementBook:
         keys.update(w[:cut] for w in self.qualifiers)
         return sorted(keys)
 
+    def capital_keys(self) -> list[str]:
+        """Name beginnings as a post writes them: capitalised or in capitals, with any apostrophe."""
+        keys: set[str] = set()
+        heads = [w for w in self.forms if " " not in w]
+        heads += self.first_words
+        heads += [w for w, kinds in self.qualifiers.items() if any(k in ("region", "oblast-en", "raion-en")
+                                                                    for k, _ in kinds)]
+        for word in heads:
+            cut = word[:_KEY_LETTERS]
+            for variant in {cut, *(cut.replace("'", ap) for ap in APOSTROPHES if "'" in cut)}:
+                keys.add(variant[:1].upper() + variant[1:])
+                keys.add(variant.upper())
+        return sorted(keys)
+
     def lookup(self, joined: str) -> tuple[str, tuple[int, ...]] | None:
         """(label, settlements) of a name form."""
         found = self.forms.get(joined)
@@ -268,8 +286,12 @@ class SettlementMatcher:
         # settlements that places.toml knows: their own hits come from the main gazetteer
         self.by_place_id = {p.id: book.by_id[p.id] for p in places if p.id in book.by_id}
         self.shadowed = frozenset(self.by_place_id.values())
-        self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.Standard,
+        # leftmost-longest without overlaps: a word start is the leftmost match of its word,
+        # so no start is lost, and fewer matches inside words are reported
+        self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                     implementation=ahocorasick_rs.Implementation.DFA)
+        self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                                   implementation=ahocorasick_rs.Implementation.DFA)
 
     def add_to(self, detection: Detection, starts: list[int], folded: str, original: str, norm: Normalized
                ) -> Detection:
@@ -299,18 +321,68 @@ class SettlementMatcher:
             raise KeyError(place_id)
         return self.book.place(index)
 
-    def starts(self, folded: str) -> list[int]:
-        """Word starts that begin a stem, at most MAX_OCCURRENCES * 4 of them."""
+    def starts(self, folded: str, original: str, norm: Normalized, rewritten: bool = False) -> list[int]:
+        """Starts of words that are a name form, an area's adjective, or a name's first word,
+        written with a capital letter where a name must be; at most MAX_OCCURRENCES * 4.
+
+        Most posts hold no settlement's name, and a name is written with a capital letter:
+        a scan of the post as written, for capitalised name beginnings, clears them in a
+        few microseconds. Only a post with one is scanned word by word. A post whose
+        folding deleted or rewrote letters (soft hyphens, Latin look-alikes) is always
+        scanned word by word.
+        """
+        if norm.shifts or rewritten:
+            return self._all_starts(folded, original, norm)
+        forms, first_words, groups, shadowed = self.book.forms, self.book.first_words, self.book.groups, self.shadowed
+        qualifiers = self.book.qualifiers
+        out: list[int] = []
+        own = False
+        last = -1
+        for _index, start, _end in self.capitals.find_matches_as_indexes(original):
+            if start == last or (start and original[start - 1].isalpha()):
+                continue
+            last = start
+            word = WORD.match(folded, start)
+            if word is None:
+                continue
+            word = word.group()
+            group = forms.get(word)
+            if word in first_words or group is not None or word in qualifiers:
+                out.append(start)
+                # a name that only places.toml's places bear is the main gazetteer's
+                own = own or word in first_words or (group is not None and not shadowed.issuperset(groups[group][1])) \
+                    or (word in qualifiers and _AREA_NOUN.match(folded, start + len(word)) is not None)
+                if len(out) >= MAX_OCCURRENCES * 4:
+                    break
+        if not own:
+            return []
+        # areas named by an adjective and a noun, in any letter case ("Сватівського району")
+        for area in _AREA_AFTER.finditer(folded):
+            if area.group(1) in qualifiers:
+                out.append(area.start(1))
+        return sorted(set(out))
+
+    def _all_starts(self, folded: str, original: str, norm: Normalized) -> list[int]:
         out: list[int] = []
         last = -1
         limit = MAX_OCCURRENCES * 4
-        for _index, start, _end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
+        forms, first_words, qualifiers = self.book.forms, self.book.first_words, self.book.qualifiers
+        match = WORD.match
+        for _index, start, _end in self.automaton.find_matches_as_indexes(folded):
             if start == last or (start and folded[start - 1].isalpha()):
                 continue
-            out.append(start)
             last = start
-            if len(out) >= limit:
-                break
+            word = match(folded, start)
+            if word is None:
+                continue
+            end = word.end()
+            word = word.group()
+            capital = original[norm.to_original(start)].isupper()
+            if ((word in forms or word in first_words) and capital) or (word in qualifiers and (
+                    capital or _AREA_NOUN.match(folded, end, end + 16) is not None)):
+                out.append(start)
+                if len(out) >= limit:
+                    break
         return out
 
 
@@ -362,14 +434,22 @@ class _Evidence:
         return candidates, said
 
 
-_WAR = re.compile(
-    r"(?<![^\W\d_])(?:всу|зсу|рф|збройн|вооруженн|войск|військ|армі|арми|army|troops|forces|military|фронт|front|"
-    r"направлени|напрям|обстр|shell|штурм|assault|бои|боев|боя|бої|бій|бою|fight|атак|attack|дрон|drone|бпла|"
-    r"беспилот|безпілот|ракет|missile|артил|artiller|окупант|оккупант|occup|противник|ворог|враг|enemy|освобод|"
-    r"звільн|liberat|захоп|captur|отступ|відступ|retreat|withdr|отош|отход|відхід|відійш|позиц|position|окоп|trench|укрепл|"
-    r"укріпл|сво|оборон|defen|наступ|offensive|advance|обломк|уламк|прилет|приліт|вибух|взрыв|explos|эвакуац|"
-    r"евакуац|evacuat|генштаб|general staff|минобороны|міноборони|бригад|brigade|батальон|battalion|десант|"
-    r"marines|снаряд|миномет|міномет|танк|tank|бтр|бмп|село|селище|village|поселок|посёлок|н\.п|смт|флаг|прапор|flag)")
+# Word beginnings of posts about the war. A post with none of them and no place of the main
+# gazetteer is not searched for settlements at all (a village named by itself would not
+# count there), which keeps the everyday stream at the speed it had before.
+WAR_STEMS = (
+    "всу", "зсу", "рф", "збройн", "вооруженн", "войск", "військ", "армі", "арми", "army", "troops", "forces",
+    "military", "фронт", "front", "направлени", "напрям", "обстр", "shell", "штурм", "assault", "бои", "боев", "боя",
+    "бої", "бій", "бою", "fight", "атак", "attack", "дрон", "drone", "бпла", "беспилот", "безпілот", "ракет",
+    "missile", "артил", "artiller", "окупант", "оккупант", "occup", "противник", "ворог", "враг", "enemy", "освобод",
+    "звільн", "liberat", "захоп", "captur", "отступ", "відступ", "retreat", "withdr", "отош", "отход", "відхід",
+    "відійш", "позиц", "position", "окоп", "trench", "укрепл", "укріпл", "сво", "оборон", "defen", "наступ",
+    "offensive", "advance", "обломк", "уламк", "прилет", "приліт", "вибух", "взрыв", "explos", "эвакуац", "евакуац",
+    "evacuat", "генштаб", "general staff", "минобороны", "міноборони", "бригад", "brigade", "батальон", "battalion",
+    "десант", "marines", "снаряд", "миномет", "міномет", "танк", "tank", "бтр", "бмп", "село", "селище", "village",
+    "поселок", "посёлок", "н.п", "смт", "флаг", "прапор", "flag",
+)
+_WAR = re.compile(r"(?<![^\W\d_])(?:" + "|".join(re.escape(stem) for stem in WAR_STEMS) + ")")
 
 
 # what may stand between a name and an area named beside it: "X Сватівського району",
@@ -400,7 +480,7 @@ class _Resolution:
         self.original = original
         self.norm = norm
         self.known = known
-        self.sentence_ends = [m.end() for m in _SENTENCE.finditer(folded) if not _abbreviation(folded, m.start())]
+        self._sentence_ends: list[int] | None = None
         # the main gazetteer's matches as folded spans: (start, end, hit index)
         self.known_spans = sorted((self._folded_pos(m.start), self._folded_pos(m.end), k)
                                   for k, hit in enumerate(known) for m in hit.matches)
@@ -421,7 +501,11 @@ class _Resolution:
         self.known_ua = any(hit.place_id in matcher.by_place_id or hit.place_id.endswith("-oblast") for hit in known)
 
     def sentence(self, pos: int) -> int:
-        return bisect_right(self.sentence_ends, pos)
+        if self._sentence_ends is None:
+            folded = self.folded
+            self._sentence_ends = [m.end() for m in _SENTENCE.finditer(folded)
+                                   if not _abbreviation(folded, m.start())]
+        return bisect_right(self._sentence_ends, pos)
 
     def run(self, starts: list[int]) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
         book = self.book
