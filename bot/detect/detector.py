@@ -136,7 +136,7 @@ class Detector:
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
             else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         if settled and self._settlements is not None:
-            return self._settlements.add_to(detection, settled, folded, text, norm)
+            return self._settlements.add_to(detection, settled, folded, text, norm, war)
         return detection
 
     def _candidates(self, folded: str) -> tuple[list, bool]:

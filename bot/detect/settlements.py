@@ -57,8 +57,9 @@ _KEY_LETTERS = 5
 # that is nothing but names costs a bounded amount; the rest of it is not read for names.
 MAX_OCCURRENCES = 400
 _SENTENCE = re.compile(r"[.!?…\n]+")
-_AREA_AFTER = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|"
-                         r"district|raion|rayon|province|hromada|community)")
+_AREA_WORD = re.compile(r"област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|province|hromada|"
+                        r"community")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ,]+$")
 _AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|"
                         r"province|hromada|community)")
 
@@ -293,12 +294,12 @@ class SettlementMatcher:
         self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                    implementation=ahocorasick_rs.Implementation.DFA)
 
-    def add_to(self, detection: Detection, starts: list[int], folded: str, original: str, norm: Normalized
-               ) -> Detection:
+    def add_to(self, detection: Detection, starts: list[int], folded: str, original: str, norm: Normalized,
+               war: bool) -> Detection:
         """The detection with the settlements of the post; a main-gazetteer match that the
         post shows to be another settlement ("Золочів на Львівщині") or a raion's name
         ("Pokrovsk district") is taken out."""
-        resolution = _Resolution(self, folded, original, norm, detection.places)
+        resolution = _Resolution(self, folded, original, norm, detection.places, war)
         hits, unresolved = resolution.run(starts)
         dropped = resolution.dropped_matches()
         if not hits and not unresolved and not dropped:
@@ -357,9 +358,10 @@ class SettlementMatcher:
         if not own:
             return []
         # areas named by an adjective and a noun, in any letter case ("Сватівського району")
-        for area in _AREA_AFTER.finditer(folded):
-            if area.group(1) in qualifiers:
-                out.append(area.start(1))
+        for noun in _AREA_WORD.finditer(folded):
+            before = _WORD_BEFORE.search(folded, max(0, noun.start() - 40), noun.start())
+            if before is not None and before.group(1) in qualifiers:
+                out.append(before.start(1))
         return sorted(set(out))
 
     def _all_starts(self, folded: str, original: str, norm: Normalized) -> list[int]:
@@ -449,7 +451,6 @@ WAR_STEMS = (
     "десант", "marines", "снаряд", "миномет", "міномет", "танк", "tank", "бтр", "бмп", "село", "селище", "village",
     "поселок", "посёлок", "н.п", "смт", "флаг", "прапор", "flag",
 )
-_WAR = re.compile(r"(?<![^\W\d_])(?:" + "|".join(re.escape(stem) for stem in WAR_STEMS) + ")")
 
 
 # what may stand between a name and an area named beside it: "X Сватівського району",
@@ -473,7 +474,7 @@ class _Resolution:
     """The homonym rules for one post."""
 
     def __init__(self, matcher: SettlementMatcher, folded: str, original: str, norm: Normalized,
-                 known: tuple[PlaceHit, ...]) -> None:
+                 known: tuple[PlaceHit, ...], war: bool) -> None:
         self.m = matcher
         self.book = matcher.book
         self.folded = folded
@@ -489,7 +490,7 @@ class _Resolution:
         self.axes = {self._folded_pos(m.start) for hit in known for m in hit.matches
                      if m.rule.partition(" ")[2].startswith("adjective")}
         self.dropped: set[tuple[int, int]] = set()
-        self.front: bool | None = None
+        self.war = war
         self.areas_at: dict[int, list[_Area]] = {}
         self.sure_at: dict[int, int] = {}
         self.sentence_raions: dict[int, set[int]] = {}
@@ -526,6 +527,8 @@ class _Resolution:
                     areas += named
                     taken_until = first.end()
                     continue
+                if any(kind == "oblast" for kind, _ in quals):
+                    continue      # an oblast's adjective (Донецкой, in a list of oblasts) is no village
             if len(occurrences) >= MAX_OCCURRENCES:
                 continue
             found = self._name(first, book.first_words.get(word, 1))
@@ -647,25 +650,9 @@ class _Resolution:
         decided: dict[int, int] = {}
         # what the post says first, to a fixed point; then the defaults (the only city of
         # the name), whose places may in turn say which another name is
-        for defaults in (False, False, False, True, False, False):
-            changed = False
-            for n, occ in enumerate(occurrences):
-                if n in decided:
-                    continue
-                choice = self._choose(occ, post, defaults)
-                if choice is None:
-                    continue
-                index, said = choice
-                kind = _strictest({settlements[index].also}, occ.label)
-                if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
-                    decided[n] = -1
-                    continue
-                decided[n] = index
-                if occ.known < 0:
-                    self._sure(occ.start, occ.end, index)
-                changed = True
-            if not changed and not defaults:
-                continue
+        for defaults in (False, True, False):
+            while self._decide(occurrences, decided, post, defaults) and not defaults:
+                pass
         hits: dict[int, list[Match]] = {}
         unresolved: list[Unresolved] = []
         for n, occ in enumerate(occurrences):
@@ -690,6 +677,28 @@ class _Resolution:
                                     if span[0] < occ.end and occ.start < span[1])
             hits.setdefault(choice, []).append(Match(a, b, self.original[a:b], occ.label))
         return tuple(PlaceHit(settlements[i].id, tuple(ms)) for i, ms in hits.items()), tuple(unresolved)
+
+    def _decide(self, occurrences: list[_Occurrence], decided: dict[int, int], post: _Evidence,
+                defaults: bool) -> bool:
+        """One pass over the names not yet decided; whether any was."""
+        settlements = self.book.settlements
+        changed = False
+        for n, occ in enumerate(occurrences):
+            if n in decided:
+                continue
+            choice = self._choose(occ, post, defaults)
+            if choice is None:
+                continue
+            index, said = choice
+            kind = _strictest({settlements[index].also}, occ.label)
+            if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
+                decided[n] = -1
+                continue
+            decided[n] = index
+            if occ.known < 0:
+                self._sure(occ.start, occ.end, index)
+            changed = True
+        return changed
 
     def dropped_matches(self) -> set[tuple[int, int]]:
         """Original spans of the main gazetteer's matches that turned out to be another
@@ -771,9 +780,7 @@ class _Resolution:
     def _front(self) -> bool:
         """Whether the post is about the war or names a Ukrainian place or area: a village
         named by itself counts only there (news of Китай, Берлин, Олег is not of villages)."""
-        if self.front is None:
-            self.front = bool(self.known_ua) or _WAR.search(self.folded) is not None
-        return self.front
+        return self.war or self.known_ua
 
     def _used_as_place(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool) -> bool:
         """A common-word name is a place after a settlement word or a place preposition, in
