@@ -28,7 +28,7 @@ from bot.detect.names import (  # noqa: E402
 )
 from bot.detect.inflect import adjective_forms, inflect  # noqa: E402
 from bot.detect.normalize import words  # noqa: E402
-from bot.detect.settlements import name_forms  # noqa: E402
+from bot.detect.settlements import SettlementBook, name_forms  # noqa: E402
 
 # KATOTTG oblast code → slug (as in places.tsv), Russian adjective, English name, the
 # region words in -щина (uk | ru), and GeoNames' region name.
@@ -364,7 +364,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
         handle.write("# frontwatch settlements, built by scripts/build_gazetteer.py from KATOTTG 2025-05-16 and "
                      "GeoNames (CC BY 4.0). O oblast, P raion, H hromada, S settlement, G names, M the settlements "
                      "that bear each, N its count of forms, F the forms, W the length of names by first word, "
-                     "Q forms of area adjectives\n")
+                     "Q forms of area adjectives, K and C the keys of the automata\n")
         for code, name in oblasts.items():
             handle.write("\t".join(("O", code, OBLASTS[code[:4]][0], name)) + "\n")
         for code in ("UA80000000000093317", "UA85000000000065278"):
@@ -386,6 +386,11 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
             handle.write(f"W\t{word}\t{length}\n")
         for kind, index, forms in qualifiers:
             handle.write("\t".join(("Q", kind, str(index), "|".join(forms))) + "\n")
+    # the automata's keys, derived from what was just written, appended as a second member
+    book = SettlementBook(out)
+    with gzip.open(out, "at", encoding="utf-8", compresslevel=9) as handle:
+        handle.write("K\t" + "|".join(book.keys()) + "\n")
+        handle.write("C\t" + "|".join(book.capital_keys()) + "\n")
     return {"settlements": len(settlements), "places.tsv ids": matched_ids, "with coordinates": coordinates,
             "raions": len(raions), "hromadas": len(hromadas)}
 

@@ -124,7 +124,7 @@ class SettlementBook:
             cells = line.split("\t")
             kind = cells[0]
             try:
-                if kind in "GMNF" and kind:
+                if kind in "GMNFKC" and kind:
                     columns[kind] = cells[1]
                 elif kind == "S":
                     _, sid, code, category, parent, uk, former, ru, en, lat, lon, also = cells
@@ -175,12 +175,17 @@ class SettlementBook:
         if not len(labels) == len(members) == len(counts) or sum(counts) != len(generated):
             raise ValueError(f"{path}: the form rows disagree in length")
         self.groups = list(zip(labels, members, strict=True))
+        # the automata's keys, when the build wrote them (it does: they take a while to derive)
+        self._keys = columns["K"].split("|") if "K" in columns else None
+        self._capital_keys = columns["C"].split("|") if "C" in columns else None
         gids = chain.from_iterable(map(repeat, range(len(counts)), counts))
         self.forms = dict(zip(generated, gids, strict=True))
 
     def keys(self) -> list[str]:
         """The automaton's keys: each name word cut to its first letters, which most of its
         case forms share; a word found by its key is then looked up whole."""
+        if self._keys is not None:
+            return self._keys
         cut = _KEY_LETTERS
         keys = {w[:cut] for w in self.forms if " " not in w}
         keys.update(w[:cut] for w in self.first_words)
@@ -189,6 +194,8 @@ class SettlementBook:
 
     def capital_keys(self) -> list[str]:
         """Name beginnings as a post writes them: capitalised or in capitals, with any apostrophe."""
+        if self._capital_keys is not None:
+            return self._capital_keys
         keys: set[str] = set()
         heads = [w for w in self.forms if " " not in w]
         heads += self.first_words
@@ -290,9 +297,9 @@ class SettlementMatcher:
         # leftmost-longest without overlaps: a word start is the leftmost match of its word,
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-                                                    implementation=ahocorasick_rs.Implementation.DFA)
+                                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-                                                   implementation=ahocorasick_rs.Implementation.DFA)
+                                                   implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
     def add_to(self, detection: Detection, starts: list[int], folded: str, original: str, norm: Normalized,
                war: bool) -> Detection:
