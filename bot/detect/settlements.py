@@ -543,7 +543,7 @@ class _Resolution:
                 continue
             end, joined = found
             a = self.norm.to_original(start)
-            if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start):
+            if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start, end):
                 continue
             name, candidates = book.lookup(joined)
             if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
@@ -847,9 +847,12 @@ class _Resolution:
         """A name opening a post or line and followed by a colon or dash ("Кринки: ...")."""
         return self.folded[end:end + 3].lstrip(" ")[:1] in (":", "—", "–")
 
-    def _compound(self, start: int) -> bool:
-        """Inside a hyphenated name (Славянск-на-Кубани), a word is not a place by itself."""
-        return start > 1 and self.folded[start - 1] == "-" and self.folded[start - 2].isalpha()
+    def _compound(self, start: int, end: int) -> bool:
+        """Inside a hyphenated name (Славянск-на-Кубани, Южно-Сахалинск), a word is not a
+        place by itself."""
+        folded = self.folded
+        return (start > 1 and folded[start - 1] == "-" and folded[start - 2].isalpha()) or (
+            folded[end:end + 1] == "-" and folded[end + 1:end + 2].isalpha())
 
     def _name_before(self, start: int) -> bool:
         """A capitalised word right before, not opening the sentence: a first name or a
