@@ -280,6 +280,23 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p for p in cell.split("|") if p)
 
 
+class PlaceNames(dict):
+    """English names by place id, for alerts and digests: the places of places.toml up
+    front, a settlement's (Ocheretyne, not UA14160190010012632) looked up on first use."""
+
+    def __init__(self, detector) -> None:
+        super().__init__((p.id, p.en) for p in detector.places())
+        self._detector = detector
+
+    def get(self, key, default=None):
+        if key not in self:
+            try:
+                self[key] = self._detector.place(key).en
+            except KeyError:
+                return default
+        return self[key]
+
+
 @lru_cache(maxsize=2)
 def load_book(path: Path = DATA) -> SettlementBook:
     """One book a process: it is read-only once built, and takes most of a second to load."""
