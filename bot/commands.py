@@ -30,6 +30,7 @@ from bot import policy
 from bot.channels import KINDS, SIDES, Channel, parse_channel_ref
 from bot.detect import Detection, Detector
 from bot.detect.model import Match
+from bot.detect.settlements import load_book
 from bot.digest import caption, chart_png, digest_for, digest_window, paginate, render_digest, tracked_places
 from bot.post import bare_channel_id
 from bot.render import SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
@@ -65,8 +66,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("channels", "", "the channels I follow"),
     Spec("follow", "@channel [side] [kind]", "follow a channel", changes=True),
     Spec("unfollow", "@channel", "stop following a channel", changes=True),
-    Spec("places", "", "known places and which are tracked"),
-    Spec("track", "PLACE", "alert on a place (id or any of its names)", changes=True),
+    Spec("places", "[NAME]", "known places and which are tracked; with a name, the settlements of that name"),
+    Spec("track", "PLACE", "alert on a place or any settlement (id or any of its names)", changes=True),
     Spec("untrack", "PLACE", "stop alerting on a place", changes=True),
     Spec("search", "QUERY", "search stored posts, any word form"),
     Spec("latest", "[PLACE] [N]", "the latest flagged posts"),
@@ -287,7 +288,32 @@ class Commands:
             return None
         if query.lower() in self._place_ids():
             return query.lower()
-        return self.detector.resolve_place(query)
+        found = self.detector.resolve_place(query)
+        if found is None:
+            settlements = self._settlements(query)
+            found = settlements[0] if len(settlements) == 1 else None
+        return found
+
+    @staticmethod
+    def _settlements(query: str) -> list[str]:
+        """Ids of the settlements a name (in any language and case, maybe with its raion or
+        oblast) can mean."""
+        book = load_book()
+        return [book.settlements[i].id for i in book.search(query)]
+
+    def _homonyms(self, query: str, command: str) -> list[Reply] | None:
+        """The candidates of a name several settlements share, by oblast and raion, to pick
+        one from; None when the name is no settlement's or only one's."""
+        book = load_book()
+        found = book.search(query)
+        if len(found) < 2:
+            return None
+        lines = [f"📍 «{esc(query)}» is {len(found)} settlements. Pick one: /{command} with its id, or add its "
+                 f"raion or oblast (/{command} {esc(query)} Ізюмський). Nothing was changed."]
+        for i in sorted(found, key=lambda i: book.where(i)[::-1]):
+            s = book.settlements[i]
+            lines.append(f"• <code>{esc(s.id)}</code> — {esc(s.uk)}, {esc(book.where(i))}")
+        return self._pages(lines)
 
     def _place_ids(self) -> set[str]:
         return {p.id for p in self.detector.places()}
@@ -422,6 +448,8 @@ class Commands:
         return self._pages(lines)
 
     async def _cmd_places(self, args: list[str], raw: str) -> list[Reply]:
+        if raw.strip():
+            return await self._places_named(raw.strip())
         tracked = await self._tracked()
         places = self.detector.places()
         muted = {k.split(":", 1)[1]: v for k, v in (await self._mutes()).items() if k.startswith("place:")}
@@ -434,6 +462,29 @@ class Commands:
                 if p.id in muted else ""
             lines.append(f"{mark} <code>{esc(p.id)}</code> — {esc(p.en)} · {esc(p.uk)} · {esc(p.ru)}{mute}")
         lines.append("✅ tracked. Admins change it with /track PLACE and /untrack PLACE.")
+        lines.append(f"Every settlement of Ukraine ({len(load_book().settlements):,}) can be tracked too: "
+                     "/places NAME finds one by its name in Ukrainian, Russian or English.")
+        return self._pages(lines)
+
+    async def _places_named(self, query: str) -> list[Reply]:
+        """/places NAME: the settlements of that name, where they are, and whether tracked."""
+        book = load_book()
+        found = book.search(query)
+        if not found:
+            place_id = self._resolve_place(query)
+            if place_id is None:
+                return self._unknown_place(query)
+            found = [book.by_id[place_id]] if place_id in book.by_id else []
+            if not found:
+                return [Reply(f"📍 {esc(self._place_label(place_id))}")]
+        tracked = await self._tracked()
+        lines = [f"📍 «{esc(query)}»: {len(found)} settlement{'s' if len(found) > 1 else ''}"]
+        for i in sorted(found, key=lambda i: book.where(i)[::-1]):
+            s = book.settlements[i]
+            mark = "✅" if tracked is None or s.id in tracked else "▫️"
+            lines.append(f"{mark} <code>{esc(s.id)}</code> — {esc(s.uk)} · {esc(s.ru)} · {esc(s.en)}, "
+                         f"{esc(book.where(i))}")
+        lines.append("Admins track one with /track and its id.")
         return self._pages(lines)
 
     async def _cmd_search(self, args: list[str], raw: str) -> list[Reply]:
@@ -677,17 +728,17 @@ class Commands:
         return [Reply(f"✅ Stopped following {channel_html(channel)}; its stored posts stay searchable. "
                       f"{total} channels followed.")]
 
-    async def _place_argument(self, raw: str) -> tuple[str, str] | list[Reply]:
+    async def _place_argument(self, raw: str, command: str) -> tuple[str, str] | list[Reply]:
         """The place a command names, with its label, or the reply for an unknown one."""
         if not raw:
             raise _Usage("Name one place.")
         place_id = self._resolve_place(raw)
         if place_id is None:
-            return self._unknown_place(raw)
+            return self._homonyms(raw, command) or self._unknown_place(raw)
         return place_id, esc(self._place_label(place_id))
 
     async def _cmd_track(self, args: list[str], raw: str) -> list[Reply]:
-        found = await self._place_argument(raw)
+        found = await self._place_argument(raw, "track")
         if isinstance(found, list):
             return found
         place_id, label = found
@@ -699,10 +750,10 @@ class Commands:
         new = [*tracked, place_id]
         async with self.store.transaction():
             await self.store.set_setting("tracked_places", new)
-        return [Reply(f"✅ Now tracking {label}. {len(new)} of {len(self._place_ids())} places tracked.")]
+        return [Reply(f"✅ Now tracking {label}. {self._tracked_count(new)}.")]
 
     async def _cmd_untrack(self, args: list[str], raw: str) -> list[Reply]:
-        found = await self._place_argument(raw)
+        found = await self._place_argument(raw, "untrack")
         if isinstance(found, list):
             return found
         place_id, label = found
@@ -714,7 +765,14 @@ class Commands:
         async with self.store.transaction():
             await self.store.set_setting("tracked_places", new)
         return [Reply(f"✅ Stopped tracking {label}: its posts are stored and searchable but not alerted. "
-                      f"{len(new)} of {len(self._place_ids())} places tracked.")]
+                      f"{self._tracked_count(new)}.")]
+
+    def _tracked_count(self, tracked: Sequence[str]) -> str:
+        known = self._place_ids()
+        places = sum(1 for p in tracked if p in known)
+        others = len(tracked) - places
+        more = f" and {others} other settlement{'s' if others > 1 else ''}" if others else ""
+        return f"{places} of {len(known)} places{more} tracked"
 
     async def _target(self, text: str) -> _Target | list[Reply]:
         """A place or a channel to mute; `@name`, links and ids are channels, anything else a place first."""

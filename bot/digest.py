@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.detect import Detector
+from bot.detect.settlements import PlaceNames
 from bot.render import CAPTION_LIMIT, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
 from bot.settings import Settings
 from bot.store import Store, StoredPost
@@ -120,7 +121,7 @@ class _Reader:
     def __init__(self, store: Store, detector: Detector, start: datetime, end: datetime) -> None:
         self.store = store
         self.window = (iso(start), iso(end))
-        self.names = {p.id: p.en for p in detector.places()}
+        self.names = PlaceNames(detector)
         self.channels: dict[int, tuple[str, str]] = {}
 
     async def load_channels(self) -> None:

@@ -279,6 +279,8 @@ def check_dict(text: str, detection: Detection) -> dict[str, Any]:
         "topics": [{"id": hit.topic_id, "matches": matches(hit)} for hit in detection.topics],
         "events": [{"action": e.action, "place": e.place, "by": e.by, "stance": e.stance, "matches": matches(e)}
                    for e in detection.events],
+        "unresolved": [{"start": u.start, "end": u.end, "text": u.text, "candidates": u.count}
+                       for u in detection.unresolved],
         "flagged": detection.flagged,
     }
 
@@ -289,7 +291,7 @@ def format_check(text: str, detection: Detection, as_json: bool) -> str:
     if as_json:
         return json.dumps(data, ensure_ascii=False, indent=2)
     lines = [f"language: {detection.language}"]
-    if not detection.flagged:
+    if not detection.flagged and not detection.unresolved:
         lines.append("nothing found")
     for title, key in (("place", "places"), ("topic", "topics")):
         for hit in data[key]:
@@ -300,4 +302,7 @@ def format_check(text: str, detection: Detection, as_json: bool) -> str:
         lines.append(f"event {_event_label(event)}:")
         for m in event.matches:
             lines.append(f"  {m.text!r} at {m.start}-{m.end}  <- {m.rule}")
+    for u in data["unresolved"]:
+        lines.append(f"unresolved {u['text']!r} at {u['start']}-{u['end']}: {u['candidates']} settlements of that "
+                     "name, the post does not say which")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from bot import policy
 from bot.channels import Channel
 from bot.detect import Detection, Detector
 from bot.detect.model import merge_spans
+from bot.detect.settlements import PlaceNames
 from bot.post import Post
 from bot.render import (
     CorroborationView,
@@ -73,7 +74,7 @@ class Pipeline:
         self.clock = clock
         self.on_alert = on_alert or (lambda: None)
         self.stats = PipelineStats()
-        self._place_names = {p.id: p.en for p in detector.places()}
+        self._place_names = PlaceNames(detector)
         self._channels: dict[int, Channel] = {}
         self._channels_read_at = float("-inf")
         self._word_sets: OrderedDict[tuple[int, int], frozenset[str]] = OrderedDict()

@@ -158,7 +158,7 @@ async def test_a_command_addressed_to_this_bot_is_answered_and_one_for_another_b
     assert await kit.ask("/help@other_bot") == []
 
 
-@pytest.mark.parametrize("text", ["/status now", "/channels all", "/places ru"])
+@pytest.mark.parametrize("text", ["/status now", "/channels all"])
 async def test_a_command_that_takes_no_arguments_answers_its_usage_when_given_some(kit, text):
     name = text.split()[0]
     assert (await kit.say(text)).startswith(f"⚠️ {name} takes no arguments.\nUsage: {name} — ")
@@ -330,6 +330,39 @@ async def test_track_and_untrack_take_an_id_or_any_name_in_any_form(kit, detecto
     assert await kit.say("/track Izyum", user=ADMIN) == f"✅ Now tracking Izium (izium). {total} of {total} places tracked."
     assert await kit.say("/track Изюм", user=ADMIN) == "Izium (izium) is tracked already. Nothing was changed."
     assert "izium" in await kit.store.get_setting("tracked_places")
+
+
+async def test_track_takes_any_settlement_by_name_in_any_language_narrowed_by_its_raion(kit, detector):
+    total = len(detector.places())
+    await kit.say("/untrack Ізюм", user=ADMIN)
+    assert await kit.say("/track Очеретино Покровский", user=ADMIN) == (
+        f"✅ Now tracking Ocheretyne (UA14160190010012632). {total - 1} of {total} places and 1 other settlement "
+        "tracked.")
+    assert await kit.say("/track Klishchiivka", user=ADMIN) == (
+        f"✅ Now tracking Klishchiivka (UA14020010120064151). {total - 1} of {total} places and 2 other settlements "
+        "tracked.")
+    assert "UA14160190010012632" in await kit.store.get_setting("tracked_places")
+
+
+async def test_track_of_a_name_several_settlements_share_lists_them_by_oblast_and_raion_to_pick_from(kit):
+    await kit.say("/untrack Ізюм", user=ADMIN)
+    before = await kit.store.get_setting("tracked_places")
+    replies = await kit.ask("/track Очеретине", user=ADMIN)
+    text = "\n".join(tl_html.parse(r.html)[0] for r in replies)
+    assert text.startswith("📍 «Очеретине» is 2 settlements. Pick one: /track with its id, or add its raion")
+    assert "• UA14120170330088067 — Очеретине, Олександрівська громада, Краматорський район, Донецька область" in text
+    assert "• UA14160190010012632 — Очеретине, Очеретинська громада, Покровський район, Донецька область" in text
+    assert await kit.store.get_setting("tracked_places") == before
+    many = await kit.ask("/track Іванівка", user=ADMIN)
+    assert len(many) > 1 and all(utf16_len(r.html) <= 4096 for r in many)
+
+
+async def test_places_with_a_name_lists_the_settlements_of_that_name(kit):
+    replies = await kit.ask("/places Ocheretyne")
+    text = "\n".join(tl_html.parse(r.html)[0] for r in replies)
+    assert text.startswith("📍 «Ocheretyne»: 2 settlements")
+    assert "✅ UA14160190010012632 — Очеретине · Очеретино · Ocheretyne, Очеретинська громада, Покровський район" \
+        in text
 
 
 async def test_track_when_all_places_are_tracked_changes_nothing(kit):

@@ -1,15 +1,15 @@
-"""The detector's interface beyond detect(): lookups, forms, config errors, build time."""
+"""The detector's interface beyond detect(): lookups, forms, config errors."""
 
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.detect import Detection, Detector, Match, PlaceHit, TopicHit
 from bot.detect.normalize import fold, normalize
+from bot.detect.settlements import load_book
 from bot.errors import ConfigError
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
@@ -90,10 +90,12 @@ def test_fold_is_what_search_indexes(detector: Detector) -> None:
     assert fold("Kупянск") == "купянск"
 
 
-def test_the_detector_builds_from_config_in_under_two_seconds() -> None:
-    started = time.perf_counter()
-    Detector.from_config(CONFIG)
-    assert time.perf_counter() - started < 2.0
+def test_a_second_detector_built_in_the_process_reuses_the_settlement_gazetteer_read_by_the_first() -> None:
+    # how long loading takes is measured in benchmarks/bench_detect.py, not asserted here
+    first = Detector.from_config(CONFIG)
+    second = Detector.from_config(CONFIG)
+    assert first.place("UA14160190010012632") == second.place("UA14160190010012632")
+    assert load_book() is load_book()
 
 
 def _config_with(tmp_path: Path, places: str | None = None, topics: str | None = None) -> Path:

@@ -66,6 +66,15 @@ async def test_a_withdrawal_at_a_place_sends_one_high_alert_with_link_and_highli
     assert "Купянска" in bold
 
 
+async def test_an_alert_on_a_village_names_it_in_english_not_by_its_codifier_id(env):
+    pipeline, outbox, sender, _ = env
+    await pipeline.handle_post(make_post(RU_BLOG, 3, "Противник отошёл из Клещеевки, бои идут у канала.", at(9)))
+    await outbox.flush()
+    [html] = sender.sent
+    text = text_of(html)
+    assert "Klishchiivka" in text and "UA14020010120064151" not in text
+
+
 async def test_forward_of_an_alerted_post_updates_the_alert_instead_of_sending_again(env):
     pipeline, outbox, sender, _ = env
     await pipeline.handle_post(make_post(RU_BLOG, 3, WITHDRAWAL_RU, at(9)))

@@ -10,7 +10,8 @@ around a candidate are looked at.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_left
+from dataclasses import replace
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,11 +25,16 @@ from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
+from bot.detect.settlements import WAR_STEMS, SettlementMatcher, load_book
 from bot.detect.topics import TermEntry, TopicBook, build_topics
 
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
                       "ом", "ем", "ую", "юю", "ою", "ею", "ых", "их", "ыми", "ими", "а", "ої", "ій", "у", "е", "і")
 _SENTENCE_END = ".!?…\n"
+# What one post may cost: the candidate words looked at in context. A real post has a few;
+# a pasted book or a hostile 50 MB message has its first ones read and the rest skipped,
+# so detection time grows with the text (one automaton pass) and no faster.
+MAX_CANDIDATES = 2_000
 _MAX_SHARED = 4
 _PHRASE_LOOKAHEAD = 80
 # Characters either side of a candidate that are split into words: more than the widest
@@ -51,7 +57,9 @@ class _Candidate(NamedTuple):
 
 
 class Detector:
-    def __init__(self, gazetteer: Gazetteer, topics: TopicBook, events: EventLexicon | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, topics: TopicBook, events: EventLexicon | None = None,
+                 settlements: SettlementMatcher | None = None) -> None:
+        self._settlements = settlements
         self._gaz = gazetteer
         self._book = topics
         self._events = events
@@ -67,10 +75,11 @@ class Detector:
     @classmethod
     def from_config(cls, config_dir: Path) -> Detector:
         config_dir = Path(config_dir)
+        gazetteer = build_gazetteer(read_places(config_dir / "places.toml"))
         events = config_dir / "events.toml"
-        return cls(build_gazetteer(read_places(config_dir / "places.toml")),
-                   build_topics(read_topics(config_dir / "topics.toml")),
-                   read_event_lexicon(events) if events.exists() else None)
+        return cls(gazetteer, build_topics(read_topics(config_dir / "topics.toml")),
+                   read_event_lexicon(events) if events.exists() else None,
+                   SettlementMatcher(load_book(), gazetteer.places))
 
     def _build_automaton(self) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple]]:
         """Each key carries what it can start: names, multi-word names by their next word, terms.
@@ -78,8 +87,11 @@ class Detector:
         A DFA, built in milliseconds, scans a post about twice as fast as a trie walk; the
         payload of a key is found by the key's index.
         """
+        war = set(WAR_STEMS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
-                      | set(self._book.prefix))
+                      | set(self._book.prefix) | war)
+        # keys that only say the post is about the war: then its settlements are looked for
+        self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
         payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
@@ -116,34 +128,48 @@ class Detector:
         "наши" and "противник" are resolved against."""
         folded, shifts = fold_raw(text)
         scripts = None
+        rewritten = False
         if not folded.isascii():
             scripts = script_bytes(folded)
             if mixes_scripts(scripts):
                 folded = fix_lookalikes(folded)
                 scripts = script_bytes(folded)
-        found = self._candidates(folded)
+                rewritten = True
+        found, war = self._candidates(folded)
         language = detect_language(folded, text, scripts)
-        if not found:
-            return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
+        settled = self._settlements.starts(folded, text, norm, rewritten) \
+            if self._settlements is not None and (war or found) else None
+        if not found and not settled:
+            return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
                   else _NAME_CONTEXT_CHARS) for f in found]
-        detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
+        detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
+            else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
+        if settled and self._settlements is not None:
+            detection = self._settlements.add_to(detection, settled, folded, text, norm, war)
         if self._events is not None and any(hit.topic_id in ACTIONS for hit in detection.topics):
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,
                                  detection.language, self._regions)
             if events:
-                return Detection(detection.language, detection.places, detection.topics, events)
+                return replace(detection, events=events)
         return detection
 
-    def _candidates(self, folded: str) -> list:
-        """Words that may start a name or a term, found in one automaton pass."""
+    def _candidates(self, folded: str) -> tuple[list, bool]:
+        """Words that may start a name or a term, found in one automaton pass, and whether a
+        word of the war was among them."""
         found = []
+        war = False
+        war_keys = self._war_keys
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
             if start and folded[start - 1].isalpha():
                 continue
+            if len(found) >= MAX_CANDIDATES:
+                break
+            if index in war_keys and (end - start > 4 or end == size or not folded[end].isalpha()):
+                war = True
             key, single, multi, adjectives, terms, prefix = payloads[index]
             if end == size or not folded[end].isalpha():
                 if terms:
@@ -158,7 +184,7 @@ class Detector:
                 prefix = self._plausible(folded, end, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
-        return found
+        return found, war
 
     def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
         """Phrases whose second word is among the next few words; single terms pass.
@@ -183,6 +209,8 @@ class Detector:
         return self._gaz.places
 
     def place(self, place_id: str) -> Place:
+        if place_id not in self._ids and self._settlements is not None:
+            return self._settlements.place(place_id)
         return self._gaz.places[self._ids[place_id]]
 
     def topics(self) -> tuple[str, ...]:
@@ -266,6 +294,7 @@ class _Scan:
         self.candidates: list[_Candidate] = []
         self.place_tokens: set[int] = set()
         self.excluded_places: set[int] = set()
+        self._breaks: list[int] | None = None
 
     def run(self, language: str, found: list) -> Detection:
         terms: list[tuple[int, TermEntry]] = []
@@ -375,9 +404,37 @@ class _Scan:
             return False
         return all(self.tokens[first + q] in slot for q, slot in enumerate(phrase))
 
-    def _near(self, words_: WordSet, i: int, j: int, window: int) -> bool:
-        """Whether any word within `window` words of tokens i..j (not themselves) fits."""
-        low, high = max(0, i - window), min(len(self.tokens), j + 1 + window)
+    def _sentence_breaks(self) -> list[int]:
+        """Indices of tokens that open a sentence: a context rule looks no further, so a
+        raisin cake in one sentence says nothing of Izium in the next."""
+        text = self.norm.text
+        breaks: list[int] = []
+        for k in range(1, len(self.tokens)):
+            previous_end = self._end(k - 1)
+            gap = text[previous_end:self.starts[k]]
+            if len(gap) > _CONTEXT_CHARS or "\n" in gap:
+                breaks.append(k)
+            elif any(ch in gap for ch in ".!?…") and not (
+                    gap.lstrip().startswith(".") and len(self.tokens[k - 1]) <= 3 and gap.strip() == "."):
+                breaks.append(k)
+        return breaks
+
+    def _near(self, words_: WordSet, i: int, j: int, window: int, sentence: bool = False) -> bool:
+        """Whether any word within `window` words of tokens i..j (not themselves) fits; with
+        `sentence`, only words of the same sentence (of the one before too when the name
+        opens its sentence, where its capital letter tells nothing)."""
+        first, last = 0, len(self.tokens)
+        if sentence:
+            if self._breaks is None:
+                self._breaks = self._sentence_breaks()
+            breaks = self._breaks
+            k = bisect_right(breaks, i)
+            if k and breaks[k - 1] == i:
+                k -= 1
+            first = breaks[k - 1] if k else 0
+            k = bisect_right(breaks, j)
+            last = breaks[k] if k < len(breaks) else len(self.tokens)
+        low, high = max(first, i - window), min(last, j + 1 + window)
         if words_.any_in(self.tokens[low:i]) or words_.any_in(self.tokens[j + 1:high]):
             return True
         return words_.any_place and not (self.place_tokens.isdisjoint(range(low, i))
@@ -400,7 +457,7 @@ class _Scan:
                 (j + 1 < len(self.tokens) and self.tokens[j + 1] in ctx.after_word)
                 or any(self._phrase_at(p, j + 1) for p in ctx.after)):
             return False
-        return ctx.near is EMPTY or self._near(ctx.near, i, j, ctx.window)
+        return ctx.near is EMPTY or self._near(ctx.near, i, j, ctx.window, sentence=True)
 
     def _places(self) -> tuple[PlaceHit, ...]:
         kept: list[_Candidate] = []
@@ -414,6 +471,7 @@ class _Scan:
                     continue
             kept.append(cand)
         by_place: dict[int, list[Match]] = {}
+        seen: set[tuple[int, int, int]] = set()
         for cand in kept:
             if cand.place == BLOCKER or cand.place in self.excluded_places:
                 continue
@@ -422,10 +480,9 @@ class _Scan:
                 self.place_tokens.add(i)
                 i += 1
             a, b = self.norm.original_span(cand.start, cand.end)
-            match = Match(a, b, self.original[a:b], cand.label)
-            matches = by_place.setdefault(cand.place, [])
-            if all(m.start != a or m.end != b for m in matches):
-                matches.append(match)
+            if (cand.place, a, b) not in seen:
+                seen.add((cand.place, a, b))
+                by_place.setdefault(cand.place, []).append(Match(a, b, self.original[a:b], cand.label))
         return tuple(PlaceHit(self.gaz.places[p].id, tuple(ms)) for p, ms in by_place.items())
 
     # --- topics --------------------------------------------------------------------

@@ -118,7 +118,30 @@ def _ru_possessive(w: str) -> Forms:
     return _merge(short, _adjective(w, _RU_ADJ_BY_GENDER["m"]))
 
 
+_PLURAL_ADJECTIVE = ("ие", "ые", "ьи", "ські", "цькі", "зькі")
+
+
+def _plural_adjective(stem: str, soft: bool, uk: bool) -> Forms:
+    """`Волчанские Хутора`, `Вовчанські Хутори`: the adjective of a plural name."""
+    if uk:
+        return _forms(nom={stem + "і"}, gen={stem + "их"}, dat={stem + "им"}, acc={stem + "і", stem + "их"},
+                      ins={stem + "ими"}, loc={stem + "их"})
+    i = "и" if soft else "ы"
+    return _forms(nom={stem + i + "е"}, gen={stem + i + "х"}, dat={stem + i + "м"}, acc={stem + i + "е", stem + i + "х"},
+                  ins={stem + i + "ми"}, loc={stem + i + "х"})
+
+
 def _ru_word(w: str, position: str) -> Forms:
+    if position in ("first", "middle") and w.endswith(("ие", "ые")) and len(w) > 4:
+        return _plural_adjective(w[:-2], w.endswith("ие"), uk=False)
+    if w.endswith("ьи") and position in ("first", "middle"):
+        st = w[:-1]
+        return _forms(nom={w}, gen={st + "их"}, dat={st + "им"}, acc={w, st + "их"}, ins={st + "ими"},
+                      loc={st + "их"})
+    if w.endswith("ья") and len(w) > 4:
+        st = w[:-1]
+        return _forms(nom={w}, gen={st + "ей"}, dat={st + "ей"}, acc={st + "ю"}, ins={st + "ей", st + "ею"},
+                      loc={st + "ей"})
     adj = _ru_adjective_stem(w)
     if adj is not None and not (position == "only" and w.endswith("ой")):
         stem, gender = adj
@@ -209,6 +232,8 @@ def _uk_adjective_stem(w: str, position: str) -> tuple[str, str] | None:
 
 
 def _uk_word(w: str, position: str) -> Forms:
+    if position in ("first", "middle") and w.endswith(("ські", "цькі", "зькі", "ні", "ві", "чі")) and len(w) > 4:
+        return _plural_adjective(w[:-1], True, uk=True)
     adj = _uk_adjective_stem(w, position)
     if adj is not None:
         stem, gender = adj
@@ -250,6 +275,11 @@ def inflect(words: tuple[str, ...], lang: str) -> dict[tuple[str, ...], str]:
     head = words[:fixed_from]
     tail = words[fixed_from:]
     per_word = [word_fn(w, pos) for w, pos in zip(head, _positions(len(head)), strict=True)]
+    if len(head) > 1 and head[0].endswith(_PLURAL_ADJECTIVE) and head[-1].endswith(("а", "я")):
+        # a plural name whose noun ends in -а/-я (Волчанские Хутора, Козачьи Лагеря)
+        st = head[-1][:-1]
+        per_word[-1] = _forms(nom={head[-1]}, gen={st + "ов", st + "ей", st + "ів"}, dat={st + "ам", st + "ям"},
+                              acc={head[-1]}, ins={st + "ами", st + "ями"}, loc={st + "ах", st + "ях"})
     out: dict[tuple[str, ...], str] = {}
     for case in CASES:
         combos: list[tuple[str, ...]] = [()]

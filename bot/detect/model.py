@@ -40,11 +40,23 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A settlement name shared by several places, none of which the post singles out."""
+
+    start: int
+    end: int
+    text: str
+    count: int
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Detection:
     language: str
     places: tuple[PlaceHit, ...]
     topics: tuple[TopicHit, ...]
     events: tuple[Event, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
 
     @property
     def place_ids(self) -> tuple[str, ...]:

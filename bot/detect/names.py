@@ -1,0 +1,213 @@
+"""Russian and English names of a Ukrainian settlement, generated from its Ukrainian name.
+
+The codifier gives only the Ukrainian name, while posts use the Russian one
+(Очеретине → Очеретино) and two romanisations (Ocheretyne, Ocheretino). The Russian name
+follows from the Ukrainian by a handful of sound correspondences (і from о or е in closed
+syllables, -івка → -овка, -ське → -ское, neuter -е → -о/-ое); where a correspondence is
+not decidable from the letters (Васильевка or Василовка, Вербовое or Вербово) every
+reading is produced: a spelling nobody writes costs a dictionary entry, a missing one
+loses a post. Names people really use that no rule gives come from an exceptions table.
+"""
+
+from __future__ import annotations
+
+_CONSONANTS = "бвгґджзйклмнпрстфхцчшщ"
+_HARD_FOR_Y = "бвдзлмнпрстфц"
+_ADJ_FEMININE = ("ська", "цька", "зька", "ова", "ева", "єва", "ина", "іна", "на", "ва", "ка", "ла", "ча", "жа", "ша",
+                 "ря", "ня")
+
+
+def _cap(word: str, like: str) -> str:
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def _suffix_variants(w: str, position: str) -> list[str]:
+    """Readings of a lower-case word's ending; the root is left to `_letters`."""
+    if w.endswith("іївка"):
+        return [w[:-5] + "еевка"]
+    if w.endswith("ївка"):
+        return [w[:-4] + "евка"]
+    if w.endswith("івка"):
+        stem = w[:-4]
+        out = [stem + "овка", stem + "евка"]
+        if stem.endswith(("л", "р", "н")):
+            out.append(stem + "ьевка")
+        return out
+    for uk, ru in (("івськ", "овск"), ("ївськ", "евск"), ("гірськ", "горск"), ("пілля", "полье"),
+                   ("піль", "поль"), ("ріг", "рог"), ("сілка", "селка"), ("їв", "ев")):
+        if w.endswith(uk):
+            return [w[:-len(uk)] + ru]
+        if w.endswith(uk + "е") and uk.endswith("ськ"):
+            return [w[:-len(uk) - 1] + ru + "ое"]
+    if w.endswith("ів") and len(w) > 3:
+        return [w[:-2] + "ов", w[:-2] + "ев"]
+    if w.endswith(("ське", "цьке", "зьке")):
+        return [w[:-1] + "ое"]
+    if w.endswith(("ове", "еве", "єве", "ине", "іне")):
+        return [w[:-1] + "о", w[:-1] + "ое"]
+    if len(w) > 3 and w.endswith("е") and w[-2] in _CONSONANTS:
+        return [w[:-1] + "ое", w[:-1] + "о"] if w[-2] in "вн" else [w[:-1] + "ое"]
+    if w.endswith(("ий", "ій")) and len(w) > 3:
+        return [w[:-2] + "ий", w[:-2] + "ый"]
+    if w.endswith(("а", "я")) and (position == "first" or w.endswith(("ська", "цька"))) \
+            and w.endswith(_ADJ_FEMININE):
+        return [w + "я" if w.endswith("а") else w[:-1] + "яя"]
+    if w.endswith(("ські", "цькі")):
+        return [w[:-1] + "ие"]
+    if position == "only" and w.endswith(("ова", "ева", "ьна")):
+        return [w, w + "я"]
+    if w.endswith("і") and len(w) > 2:
+        before = w[-2]
+        if before in "кгхжчшщ":
+            return [w[:-1] + "и"]
+        if position == "first" and before == "н":
+            return [w[:-1] + "ые", w[:-1] + "ие"]
+        return [w[:-1] + "ы", w[:-1] + "и"]
+    if w.endswith("и") and len(w) > 2 and w[-2] in _HARD_FOR_Y:
+        return [w[:-1] + "ы"]
+    if w.endswith("ця"):
+        return [w[:-1] + "а"]
+    return [w]
+
+
+def _closed(w: str, i: int) -> bool:
+    """Whether the і at i stands in a closed syllable (a consonant, then a consonant or the
+    end): there Ukrainian і comes from о or е (Спірне → Спорное, Новосілка → Новоселка)."""
+    return i + 1 < len(w) and w[i + 1] in _CONSONANTS and (i + 2 == len(w) or w[i + 2] in _CONSONANTS + "ь")
+
+
+def _letters(w: str, alternative: bool | str) -> str:
+    """Letter by letter: і is и; in the alternative readings е (Кліщіївка → Клещеевка), or
+    о in closed syllables ("closed")."""
+    out: list[str] = []
+    n = len(w)
+    i = 0
+    while i < n:
+        ch = w[i]
+        nxt = w[i + 1] if i + 1 < n else ""
+        if ch == "'":
+            out.append("ь" if nxt in "яюєї" and not alternative else "")
+        elif ch == "і":
+            if nxt == "й" and i + 2 < n:
+                out.append("е")
+            elif alternative == "closed" and i > 0:
+                out.append("о" if _closed(w, i) else "е")
+            else:
+                out.append("е" if alternative and i > 0 else "и")
+        elif ch == "ї":
+            out.append("и" if i == 0 or (out and out[-1] == "ь") else "и")
+        elif ch == "є":
+            out.append("е")
+        elif ch == "ґ":
+            out.append("г")
+        elif ch == "й" and nxt == "о" and i > 0 and w[i - 1] in _CONSONANTS:
+            out.append("ье")
+            i += 2
+            continue
+        elif ch == "ь" and nxt == "о":
+            out.append("ье")
+            i += 2
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    text = "".join(out)
+    if text.startswith("олекс"):
+        text = "алекс" + text[5:]
+    return text.replace("олекс", "алекс").replace("костянтин", "константин").replace("ськ", "ск") \
+        .replace("цьк", "цк").replace("зьк", "зк")
+
+
+def russian_names(uk: str) -> tuple[str, ...]:
+    """Every Russian reading of a Ukrainian settlement name, the likeliest first."""
+    parts = uk.replace("’", "'").replace("ʼ", "'").split()
+    n = len(parts)
+    per_word: list[list[str]] = []
+    for k, part in enumerate(parts):
+        position = "only" if n == 1 else "first" if k < n - 1 else "last"
+        pieces = part.split("-")
+        variants: list[str] = []
+        for alternative in (False, True, "closed"):
+            for ending in _suffix_variants(pieces[-1].lower(), position):
+                piece_words = [_letters(p.lower(), alternative) for p in pieces[:-1]] + [_letters(ending, alternative)]
+                word = "-".join(_cap(p, orig) for p, orig in zip(piece_words, pieces, strict=True))
+                if word not in variants:
+                    variants.append(word)
+        per_word.append(variants)
+    names: list[str] = [""]
+    for variants in per_word:
+        names = [f"{name} {v}".strip() for name in names for v in variants]
+    return tuple(dict.fromkeys(names[:8]))
+
+
+# --- romanisation --------------------------------------------------------------------
+
+# The national system (Cabinet of Ministers resolution No. 55 of 2010): letters that
+# differ at the start of a word have a second entry.
+_NATIONAL = {"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+             "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+             "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+             "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": ""}
+_NATIONAL_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_RUSSIAN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+            "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+            "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+            "ь": "", "э": "e", "ю": "yu", "я": "ya", "'": ""}
+
+
+def _romanise_word(word: str, table: dict[str, str], initial: dict[str, str]) -> str:
+    low = word.lower().replace("’", "'").replace("ʼ", "'")
+    out: list[str] = []
+    for i, ch in enumerate(low):
+        if ch == "г" and i and low[i - 1] == "з" and table is _NATIONAL:
+            out.append("gh")
+        elif i == 0 and ch in initial:
+            out.append(initial[ch])
+        else:
+            out.append(table.get(ch, ch))
+    return _cap("".join(out), word)
+
+
+def _romanise(name: str, table: dict[str, str], initial: dict[str, str]) -> str:
+    return " ".join("-".join(_romanise_word(p, table, initial) for p in w.split("-")) for w in name.split())
+
+
+def national_romanisation(uk: str) -> str:
+    """Ocheretyne, Kupiansk, Velyka Novosilka."""
+    return _romanise(uk, _NATIONAL, _NATIONAL_INITIAL)
+
+
+def russian_romanisation(ru: str) -> str:
+    """The spelling of English news that followed Russian: Ocheretino, Krasnogorovka."""
+    text = _romanise(ru, _RUSSIAN, {"е": "ye"})
+    out = []
+    for word in text.split():
+        if word.endswith(("iy", "yy")):
+            word = word[:-2] + "y"
+        out.append(word)
+    return " ".join(out)
+
+
+def english_names(uk: str, russian: tuple[str, ...]) -> tuple[str, ...]:
+    """The national romanisation, its common -yi/-yy variant, and the Russian-based ones."""
+    national = national_romanisation(uk)
+    names = [national]
+    if "yi" in national:
+        names.append(national.replace("yi ", "yy ").removesuffix("yi") + ("yy" if national.endswith("yi") else ""))
+    for ru in russian[:2]:
+        names.append(russian_romanisation(ru))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def russian_adjectives(uk: str) -> tuple[str, ...]:
+    """Russian masculine adjectives of a raion or hromada (Сватівський → Сватовский)."""
+    word = uk.replace("’", "'").strip()
+    if " " in word or not word.endswith(("ий", "ій")):
+        return ()
+    stem = word[:-2]
+    out: list[str] = []
+    for alternative in (False, True):
+        for ending in _suffix_variants(stem.lower(), "only") if stem.endswith(("ськ", "цьк", "зьк")) \
+                else [stem.lower()]:
+            out.append(_cap(_letters(ending, alternative), word) + "ий")
+    return tuple(dict.fromkeys(out))

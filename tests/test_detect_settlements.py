@@ -1,0 +1,165 @@
+"""Every settlement of Ukraine, and which one a post means: one test per rule of the
+README's *Settlements* section, and the generated names."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.detect import Detector
+from bot.detect.names import english_names, national_romanisation, russian_names
+from bot.detect.settlements import load_book
+from bot.evaluate import format_check
+
+OCHERETYNE = "UA14160190010012632"        # the Pokrovsk raion one; another is in Kramatorsk raion
+KERAMIK = "UA14160190040090584"
+KLISHCHIIVKA = "UA14020010120064151"
+
+
+def places(detector: Detector, text: str) -> set[str]:
+    return set(detector.detect(text).place_ids)
+
+
+# --- homonyms -------------------------------------------------------------------------
+
+def test_a_bare_name_shared_with_a_places_tsv_place_is_that_place(detector: Detector) -> None:
+    assert places(detector, "Бои у Шевченково продолжаются") == {"shevchenkove"}
+
+
+def test_a_bare_name_shared_by_one_city_and_villages_is_the_city(detector: Detector) -> None:
+    assert places(detector, "Обстріл П'ятихаток уночі, є загиблі") == {"UA12040210010024143"}
+
+
+def test_a_name_shared_by_villages_alone_is_unresolved_with_its_candidate_count(detector: Detector) -> None:
+    detection = detector.detect("Бої за Іванівку тривають")
+    assert detection.place_ids == ()
+    assert [(u.text, u.count) for u in detection.unresolved] == [("Іванівку", 119)]
+    shown = format_check("Бої за Іванівку тривають", detection, as_json=False)
+    assert "unresolved 'Іванівку' at 7-15: 119 settlements of that name" in shown
+
+
+def test_the_raion_named_after_a_homonym_says_which_it_is(detector: Detector) -> None:
+    assert places(detector, "Fighting near Ocheretyne in Pokrovsk district") == {OCHERETYNE}
+    assert places(detector, "Бои у Очеретино Покровского района") == {OCHERETYNE}
+
+
+def test_the_hromada_named_after_a_homonym_says_which_it_is(detector: Detector) -> None:
+    assert places(detector, "Василівка Очеретинської громади у сірій зоні") == {"UA14160190070075424"}
+
+
+def test_the_oblast_named_beside_a_homonym_says_which_it_is_even_against_places_tsv(detector: Detector) -> None:
+    assert places(detector, "Золочів на Львівщині приймає дітей") == {"UA46040070010068975"}
+    assert places(detector, "Золочів приймає дітей") == {"zolochiv"}
+
+
+def test_a_settlement_of_the_same_raion_in_the_sentence_says_which_homonym_is_meant(detector: Detector) -> None:
+    assert places(detector, "Бої біля Очеретиного та Керамика") == {OCHERETYNE, KERAMIK}
+
+
+def test_the_axis_of_a_place_in_the_same_raion_says_which_homonym_is_meant(detector: Detector) -> None:
+    assert places(detector, "На Авдіївському напрямку тривають бої за Очеретине") == {"avdiivka", OCHERETYNE}
+
+
+def test_a_raion_named_after_its_town_mentions_no_place(detector: Detector) -> None:
+    assert places(detector, "Shelling in Pokrovsk district overnight") == set()
+
+
+# --- names that are everyday words -----------------------------------------------------
+
+def test_a_common_word_name_counts_where_the_post_uses_it_as_a_place(detector: Detector) -> None:
+    assert places(detector, "Бої під Степовим на Авдіївському напрямку") == {"avdiivka", "UA14160190400058352"}
+    assert places(detector, "В районе н.п. Мирное Купянского района противник атаковал") == {"UA63080150380055631"}
+
+
+@pytest.mark.parametrize("text", ["Мирне населення евакуювали", "Степові райони без світла",
+                                  "Веселое настроение на фронте не покидает бойцов", "Нове життя почалося з весни"])
+def test_a_common_word_name_used_as_the_word_is_no_place(detector: Detector, text: str) -> None:
+    assert places(detector, text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Противник отходит на западный берег реки Оскол под Купянском Харьковской области.",
+    "Росіяни закріпилися на березі річки Сула.",
+])
+def test_a_river_named_like_a_village_is_no_place(detector: Detector, text: str) -> None:
+    assert not any(p.startswith("UA") for p in places(detector, text))
+
+
+def test_a_village_named_like_a_river_is_a_place_after_a_settlement_word(detector: Detector) -> None:
+    assert places(detector, "Бої біля села Оскіл Ізюмського району") == {"UA63040130010024034"}
+
+
+def test_a_village_named_like_a_place_abroad_or_a_person_is_no_place_in_ordinary_news(detector: Detector) -> None:
+    assert places(detector, "Роскосмос и Китай хотят разместить на Луне реактор") == set()
+    assert places(detector, "Об этом сообщил губернатор Олег Кипер") == set()
+
+
+# --- names -----------------------------------------------------------------------------
+
+def test_a_renamed_place_is_found_by_its_earlier_official_name(detector: Detector) -> None:
+    assert places(detector, "Отход идёт по последней дороге на Ласточкино") == {"UA14160190350070064"}
+
+
+def test_russian_names_are_generated_from_the_ukrainian_by_rule() -> None:
+    assert russian_names("Іванівка")[0] == "Ивановка"
+    assert russian_names("Олександрівка")[0] == "Александровка"
+    assert russian_names("Очеретине")[0] == "Очеретино"
+    assert "Клещеевка" in russian_names("Кліщіївка")
+    assert "Спорное" in russian_names("Спірне")
+
+
+def test_russian_names_in_use_that_no_rule_gives_come_from_the_exceptions_table(detector: Detector) -> None:
+    book = load_book()
+    assert "Угледар" in book.settlements[book.by_id["vuhledar"]].ru
+    assert book.settlements[book.by_id["balakliia"]].ru == "Балаклея"
+    assert places(detector, "Бои у Стрелечьей не стихают") == {"UA63120090140010487"}
+
+
+def test_a_generated_russian_name_is_found_in_any_case(detector: Detector) -> None:
+    assert places(detector, "Бои у Клещеевки, штурм Клещеевку отбит") == {KLISHCHIIVKA}
+
+
+def test_english_names_are_the_national_and_the_russian_based_romanisation(detector: Detector) -> None:
+    assert national_romanisation("Очеретине") == "Ocheretyne"
+    assert english_names("Очеретине", russian_names("Очеретине"))[:2] == ("Ocheretyne", "Ocheretino")
+    assert places(detector, "Russian troops entered Klishchiivka") == {KLISHCHIIVKA}
+    assert places(detector, "Russian troops entered Kleshcheevka") == {KLISHCHIIVKA}
+
+
+# --- every generated form resolves back ---------------------------------------------------
+
+def _unambiguous_forms() -> list[tuple[str, str]]:
+    """(form, id) of every form that one settlement alone bears (places of places.tsv aside:
+    the main gazetteer finds those)."""
+    book = load_book()
+    single = {gid: members[0] for gid, (_label, members) in enumerate(book.groups)
+              if len(members) == 1 and book.settlements[members[0]].id.startswith("UA")}
+    return sorted((form, book.settlements[single[gid]].id) for form, gid in book.forms.items()
+                  if gid in single and form not in book.qualifiers)
+
+
+FORMS = _unambiguous_forms()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(FORMS))
+def test_every_generated_form_of_a_settlement_resolves_back_to_it_when_unambiguous(detector: Detector, case) -> None:
+    form, settlement_id = case
+    name = " ".join(w[:1].upper() + w[1:] for w in form.split(" "))
+    detection = detector.detect(f"Бои у {name} продолжаются")
+    assert settlement_id in detection.place_ids, (form, detection)
+
+
+# --- cost ------------------------------------------------------------------------------
+
+def test_a_five_megabyte_post_still_returns_a_detection(detector: Detector) -> None:
+    post = "Бои у Клещеевки и Очеретино, ВСУ отошли из Купянска. Пирог с изюмом. " * 75_000
+    detection = detector.detect(post)
+    assert KLISHCHIIVKA in detection.place_ids and "kupiansk" in detection.place_ids
+
+
+def test_a_post_of_names_is_read_for_a_bounded_number_of_names(detector: Detector) -> None:
+    post = "Бои у Клещеевки. " * 20_000
+    matches = sum(len(hit.matches) for hit in detector.detect(post).places)
+    assert 0 < matches <= 2_000
