@@ -22,6 +22,7 @@ from bot.telegram.login import login
 from tests.fakes.telegram import API_HASH, TEAM_CHAT, TEAM_CHAT_MARKED, FakeClient, FakeTelegram
 from tests.fakes.world import BOT_TOKEN, live_settings, open_post_link
 from tests.test_telegram_reader import NOISE, numbered
+from tests.test_telegram_sessions import bound
 
 ROOT_CONFIG = Path(__file__).resolve().parents[1] / "config"
 MAIN_SHARE = [Channel(username=f"main_{i}", id=1200000001 + i, name=f"Main {i}", side=("ru", "ua")[i % 2],
@@ -205,13 +206,9 @@ async def test_login_of_a_second_account_writes_its_own_private_session_beside_t
     answers = iter(["+380501234567", "12345"])
     out, err = io.StringIO(), io.StringIO()
 
-    class Bound(FakeClient):
-        def __init__(self, session, *args, **kwargs) -> None:
-            super().__init__(server, bot=False, session=session)
-
     status = await login(settings, "user", out=out, err=err, ask=lambda prompt: next(answers),
-                         ask_secret=lambda prompt: pytest.fail("no 2FA here"), client_class=Bound, account="news",
-                         print_session=True)
+                         ask_secret=lambda prompt: pytest.fail("no 2FA here"), client_class=bound(server, bot=False),
+                         account="news", print_session=True)
     assert status == 0
     news = tmp_path / "user-news.session"
     assert stat.S_IMODE(news.stat().st_mode) == 0o600 and not (tmp_path / "user.session").exists()
