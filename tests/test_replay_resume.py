@@ -73,6 +73,7 @@ def _channels_toml(path: Path) -> Path:
 
 def _replay(export: Path, db: Path, channels: Path, cwd: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTWATCH_", "TG_"))}
+    env["TMPDIR"] = str(cwd / "tmp")
     return subprocess.Popen([sys.executable, "-m", "bot", "replay", str(export), "--db", str(db), "--quiet",
                              "--config", str(ROOT / "config"), "--channels", str(channels)],
                             cwd=cwd, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
@@ -115,6 +116,7 @@ def test_a_replay_killed_at_random_points_and_restarted_stores_what_a_clean_run_
     export = tmp_path / "export"
     make_export(export, seed, posts=2500)
     channels = _channels_toml(tmp_path / "channels.toml")
+    (tmp_path / "tmp").mkdir()
     rng = random.Random(seed)
 
     clean_db = tmp_path / "clean.sqlite"
@@ -141,3 +143,4 @@ def test_a_replay_killed_at_random_points_and_restarted_stores_what_a_clean_run_
     out = _finish(_replay(export, db, channels, tmp_path))
     assert kills == 5 and "resumed an interrupted replay" in out
     assert dump(db) == clean
+    assert not list((tmp_path / "tmp").iterdir()), "a killed replay's sorted runs were left behind"

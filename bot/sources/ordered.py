@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -146,5 +148,28 @@ def read_export(path: Path, folder: Path, *, local_tz: ZoneInfo = ZoneInfo("UTC"
     return out
 
 
+FOLDER_PREFIX = "frontwatch-replay-"
+
+
 def temporary_folder() -> tempfile.TemporaryDirectory[str]:
-    return tempfile.TemporaryDirectory(prefix="frontwatch-replay-")
+    """Named for this process, so the next replay can remove what a killed one left behind."""
+    _remove_abandoned()
+    return tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+
+
+def _remove_abandoned() -> None:
+    """A replay killed with -9 cannot remove its runs, which may be as large as the export."""
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
