@@ -381,8 +381,10 @@ def _chat(text: _Text, source: str, top: bool, problems: list[ExportProblem]) ->
 
 
 def _walk(text: _Text, source: str, problems: list[ExportProblem]) -> Iterator[tuple[ExportChannel, Any]]:
-    if text.peek() != "{":
-        text.value()
+    first = text.peek()
+    if first != "{":
+        if first != "[":  # a list is not read through just to say it is not an export
+            text.value()
         raise _Bad("not a Telegram Desktop export (top level is not an object)")
     yield from _chat(text, source, True, problems)
     if text.peek() != "":
