@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="show what the detector finds in a text")
     _common(p, db=None)
     p.add_argument("text", help="post text to check; - reads it from standard input")
+    p.add_argument("--side", choices=("ru", "ua", "other"), default=None,
+                   help="side of the channel posting it: resolves 'наши', 'противник' in events")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = sub.add_parser("eval", help="score the detector on labelled posts (JSONL)")
@@ -225,7 +227,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             text = sys.stdin.buffer.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ConfigError("standard input", None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    print(format_check(text, detector.detect(text), as_json=args.json))
+    print(format_check(text, detector.detect(text, args.side), as_json=args.json))
     return 0
 
 

@@ -1,0 +1,245 @@
+"""The events lexicon (config/events.toml) compiled into word and phrase tests.
+
+Kept apart from the rules that use it so that a team can extend the vocabulary of
+actors, denials or background cues without touching code, and every mistake in the file
+is a ConfigError naming the key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.detect.config import Checker, load_toml, word_lists
+from bot.detect.patterns import EMPTY, PatternError, WordSet, compile_phrase, compile_word
+from bot.errors import ConfigError
+
+SIDES = ("ua", "ru", "own", "enemy")
+_MEMO_SIZE = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """Single words in one set test, longer phrases tried only where their first word fits;
+    `find` searches a stretch of words with one regular expression over the words joined
+    by spaces, which costs one C call where a loop over the words would cost dozens."""
+
+    words: WordSet
+    phrases: tuple[tuple[WordSet, ...], ...]
+    heads: WordSet
+    regex: re.Pattern[str] | None = None
+    text_regex: re.Pattern[str] | None = None     # the same over folded text, not joined words
+    parts: tuple[str, ...] = ()                   # fixed letters every match contains one of
+    # token -> (a single word of the list, the first word of a phrase): posts repeat the same
+    # few hundred words, so a dictionary hit replaces the prefix and suffix tests
+    memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
+
+    def length_at(self, tokens: Sequence[str], i: int) -> int:
+        """How many tokens from i form one of the phrases (the longest), 0 when none."""
+        token = tokens[i]
+        known = self.memo.get(token)
+        if known is None:
+            known = (token in self.words, bool(self.phrases) and token in self.heads)
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        best = 1 if known[0] else 0
+        if known[1]:
+            for phrase in self.phrases:
+                n = len(phrase)
+                if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
+                    best = n
+        return best
+
+    def in_text(self, text: str) -> bool:
+        """Whether a phrase occurs anywhere in a folded text, without splitting it into words:
+        substring tests of the words' fixed parts first (fast in C), the regex only then."""
+        return (self.text_regex is not None and any(part in text for part in self.parts)
+                and self.text_regex.search(text) is not None)
+
+    def find(self, tokens: Sequence[str], low: int, high: int) -> int:
+        """The first index in [low, high) where a phrase starts, -1 when none."""
+        low, high = max(low, 0), min(high, len(tokens))
+        if low >= high or self.regex is None:
+            return -1
+        joined = " ".join(tokens[low:high])
+        found = self.regex.search(joined)
+        if found is None:
+            return -1
+        return low + joined.count(" ", 0, found.start())
+
+
+NO_PHRASES = Phrases(EMPTY, (), EMPTY)
+
+
+class Words:
+    """A word list tested one word at a time, remembering its answers (see `Phrases.memo`)."""
+
+    __slots__ = ("words", "memo")
+
+    def __init__(self, words: WordSet) -> None:
+        self.words = words
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, token: str) -> bool:
+        known = self.memo.get(token)
+        if known is None:
+            known = token in self.words
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        return known
+
+    def any_in(self, tokens: list[str]) -> bool:
+        return self.words.any_in(tokens)
+
+
+def _slot(words: WordSet) -> str:
+    parts = [re.escape(w) for w in sorted(words.exact)]
+    parts += [re.escape(p) + r"[^ ]*" for p in words.prefixes]
+    parts += [r"[^ ]*" + re.escape(p) for p in words.suffixes]
+    parts += [r"[^ ]*" + re.escape(p) + r"[^ ]*" for p in words.infixes]
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...],
+           over_text: bool = False) -> re.Pattern[str] | None:
+    """Words joined by single spaces, or (over_text) folded text where anything not a letter
+    separates words."""
+    gap = _NOT_LETTERS if over_text else " "
+    alternatives = [gap.join(_slot(slot) for slot in phrase) for phrase in phrases]
+    if not single.empty:
+        alternatives.append(_slot(single))
+    if not alternatives:
+        return None
+    body = "(?:" + "|".join(alternatives) + ")"
+    if over_text:
+        return re.compile(_NO_LETTER_BEFORE + body.replace("[^ ]", _LETTER) + _NO_LETTER_AFTER)
+    return re.compile(r"(?<![^ ])" + body + r"(?![^ ])")
+
+
+_LETTER = r"[^\W\d_']"
+_NOT_LETTERS = r"[\W\d_]+"
+_NO_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
+
+
+@dataclass(frozen=True, slots=True)
+class EventLexicon:
+    actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
+    actor_starts: Words                  # any word that may open an actor phrase: a quick first test
+    objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
+    not_after: Phrases
+    force: Words
+    source: Words
+    nouns: Words
+    liberation: Words
+    occupation: Words
+    expel: Phrases
+    expelled: Phrases
+    fall: Words
+    states: Words
+    not_claims: Words
+    needs_place: Words
+    control: Phrases
+    ground: Words
+    copula: Phrases
+    opinion: Phrases
+    subordinate: Phrases
+    observe: Phrases
+    negation: Phrases
+    denial: Phrases
+    denial_next: Phrases
+    irrealis: Phrases
+    order: Phrases
+    report: Phrases
+    report_after: Phrases
+    background: Phrases
+    background_before: Phrases
+    background_frame: Phrases
+    generic: Phrases
+    now: Phrases
+    destination: Phrases
+    near: Phrases
+    within: Phrases
+    source_preps: Phrases
+    vicinity: Phrases
+    area: Phrases
+
+
+def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
+    if key not in check.table:
+        return NO_PHRASES
+    single: list[str] = []
+    multi: list[tuple[WordSet, ...]] = []
+    heads: list[str] = []
+    for n, entry in enumerate(check.strings(key)):
+        try:
+            parts = entry.split()
+            if len(parts) == 1:
+                compile_word(parts, lists)
+                single.append(entry)
+            else:
+                multi.append(compile_phrase(entry, lists))
+                heads.append(parts[0])
+        except PatternError as exc:
+            raise check.error(f"{key}[{n}]", str(exc)) from None
+    words = compile_word(single, lists)
+    firsts = [words, *(phrase[0] for phrase in multi)]
+    parts = tuple(sorted({p for w in firsts for p in (*w.exact, *w.prefixes, *w.suffixes, *w.infixes)}))
+    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)),
+                   _regex(words, tuple(multi), over_text=True), parts)
+
+
+def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Words:
+    if key not in check.table:
+        return Words(EMPTY)
+    return Words(compile_word(check.check_words(key, lists), lists))
+
+
+_ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
+_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control",
+                "not_claims")
+_CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
+             "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
+             "subordinate")
+_PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
+
+
+def read_event_lexicon(path: Path) -> EventLexicon:
+    data = load_toml(path)
+    top = Checker(path, "", data, {"words": dict, "actors": dict, "actions": dict, "cues": dict, "places": dict},
+                  required=("actors", "actions", "cues", "places"))
+    lists = word_lists(path, top.get("words", {}))
+    for name in ("force", "source", "ground"):
+        if name not in lists:
+            raise ConfigError(str(path), f"words.{name}", "missing required word list")
+
+    def section(name: str, keys: tuple[str, ...]) -> Checker:
+        return Checker(path, name, top.get(name), {k: (str, list) for k in keys})
+
+    actors = section("actors", _ACTOR_KEYS)
+    actions = section("actions", _ACTION_KEYS)
+    cues = section("cues", _CUE_KEYS)
+    places = section("places", _PLACE_KEYS)
+    sided = {side: _phrases(actors, side, lists) for side in SIDES}
+    starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
+    return EventLexicon(
+        actors=sided,
+        actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
+        objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
+        not_after=_phrases(actors, "not_after", lists),
+        force=Words(compile_word(lists["force"], lists)),
+        source=Words(compile_word(lists["source"], lists)),
+        nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
+        occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
+        expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
+        states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
+        control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
+        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},
+        **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
+        source_preps=_phrases(places, "source", lists),
+    )
