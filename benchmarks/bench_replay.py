@@ -93,7 +93,7 @@ def run(export: Path, db: Path, posts: int, limit: float | None) -> None:
             break
         peak = max(peak, peak_rss_mb(proc.pid))
         if limit is not None and time.perf_counter() - t0 > limit and not partial:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(signal.SIGTERM)  # SIGINT is ignored under nohup; replay resumes anyway
             partial = True
         time.sleep(0.5)
     proc.returncode = os.waitstatus_to_exitcode(status)
