@@ -4,7 +4,6 @@ follows its share, and one store, one pipeline worker and one sender serve them 
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 import stat
 from dataclasses import replace
@@ -18,11 +17,10 @@ from bot.cli import main
 from bot.errors import ConfigError
 from bot.settings import AlertSettings, load_settings
 from bot.service import Service
-from bot.telegram.login import login
 from tests.fakes.telegram import API_HASH, TEAM_CHAT, TEAM_CHAT_MARKED, FakeClient, FakeTelegram
 from tests.fakes.world import BOT_TOKEN, live_settings, open_post_link
 from tests.test_telegram_reader import NOISE, numbered
-from tests.test_telegram_sessions import bound
+from tests.test_telegram_sessions import first_user_login
 
 ROOT_CONFIG = Path(__file__).resolve().parents[1] / "config"
 MAIN_SHARE = [Channel(username=f"main_{i}", id=1200000001 + i, name=f"Main {i}", side=("ru", "ua")[i % 2],
@@ -200,15 +198,7 @@ def test_an_accounts_session_string_comes_from_its_own_key_and_is_not_shown(tmp_
 
 
 async def test_login_of_a_second_account_writes_its_own_private_session_beside_the_main_one(tmp_path):
-    server = FakeTelegram()
-    server.user_authorized = False
-    settings = live_settings(tmp_path, ROOT_CONFIG)
-    answers = iter(["+380501234567", "12345"])
-    out, err = io.StringIO(), io.StringIO()
-
-    status = await login(settings, "user", out=out, err=err, ask=lambda prompt: next(answers),
-                         ask_secret=lambda prompt: pytest.fail("no 2FA here"), client_class=bound(server, bot=False),
-                         account="news", print_session=True)
+    status, out, err, _, settings = await first_user_login(tmp_path, account="news", print_session=True)
     assert status == 0
     news = tmp_path / "user-news.session"
     assert stat.S_IMODE(news.stat().st_mode) == 0o600 and not (tmp_path / "user.session").exists()
