@@ -179,8 +179,9 @@ class _Reader:
 
 
 async def build_digest(store: Store, detector: Detector, end: datetime, tz: str, *, top_channels: int = 5,
-                       tracked: Iterable[str] | None = None) -> Digest:
-    start = end - timedelta(days=1)
+                       tracked: Iterable[str] | None = None, start: datetime | None = None) -> Digest:
+    """The 24 hours before `end`, or from `start` when a longer look back is wanted (the demo's)."""
+    start = start or end - timedelta(days=1)
     tracked_set = set(tracked) if tracked is not None else None
     q = _Reader(store, detector, start, end)
     await q.load_channels()
