@@ -36,7 +36,12 @@ class Standing:
 
 
 def standing(voices: Iterable[Voice]) -> Standing:
-    """Tier from the independent sources that assert; disputed when the other side denies."""
+    """Tier from the independent sources that assert.
+
+    Disputed when one side denies what the other side asserts and none of its own channels
+    asserts it: a side that first denies and then admits (or a post that says both) has
+    come round, and the claim stands on both sides.
+    """
     voices = list(voices)
     asserting = {v.source: v.source_side for v in voices if v.stance == "asserted"}
     denying = {v.source: v.source_side for v in voices if v.stance == "denied"}
@@ -47,7 +52,7 @@ def standing(voices: Iterable[Voice]) -> Standing:
         tier = "several"
     else:
         tier = "single"
-    disputed = any(side in OPPOSING and OPPOSING[side] in sides for side in denying.values())
+    disputed = any(side in OPPOSING and OPPOSING[side] in sides and side not in sides for side in denying.values())
     return Standing(tier=tier, disputed=disputed, channels=len(asserting), sides=sides, denials=len(denying))
 
 

@@ -331,6 +331,7 @@ class Pipeline:
         disputed from the start.
         """
         since = post.date - timedelta(hours=self.cfg.corroboration_window_hours)
+        words = policy.word_set(policy.core_text(post.text, detection.spans()))
         touched: list[int] = []
         seen: set[tuple[str, str, str]] = set()
         for event in detection.events:
@@ -351,7 +352,7 @@ class Pipeline:
                 claim_id = claim.id
                 if own_alert is not None and await self._alert_is_silent(claim.alert_id):
                     await self.store.set_claim_alert(claim_id, own_alert)
-            source, source_side = await self._source(post, channel, claim_id, copy_of)
+            source, source_side = await self._source(post, channel, claim_id, copy_of, words)
             await self.store.add_claim_voice(claim_id, post_id, event.stance, event.by, source, source_side,
                                              post.date)
             if claim_id not in touched:
@@ -366,18 +367,19 @@ class Pipeline:
 
     async def _add_stored_voice(self, claim_id: int, post_id: int, action: str, place: str, stance: str) -> None:
         stored = await self.store.post(post_id)
-        if stored is None or stored.deleted_at is not None:
+        if stored is None:
             return
         channel = await self._channel_of(stored.post.channel_id)
         if channel is None:
             return
         by = next((e.by for e in await self.store.post_events(post_id)
                    if (e.action, e.place, e.stance) == (action, place, stance)), None)
-        source, side = await self._source(stored.post, channel, claim_id, None)
+        words = policy.word_set(policy.core_text(stored.post.text, stored.matches))
+        source, side = await self._source(stored.post, channel, claim_id, None, words)
         await self.store.add_claim_voice(claim_id, post_id, stance, by, source, side, stored.post.date)
 
-    async def _source(self, post: Post, channel: Channel, claim_id: int,
-                      copy_of: int | None) -> tuple[str, str | None]:
+    async def _source(self, post: Post, channel: Channel, claim_id: int, copy_of: int | None,
+                      words: frozenset[str]) -> tuple[str, str | None]:
         """The independent channel a post speaks for: its own, or the one it forwards or copies.
 
         A forward whose original we never saw keeps the original channel's side when that
@@ -395,6 +397,9 @@ class Pipeline:
             if fwd.channel_id is not None:
                 ch = await self._channel_of(fwd.channel_id)
                 return f"channel:{fwd.channel_id}", ch.side if ch else None
+            named = await self._channel_named(fwd.name)
+            if named is not None:
+                return f"channel:{named.id}", named.side
             return f"forward:{fwd.name}", None
         if copy_of is not None:
             alert = await self.store.alert(copy_of)
@@ -406,7 +411,6 @@ class Pipeline:
                 if origin is not None and origin.post.channel_id != post.channel_id:
                     ch = await self._channel_of(origin.post.channel_id)
                     return f"channel:{origin.post.channel_id}", ch.side if ch else None
-        words = policy.word_set(policy.core_text(post.text, self._event_spans(post.text)))
         for voice in voices:
             if voice.post.post.channel_id == post.channel_id:
                 continue
@@ -416,8 +420,16 @@ class Pipeline:
                 return voice.source, voice.source_side
         return f"channel:{post.channel_id}", channel.side
 
-    def _event_spans(self, text: str) -> list[tuple[int, int]]:
-        return self.detector.detect(text).spans()
+    async def _channel_named(self, name: str) -> Channel | None:
+        """An export names a forward's origin by title only; a followed channel of that exact
+        title is taken to be it, so its side is known and it is not counted twice."""
+        if not name:
+            return None
+        if time.monotonic() - self._channels_read_at > CHANNEL_CACHE_SECONDS:
+            self._channels = {ch.id: ch for ch in await self.store.channels()}
+            self._channels_read_at = time.monotonic()
+        found = [ch for ch in self._channels.values() if ch.name == name]
+        return found[0] if len(found) == 1 else None
 
     async def _restand(self, claim_id: int, skip: int | None = None) -> None:
         """Recount the claim's tier; its alert is re-rendered (an edit once sent), never resent."""
@@ -425,8 +437,7 @@ class Pipeline:
         if claim is None:
             return
         voices = await self.store.claim_voices(claim_id)
-        now = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices
-                              if v.post.deleted_at is None)
+        now = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
         if (now.tier, now.disputed) != (claim.tier, claim.disputed):
             await self.store.set_claim_state(claim_id, now.tier, now.disputed)
             if now.tier == "both_sides" and claim.tier != "both_sides":
@@ -469,7 +480,8 @@ class Pipeline:
                             else "denies " + claims.denial_text(e.action, self._name(e.place), e.by, side))
                     if text not in more:
                         more.append(text)
-        views = [await self._claim_view(claim, origin) for claim in await self.store.claims_of_alert(alert_id)]
+        views = [view for claim in await self.store.claims_of_alert(alert_id)
+                 if (view := await self._claim_view(claim, origin)).channels]
         severity = alert.severity
         if any(v.tier == "both_sides" for v in views):
             severity = "both"
@@ -488,7 +500,7 @@ class Pipeline:
         return render_post_alert(view, self.cfg.timezone, self.cfg.excerpt_chars), severity
 
     async def _claim_view(self, claim, origin: StoredPost) -> ClaimView:
-        voices = [v for v in await self.store.claim_voices(claim.id) if v.post.deleted_at is None]
+        voices = await self.store.claim_voices(claim.id)
         standing = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
         origin_source = next((v.source for v in voices if v.post.post_id == origin.post_id), None)
         by = next((v.by_side for v in voices if v.stance == "asserted"), None)

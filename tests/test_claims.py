@@ -264,3 +264,29 @@ async def test_a_claim_alert_with_many_voices_stays_within_one_message(env, stor
     final = sender.edits[-1][1]
     assert utf16_len(final) <= TELEGRAM_LIMIT
     assert re.search(r"and \d+ more", text_of(final)) and "BOTH SIDES" in text_of(final)
+
+
+async def test_a_forward_known_only_by_the_original_channels_title_counts_for_that_channel(env, store):
+    make, outbox, sender = env
+    pipeline = make()
+    await pipeline.handle_post(make_post(RU_BLOG, 80, RU_KUPIANSK, at(9)))
+    await pipeline.handle_post(make_post(UA_BLOG, 81, RU_KUPIANSK, at(9, 5), forward=ForwardOrigin(name=RU_BLOG.name)))
+    await outbox.flush()
+    assert await store.execute("SELECT source, source_side FROM claim_posts ORDER BY post_id") == [
+        (f"channel:{RU_BLOG.id}", "ru"), (f"channel:{RU_BLOG.id}", "ru")]
+    assert await store.execute("SELECT tier FROM claims") == [("single",)]
+
+
+async def test_a_side_that_denies_and_then_admits_the_claim_leaves_it_undisputed_on_both_sides(env, store):
+    make, outbox, sender = env
+    pipeline = make()
+    await pipeline.handle_post(make_post(RU_BLOG, 82, RU_KUPIANSK, at(9)))
+    await outbox.flush()
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 83, UA_DENIAL, at(10)))
+    await outbox.flush()
+    assert "DISPUTED" in text_of(sender.edits[-1][1])
+    await pipeline.handle_post(make_post(UA_BLOG, 84, UA_KUPIANSK, at(11)))
+    await outbox.flush()
+    final = text_of(sender.edits[-1][1])
+    assert final.startswith("🟣") and "DISPUTED" not in final and "Denied by: Штаб" in final
+    assert await store.execute("SELECT tier, disputed FROM claims") == [("both_sides", 0)]
