@@ -16,7 +16,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.channels import load_channels as load_channel_config
-from bot.claims import TIER_LABEL, TIERS
+from bot.claims import TIERS
 from bot.detect import Detector
 from bot.digest import build_digest, caption, chart_png, digest_html_page, digest_window, render_digest
 from bot.outbox import Outbox
@@ -134,8 +134,8 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
         "claims_by_tier": {tier: sum(c.tier == tier for c in digest_claims) for tier in TIERS},
         "claims_disputed": sum(c.disputed for c in digest_claims),
         "denial_posts": denial_posts,
-        "claims": [(c.text, TIER_LABEL[c.tier], len(c.claimants), len(c.deniers), c.disputed)
-                   for c in digest_claims],
+        "claims": [{"place": c.place, "claim": c.text, "tier": c.tier, "channels": len(c.claimants),
+                    "denied_by": len(c.deniers), "disputed": c.disputed} for c in digest_claims],
         "alerts_by_state": counts,
         "export_problems": [str(p) for p in problems],
         "top_places": [(detector.place(pid).en, n) for pid, n in stats.places.most_common(8)],
