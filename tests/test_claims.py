@@ -290,3 +290,37 @@ async def test_a_side_that_denies_and_then_admits_the_claim_leaves_it_undisputed
     final = text_of(sender.edits[-1][1])
     assert final.startswith("🟣") and "DISPUTED" not in final and "Denied by: Штаб" in final
     assert await store.execute("SELECT tier, disputed FROM claims") == [("both_sides", 0)]
+
+
+@pytest.mark.parametrize("side, kind, action, place, by, stance, expected", [
+    ("ru", "milblogger", "withdrawal", "Kupiansk", "ua", "asserted", "RU milblogger: UA forces withdrew from Kupiansk"),
+    ("ua", "official", "withdrawal", "Vovchansk", "ru", "asserted", "UA official: RU forces withdrew from Vovchansk"),
+    ("other", "media", "withdrawal", "Izium", None, "asserted", "media: withdrawal from Izium (by whom not said)"),
+    ("ua", "milblogger", "withdrawal", None, "ua", "asserted", "UA milblogger: UA forces withdrew (no place named)"),
+    ("ru", "official", "capture", "Chasiv Yar", "ru", "asserted", "RU official: RU forces took Chasiv Yar"),
+    ("other", "media", "capture", "Lyman", None, "asserted", "media: Lyman taken (by whom not said)"),
+    ("ua", "official", "withdrawal", "Vovchansk", "ua", "denied", "UA official denies: withdrawal from Vovchansk"),
+    ("ua", "official", "withdrawal", "Vovchansk", None, "denied", "UA official denies: withdrawal from Vovchansk"),
+    ("ru", "milblogger", "withdrawal", "Kupiansk", "ua", "denied", "RU milblogger denies: UA withdrawal from Kupiansk"),
+    ("ua", "official", "capture", "Toretsk", "ru", "denied", "UA official denies: RU capture of Toretsk"),
+])
+def test_the_headline_says_who_says_what_of_whose_forces_and_a_denial_as_a_denial(
+        side, kind, action, place, by, stance, expected):
+    from bot.claims import headline
+
+    assert headline(side, kind, action, place, by, stance) == expected
+
+
+def test_tiers_count_independent_sources_and_only_a_denial_by_the_other_side_disputes():
+    from bot.claims import Voice, standing
+
+    ru1, ru2, ua1 = (Voice("asserted", f"channel:{n}", side) for n, side in ((1, "ru"), (2, "ru"), (3, "ua")))
+    copy_of_ru1 = Voice("asserted", "channel:1", "ru")
+    assert standing([ru1]).tier == "single"
+    assert standing([ru1, copy_of_ru1]).tier == "single"
+    assert standing([ru1, ru2]).tier == "several"
+    assert standing([ru1, ua1]).tier == "both_sides"
+    assert not standing([ru1, Voice("denied", "channel:4", "ru")]).disputed
+    assert not standing([ru1, Voice("denied", "channel:5", "other")]).disputed
+    assert standing([ru1, Voice("denied", "channel:6", "ua")]).disputed
+    assert not standing([ru1, Voice("denied", "channel:6", "ua"), ua1]).disputed
