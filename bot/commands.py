@@ -518,7 +518,7 @@ class Commands:
         """The stored verdict, what the detector finds in the text now and with which words, and
         what the alert policy did with it — so a missed or surprising alert can be argued about."""
         post = stored.post
-        fresh = self.detector.detect(post.text)
+        fresh = self.detector.detect(post.text, side=channel.side)
         flagged = bool(stored.places or stored.topics)
         versions = await self.store.versions(stored.post_id)
         head = [f"🔍 <b>Why this post was {'flagged' if flagged else 'not flagged'}</b>",

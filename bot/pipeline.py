@@ -183,7 +183,7 @@ class Pipeline:
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         before_events = await self.store.post_events(saved.post_id) if before is not None else []
-        raw = self.detector.detect(post.text)
+        raw = self.detector.detect(post.text, side=channel.side)
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
         if not raw.flagged and not raw.events and saved.status == "new":
