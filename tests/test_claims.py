@@ -336,3 +336,27 @@ async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead
     assert len(sender.sent) == 2
     assert await store.execute("SELECT tier, first_date FROM claims ORDER BY id") == [
         ("several", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T16:00:00+00:00")]
+
+
+async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_denial_disputes_the_claim(
+        store, channels, detector):
+    async with store.transaction():
+        await store.upsert_channel(UA_BLOG)
+    sender = Recorder()
+    outbox = Outbox(store, sender, rate_limit_per_minute=None)
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=22))
+    claim = "ВСУ отступили из Купянска, наши штурмовики заходят в город."
+    await pipeline.handle_post(make_post(RU_BLOG, 1, claim, at(9)))
+    await outbox.flush()
+    await pipeline.handle_post(make_post(UA_BLOG, 1, claim, at(9, 30),
+                                         forward=ForwardOrigin(name=RU_BLOG.name, channel_id=RU_BLOG.id, message_id=1)))
+    await outbox.flush()
+    await pipeline.handle_post(make_post(
+        UA_OFFICIAL, 1, "Інформація про відхід наших підрозділів з Куп'янська не відповідає дійсності.", at(10)))
+    await outbox.flush()
+    assert len(sender.sent) == 1
+    versions = [text_of(sender.sent[0]), *(text_of(h) for _, h in sender.edits)]
+    assert versions[0].startswith("🔴 RU milblogger: UA forces withdrew from Kupiansk")
+    assert not any("BOTH SIDES" in v or v.startswith("🟣") for v in versions)
+    assert "DISPUTED" in versions[-1].splitlines()[0] and "Denied by: Штаб" in versions[-1]
+    assert await store.execute("SELECT tier, disputed FROM claims WHERE action = 'withdrawal'") == [("single", 1)]
