@@ -518,12 +518,14 @@ class Pipeline:
         voices = await self.store.claim_voices(claim.id)
         standing = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
         origin_source = next((v.source for v in voices if v.post.post_id == origin.post_id), None)
+        asserting = {v.source for v in voices if v.stance == "asserted"}
         by = next((v.by_side for v in voices if v.stance == "asserted"), None)
         lines: list[VoiceLine] = []
         seen: set[tuple[str, str]] = set()
         for v in voices:
             key = (v.source, v.stance)
-            if key in seen or (v.stance == "asserted" and v.source == origin_source):
+            if key in seen or (v.stance == "asserted" and v.source == origin_source) \
+                    or (v.stance == "denied" and v.source in asserting):
                 continue
             seen.add(key)
             ch = await self._channel_of(v.post.post.channel_id)

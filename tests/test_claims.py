@@ -324,6 +324,8 @@ def test_tiers_count_independent_sources_and_only_a_denial_by_the_other_side_dis
     assert not standing([ru1, Voice("denied", "channel:5", "other")]).disputed
     assert standing([ru1, Voice("denied", "channel:6", "ua")]).disputed
     assert not standing([ru1, Voice("denied", "channel:6", "ua"), ua1]).disputed
+    both_ways = standing([ru1, ua1, Voice("denied", "channel:1", "ru")])
+    assert both_ways.denials == 0 and not both_ways.disputed
 
 
 async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead_of_a_silent_edit(env, store):
