@@ -355,9 +355,10 @@ class Pipeline:
                 if own_alert is not None and await self._alert_is_silent(claim.alert_id):
                     await self.store.set_claim_alert(claim_id, own_alert)
             source, source_side = await self._source(post, channel, claim_id, copy_of, words)
+            heard = (event.stance, source) in {(st, src) for st, src, _ in await self.store.claim_stances(claim_id)}
             await self.store.add_claim_voice(claim_id, post_id, event.stance, event.by, source, source_side,
                                              post.date)
-            if claim_id not in touched:
+            if claim_id not in touched and (claim is None or not heard or own_alert == claim.alert_id):
                 touched.append(claim_id)
         for claim_id in touched:
             await self._restand(claim_id, skip=own_alert)
