@@ -183,7 +183,7 @@ class Pipeline:
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         before_events = await self.store.post_events(saved.post_id) if before is not None else []
-        raw = self.detector.detect(post.text, side=channel.side)
+        raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
         if not raw.flagged and not raw.events and saved.status == "new":
@@ -423,6 +423,24 @@ class Pipeline:
                 return voice.source, voice.source_side
         return f"channel:{post.channel_id}", channel.side
 
+    async def _forwarded_channel(self, post: Post) -> Channel | None:
+        fwd = post.forward
+        if fwd is None:
+            return None
+        if fwd.channel_id is not None:
+            found = await self._channel_of(fwd.channel_id)
+            if found is not None:
+                return found
+        return await self._channel_named(fwd.name)
+
+    async def _voice_side(self, post: Post, channel: Channel) -> str | None:
+        """Whose "наши" a post's words mean: a forward speaks with its original channel's voice,
+        and a forward from a channel we do not know has no "ours" at all."""
+        if post.forward is None:
+            return channel.side
+        origin = await self._forwarded_channel(post)
+        return origin.side if origin is not None else None
+
     async def _channel_named(self, name: str) -> Channel | None:
         """An export names a forward's origin by title only; a followed channel of that exact
         title is taken to be it, so its side is known and it is not counted twice."""
@@ -489,7 +507,11 @@ class Pipeline:
         headline = None
         more: list[str] = []
         if lead is not None:
-            headline = claims.headline(side, kind, lead.action, self._name(lead.place), lead.by, lead.stance)
+            origin_channel = await self._forwarded_channel(origin.post)
+            said_by = (origin_channel.side, origin_channel.kind) if origin_channel else (side, kind)
+            headline = claims.headline(*said_by, lead.action, self._name(lead.place), lead.by, lead.stance)
+            if origin.post.forward is not None:
+                headline += f" (forwarded by {claims.speaker(side, kind)})"
             for e in events:
                 if (e.action, e.place, e.by, e.stance) != (lead.action, lead.place, lead.by, lead.stance):
                     text = (claims.claim_text(e.action, self._name(e.place), e.by) if e.stance == "asserted"

@@ -362,3 +362,21 @@ async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_
     assert not any("BOTH SIDES" in v or v.startswith("🟣") for v in versions)
     assert "DISPUTED" in versions[-1].splitlines()[0] and "Denied by: Штаб" in versions[-1]
     assert await store.execute("SELECT tier, disputed FROM claims WHERE action = 'withdrawal'") == [("single", 1)]
+
+
+async def test_a_forward_whose_original_we_never_saw_speaks_with_the_original_channels_voice(store, channels, detector):
+    async with store.transaction():
+        await store.upsert_channel(UA_BLOG)
+    sender = Recorder()
+    outbox = Outbox(store, sender, rate_limit_per_minute=None)
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=22))
+    text = "Наши штурмовики зашли в Часов Яр, противник отступает."
+    await pipeline.handle_post(make_post(UA_BLOG, 5, text, at(9), forward=ForwardOrigin(
+        name=RU_BLOG.name, channel_id=RU_BLOG.id, message_id=777)))
+    await outbox.flush()
+    [html] = sender.sent
+    headline = text_of(html).splitlines()[0]
+    assert headline.startswith("🔴 RU milblogger: RU forces took Chasiv Yar")
+    assert headline.endswith("(forwarded by UA milblogger)")
+    assert ("capture", "chasiv-yar", "ru", "asserted") in await store.execute(
+        "SELECT action, place_id, by_side, stance FROM post_events")
