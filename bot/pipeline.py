@@ -126,7 +126,13 @@ class Pipeline:
                 stored = await self.store.post(post_id)
                 if stored is None:
                     continue
-                what = ", ".join([*stored.topics, *(self._place_names.get(p, p) for p in stored.places)])
+                lead = claims.primary(await self.store.post_events(post_id))
+                if lead is not None:
+                    channel = await self._channel_of(stored.post.channel_id)
+                    what = claims.headline(channel.side if channel else "other", channel.kind if channel else "media",
+                                           lead.action, self._name(lead.place), lead.by, lead.stance)
+                else:
+                    what = ", ".join([*stored.topics, *(self._place_names.get(p, p) for p in stored.places)])
                 lines.append((f"{stored.post.channel_title or stored.post.channel_id}: {what}", stored.post.link))
             html = render_summary(SummaryView(
                 title=f"{title}: {len(lines)} flagged posts older than {self.cfg.late_after_minutes:g} min",
