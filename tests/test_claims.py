@@ -53,8 +53,10 @@ async def env(store, channels, detector):
     sender = Recorder()
     outbox = Outbox(store, sender, rate_limit_per_minute=None)
 
-    def make(**settings) -> Pipeline:
-        return Pipeline(store, GivenEvents(detector, EVENTS), AlertSettings(**settings), clock=lambda: at(23, day=22))
+    def make(real: bool = False, **settings) -> Pipeline:
+        """The pipeline with this file's events, or with the real detector's (`real=True`)."""
+        return Pipeline(store, detector if real else GivenEvents(detector, EVENTS), AlertSettings(**settings),
+                        clock=lambda: at(23, day=22))
 
     return make, outbox, sender
 
@@ -341,12 +343,9 @@ async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead
 
 
 async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_denial_disputes_the_claim(
-        store, channels, detector):
-    async with store.transaction():
-        await store.upsert_channel(UA_BLOG)
-    sender = Recorder()
-    outbox = Outbox(store, sender, rate_limit_per_minute=None)
-    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=22))
+        env, store):
+    make, outbox, sender = env
+    pipeline = make(real=True)
     claim = "ВСУ отступили из Купянска, наши штурмовики заходят в город."
     await pipeline.handle_post(make_post(RU_BLOG, 1, claim, at(9)))
     await outbox.flush()
@@ -364,12 +363,9 @@ async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_
     assert await store.execute("SELECT tier, disputed FROM claims WHERE action = 'withdrawal'") == [("single", 1)]
 
 
-async def test_a_forward_whose_original_we_never_saw_speaks_with_the_original_channels_voice(store, channels, detector):
-    async with store.transaction():
-        await store.upsert_channel(UA_BLOG)
-    sender = Recorder()
-    outbox = Outbox(store, sender, rate_limit_per_minute=None)
-    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=22))
+async def test_a_forward_whose_original_we_never_saw_speaks_with_the_original_channels_voice(env, store):
+    make, outbox, sender = env
+    pipeline = make(real=True)
     text = "Наши штурмовики зашли в Часов Яр, противник отступает."
     await pipeline.handle_post(make_post(UA_BLOG, 5, text, at(9), forward=ForwardOrigin(
         name=RU_BLOG.name, channel_id=RU_BLOG.id, message_id=777)))
