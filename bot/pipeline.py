@@ -309,8 +309,10 @@ class Pipeline:
                                                   severity=policy.severity(detection, channel)
                                                   if detection.flagged or detection.events else alert.severity)
             if not channel_muted:
+                relation = next((rel for sp, rel in await self.store.alert_posts(alert.id) if sp.post_id == post_id),
+                                "origin")
                 await self._claims(post, post_id, channel, detection, own_alert=alert.id if own else None,
-                                   copy_of=None if own else alert.id)
+                                   copy_of=alert.id if relation in ("forward", "copy") else None)
             for claim in old_claims:
                 await self._restand(claim.id, skip=alert.id)
             await self._rerender(alert.id)

@@ -376,3 +376,16 @@ async def test_a_forward_whose_original_we_never_saw_speaks_with_the_original_ch
     assert headline.endswith("(forwarded by UA milblogger)")
     assert ("capture", "chasiv-yar", "ru", "asserted") in await store.execute(
         "SELECT action, place_id, by_side, stance FROM post_events")
+
+
+async def test_an_edit_of_a_post_that_joined_a_claim_keeps_it_an_independent_channel(env, store):
+    make, outbox, sender = env
+    pipeline = make()
+    await pipeline.handle_post(make_post(RU_BLOG, 95, RU_KUPIANSK, at(9)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 96, UA_KUPIANSK, at(10)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 96, UA_KUPIANSK + " Деталі згодом.", at(10),
+                                         edit_date=at(10, 20)))
+    await outbox.flush()
+    assert await store.execute("SELECT source, source_side FROM claim_posts ORDER BY post_id") == [
+        (f"channel:{RU_BLOG.id}", "ru"), (f"channel:{UA_OFFICIAL.id}", "ua")]
+    assert await store.execute("SELECT tier FROM claims") == [("both_sides",)]
