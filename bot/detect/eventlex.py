@@ -130,6 +130,8 @@ class EventLexicon:
     control: Phrases
     ground: Words
     copula: Phrases
+    opinion: Phrases
+    subordinate: Phrases
     observe: Phrases
     vicinity: Phrases
     negation: Phrases
@@ -182,7 +184,8 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "back", "not_after")
 _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
-             "background_before", "background_frame", "generic", "now", "months", "copula", "observe")
+             "background_before", "background_frame", "generic", "now", "months", "copula", "observe", "opinion",
+             "subordinate")
 _PLACE_KEYS = ("destination", "near", "within", "source", "anaphora", "vicinity")
 
 

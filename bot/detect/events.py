@@ -204,7 +204,7 @@ def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequ
     post = _Post(norm, original, places, [m.start for m in mentions])
     if not post.words:
         return ()
-    judge = _Judge(lex, post, side, language, regions)
+    judge = _Judge(lex, post, side, language, regions, mentions)
     events: list[Event] = []
     for mention in mentions:
         events += judge.events(mention)
@@ -227,8 +227,9 @@ def _mentions(norm: Normalized, topics: Sequence[TopicHit]) -> list[_Mention]:
 
 class _Judge:
     def __init__(self, lex: EventLexicon, post: _Post, side: str | None, language: str,
-                 regions: frozenset[str]) -> None:
+                 regions: frozenset[str], mentions: Sequence[_Mention]) -> None:
         self.lex = lex
+        self.mentions = mentions
         self.regions = regions
         self.language = language
         self.post = post
@@ -255,7 +256,10 @@ class _Judge:
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
-        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0:
+        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0 \
+                or lex.opinion.find(words, s_low, h) >= 0:
+            return []
+        if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
             return []
         if self._background(h, k, low, high, form):
             return []
@@ -287,6 +291,19 @@ class _Judge:
                 return []
         return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
                 for place, where in places]
+
+    def _main_claim(self, k: int, low: int, high: int) -> bool:
+        """Whether an action word of the sentence stands outside the clause low..high, in a
+        clause that is not itself subordinate."""
+        post, lex = self.post, self.lex
+        s_low, s_high = post.sentences[k]
+        for m in self.mentions:
+            i = bisect_left(post.starts, m.start)
+            if s_low <= i < s_high and not low <= i < high:
+                c_low, _ = post.clause_of(i)
+                if not lex.subordinate.length_at(self.words, c_low):
+                    return True
+        return False
 
     def _form(self, h: int, low: int) -> str:
         head = self.words[h]
