@@ -103,6 +103,11 @@ def test_a_denied_claim_is_reported_as_denied_never_as_asserted(detector: Detect
     assert all(stance == "denied" for *_, stance in found)
 
 
+def test_a_denial_of_one_claim_does_not_deny_another_in_the_same_sentence(detector: Detector) -> None:
+    found = claims(detector, "Росіяни брешуть про захоплення Куп'янська, а ЗСУ звільнили Вовчанськ.", "ua")
+    assert found == {("capture", "kupiansk", "ru", "denied"), ("capture", "vovchansk", "ua", "asserted")}
+
+
 def test_the_words_that_decided_a_denial_are_kept(detector: Detector) -> None:
     text = "Інформація про вихід з Торецька — фейк."
     (event,) = detector.detect(text, "ua").events
