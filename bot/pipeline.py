@@ -239,6 +239,10 @@ class Pipeline:
             self.stats.alerts += 1
         return Outcome(status, alert_id=alert_id)
 
+    @property
+    def _claim_lifetime(self) -> timedelta:
+        return timedelta(hours=max(self.cfg.merge_window_hours, self.cfg.corroboration_window_hours))
+
     async def _claim_alerts_to_join(self, post: Post, detection: Detection) -> list[int]:
         """The alerts of open claims when every event of the post repeats one: the post then
         raises their tier instead of sending a message of its own. Empty when anything is new."""
@@ -249,7 +253,7 @@ class Pipeline:
         for event in detection.events:
             if event.place is None:
                 return []
-            claim = await self.store.open_claim(event.action, event.place, post.date, window)
+            claim = await self.store.open_claim(event.action, event.place, post.date, window, self._claim_lifetime)
             alert = await self.store.alert(claim.alert_id) if claim and claim.alert_id else None
             if alert is None or alert.state in ("held", "folded", "failed"):
                 return []
@@ -348,7 +352,7 @@ class Pipeline:
             if event.place is None or (event.action, event.place, event.stance) in seen:
                 continue
             seen.add((event.action, event.place, event.stance))
-            claim = await self.store.open_claim(event.action, event.place, post.date, window)
+            claim = await self.store.open_claim(event.action, event.place, post.date, window, self._claim_lifetime)
             if claim is None:
                 home = own_alert if own_alert is not None else copy_of
                 if event.stance != "asserted" or home is None:

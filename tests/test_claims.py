@@ -330,16 +330,17 @@ def test_tiers_count_independent_sources_and_only_a_denial_by_the_other_side_dis
     assert both_ways.denials == 0 and not both_ways.disputed
 
 
-async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead_of_a_silent_edit(env, store):
+async def test_a_claim_stays_open_while_echoed_but_opens_a_new_alert_past_the_merge_window(env, store):
     make, outbox, sender = env
-    pipeline = make(corroboration_window_hours=6)
+    pipeline = make(corroboration_window_hours=6, merge_window_hours=8)
     await pipeline.handle_post(make_post(RU_BLOG, 90, RU_KUPIANSK, at(9)))
     await pipeline.handle_post(make_post(RU_OFFICIAL, 91, RU_KUPIANSK_2, at(14)))
-    await pipeline.handle_post(make_post(UA_BLOG, 92, UA_KUPIANSK, at(16)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 93, UA_KUPIANSK, at(16)))
+    await pipeline.handle_post(make_post(UA_BLOG, 92, UA_KUPIANSK + " Слава ЗСУ!", at(18)))
     await outbox.flush()
     assert len(sender.sent) == 2
     assert await store.execute("SELECT tier, first_date FROM claims ORDER BY id") == [
-        ("several", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T16:00:00+00:00")]
+        ("both_sides", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T18:00:00+00:00")]
 
 
 async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_denial_disputes_the_claim(
