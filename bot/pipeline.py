@@ -530,8 +530,17 @@ class Pipeline:
                             else "denies " + claims.denial_text(e.action, self._name(e.place), e.by, side))
                     if text not in more:
                         more.append(text)
-        views = [view for claim in await self.store.claims_of_alert(alert_id)
-                 if (view := await self._claim_view(claim, origin)).channels]
+        views: list[ClaimView] = []
+        disputed = False
+        for claim in await self.store.claims_of_alert(alert_id):
+            view = await self._claim_view(claim, origin)
+            if not view.channels:
+                continue
+            if lead is not None and (claim.action, claim.place_id) == (lead.action, lead.place):
+                disputed = view.disputed
+                views.insert(0, view)
+            else:
+                views.append(view)
         severity = alert.severity
         if any(v.tier == "both_sides" for v in views):
             severity = "both"
@@ -546,7 +555,7 @@ class Pipeline:
             also_in=tuple(related), edited=origin.post.edit_date is not None
             and await self.store.version_count(origin.post_id) > 1,
             deleted_at=origin.deleted_at, late=origin.post.late,
-            headline=headline, more_events=tuple(more), claims=tuple(views))
+            headline=headline, disputed=disputed, more_events=tuple(more), claims=tuple(views))
         return render_post_alert(view, self.cfg.timezone, self.cfg.excerpt_chars), severity
 
     async def _claim_view(self, claim, origin: StoredPost) -> ClaimView:

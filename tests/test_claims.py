@@ -360,7 +360,8 @@ async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_
     versions = [text_of(sender.sent[0]), *(text_of(h) for _, h in sender.edits)]
     assert versions[0].startswith("🔴 RU milblogger: UA forces withdrew from Kupiansk")
     assert not any("BOTH SIDES" in v or v.startswith("🟣") for v in versions)
-    assert "DISPUTED" in versions[-1].splitlines()[0] and "Denied by: Штаб" in versions[-1]
+    assert "DISPUTED" in versions[-1].splitlines()[0]
+    assert "Denied by «UA forces withdrew from Kupiansk»: Штаб" in versions[-1]
     assert await store.execute("SELECT tier, disputed FROM claims WHERE action = 'withdrawal'") == [("single", 1)]
 
 
@@ -390,3 +391,24 @@ async def test_an_edit_of_a_post_that_joined_a_claim_keeps_it_an_independent_cha
     assert await store.execute("SELECT source, source_side FROM claim_posts ORDER BY post_id") == [
         (f"channel:{RU_BLOG.id}", "ru"), (f"channel:{UA_OFFICIAL.id}", "ua")]
     assert await store.execute("SELECT tier FROM claims") == [("both_sides",)]
+
+
+async def test_the_headline_is_marked_disputed_only_when_its_own_claim_is(env, store):
+    make, outbox, sender = env
+    both = "ВСУ отступили из Купянска, а наши взяли Боровую."
+    EVENTS[both] = (event(both, "withdrawal", "kupiansk", "ua", "asserted", "ВСУ", "отступили"),
+                    event(both, "capture", "borova", "ru", "asserted", "наши", "взяли"))
+    denial = "Боровую ворог не взяв."
+    EVENTS[denial] = (event(denial, "capture", "borova", "ru", "denied", "не взяв"),)
+    try:
+        pipeline = make()
+        await pipeline.handle_post(make_post(RU_BLOG, 97, both, at(9)))
+        await pipeline.handle_post(make_post(UA_OFFICIAL, 98, denial, at(10)))
+        await outbox.flush()
+    finally:
+        del EVENTS[both], EVENTS[denial]
+    [html] = sender.sent
+    lines = text_of(html).splitlines()
+    assert lines[0] == "🔴 RU milblogger: UA forces withdrew from Kupiansk"
+    assert "Claim «RU forces took Borova»: one source so far · ⚠️ DISPUTED: the other side denies it" in lines
+    assert "⚪ Denied by «RU forces took Borova»: Штаб (🇺🇦 UA official, 20 Nov 12:00 Kyiv)" in lines
