@@ -214,6 +214,8 @@ class Pipeline:
         target = await self._merge_target(post, post_id, detection)
         if target is not None:
             alert_id, relation = target
+            if relation == "copy":
+                detection = await self._as_copy(post, post_id, channel, alert_id, detection)
             await self.store.link_alert_post(alert_id, post_id, relation)
             await self._claims(post, post_id, channel, detection, own_alert=None, copy_of=alert_id)
             await self._rerender(alert_id)
@@ -242,6 +244,20 @@ class Pipeline:
     @property
     def _claim_lifetime(self) -> timedelta:
         return timedelta(hours=max(self.cfg.merge_window_hours, self.cfg.corroboration_window_hours))
+
+    async def _as_copy(self, post: Post, post_id: int, channel: Channel, alert_id: int,
+                       detection: Detection) -> Detection:
+        """A near-copy of another side's post («Z-каналы пишут: …») speaks with that post's
+        voice: its "наши" are the original's, so it is detected again with the original's side."""
+        alert = await self.store.alert(alert_id)
+        origin = await self.store.post(alert.post_id) if alert is not None and alert.post_id else None
+        origin_channel = await self._channel_of(origin.post.channel_id) if origin is not None else None
+        if origin_channel is None or origin_channel.side == channel.side or post.forward is not None:
+            return detection
+        raw = self.detector.detect(post.text, side=origin_channel.side)
+        await self.store.save_detection(post_id, raw, post.text)
+        tracked, muted_places, _, _ = await self._filters(channel)
+        return policy.filter_detection(raw, tracked, muted_places)
 
     async def _claim_alerts_to_join(self, post: Post, detection: Detection) -> list[int]:
         """The alerts of open claims when every event of the post repeats one: the post then

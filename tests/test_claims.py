@@ -412,3 +412,19 @@ async def test_the_headline_is_marked_disputed_only_when_its_own_claim_is(env, s
     assert lines[0] == "🔴 RU milblogger: UA forces withdrew from Kupiansk"
     assert "Claim «RU forces took Borova»: one source so far · ⚠️ DISPUTED: the other side denies it" in lines
     assert "⚪ Denied by «RU forces took Borova»: Штаб (🇺🇦 UA official, 20 Nov 12:00 Kyiv)" in lines
+
+
+async def test_a_near_copy_of_the_other_sides_post_reads_its_ours_as_the_originals(env, store):
+    make, outbox, sender = env
+    pipeline = make(real=True)
+    text = "Противник отходит из Купянска, наши штурмовые группы зачищают город. Подробности позже."
+    await pipeline.handle_post(make_post(RU_BLOG, 99, text, at(9)))
+    await pipeline.handle_post(make_post(UA_BLOG, 99, "🤡 Z-каналы пишут:\n\n" + text, at(9, 20)))
+    await outbox.flush()
+    events = await store.execute(
+        "SELECT p.channel_id, e.action, e.by_side FROM post_events e JOIN posts p ON p.id = e.post_id"
+        " WHERE e.stance = 'asserted' ORDER BY p.id, e.seq")
+    assert {(a, by) for ch, a, by in events if ch == UA_BLOG.id} == {(a, by) for ch, a, by in events
+                                                                     if ch == RU_BLOG.id}
+    assert ("withdrawal", "ua") in {(a, by) for _, a, by in events}
+    assert len(sender.sent) == 1
