@@ -6,24 +6,29 @@ between clause marks: ; : — ( ) a comma, or a word such as "но", "що", "wh
 a new clause):
 
 - Not news: a question; a plan, forecast, demand, hypothetical or opinion (a modal or
-  conditional word before the verb in its clause); a generalisation; a past the post
-  dates or recalls (a year or "год назад" in the clause or in a dateline before a colon,
-  a memorial frame in the post's opening or around the claim, unless the clause says "today"); a noun named
-  in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive
-  counts only when it is denied, ordered, decided or reported as done or under way — so
-  "наше отступление — позор" and "отступать некуда" are not claims, while "принято
-  решение о перегруппировке" and "получили приказ отходить" are.
+  conditional word before the verb in its clause, "я считаю" before it in its sentence,
+  a future form); a generalisation; a past the post dates or recalls (a year that is not
+  the report's own date, or "год назад", before the claim in its sentence or in the
+  post's dateline; a memorial frame in the post's opening or around the claim; unless
+  the clause says "today"); a clause that only sets the time or describes a noun ("когда
+  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing; a
+  noun named in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an
+  infinitive counts only when it is denied, ordered, decided or reported as done or
+  under way — so "наше отступление — позор" and "отступать некуда" are not claims, while
+  "принято решение о перегруппировке" and "получили приказ отходить" are.
 - Stance: a negation right before the verb, a denial word in the sentence ("фейк",
-  "denies"), or a following sentence that opens with one ("Это ложь").
+  "denies") outside the clauses of other claims, or a following sentence that opens
+  with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
 - By: the nearest actor word of the clause that is not after a preposition nor before a
   word of a source ("Russian channels"); "наши" and "противник" are resolved against the
   channel's side; with none, a liberation verb means the channel's side and an occupation
   verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
   troops withdrew"). Verbs of pushing out take their object ("выбили противника из").
-- Place: the places of the clause except destinations ("к Лисичанску") and places that
-  only locate another ("Андреевка под Бахмутом"), axes excluded; with none, the places of
-  an earlier clause, of the previous sentence, or of the post's heading ("Бахмут: ..."),
-  unless the clause names a place the gazetteer does not know.
+- Place: the places of the clause except destinations ("к Лисичанску"), places that only
+  locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
+  noun's and an English active verb's place follows them. With none, the places of an
+  earlier clause, of the two sentences before in the paragraph, or of the post's heading
+  ("Бахмут: ..."), unless the clause names a place the gazetteer does not know.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+_BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
 
@@ -308,7 +314,7 @@ class _Judge:
         low, high = post.clause_of(h)
         head = words[h]
         form = self._form(h, low)
-        if form == "participle" or head in lex.states:
+        if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
@@ -396,11 +402,8 @@ class _Judge:
         if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 1 \
                 and words[h - 1] not in lex.nouns:
             return True
-        ranges = [(low, high)]
         s_low, _ = post.sentences[k]
-        for clause in post.clauses(k):
-            if clause[1] <= low and post.ends_with_colon(clause):
-                ranges.append(clause)
+        ranges = [(s_low, high)]    # "Тогда, как говорят в прокуратуре, ВСУ отступили"
         first = post.clauses(0)[0]
         if post.heading and (post.ends_with_colon(first)
                              or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))):
@@ -602,8 +605,10 @@ class _Judge:
     def _locates(self, i: int, low: int) -> bool:
         """A place that only says where the name before it lies."""
         post, lex, words = self.post, self.lex, self.words
-        if i - 1 in post.place_of and post.place_of[i - 1][2] != i and post.place_of.get(i, ("",))[0] in self.regions:
-            return True     # "Купянск Харьковской области"
+        if post.place_of.get(i, ("",))[0] in self.regions and i > low and (
+                (i - 1 in post.place_of and post.place_of[i - 1][2] != i)
+                or (post.capitalised(i - 1) and i - 1 > post.sentences[post.sentence_of(i)][0])):
+            return True     # "Купянск Харьковской области", "н.п. Романовка Донецкой области"
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
@@ -665,8 +670,10 @@ class _Judge:
                 return None
             first = post.place_of[beside[0]][2]
             return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
-        # a noun's place is its complement after it ("отход из X", "capture of X")
-        own, around = self._eligible(h + 1 if form == "noun" else low, high)
+        # a noun's place is its complement after it ("отход из X", "capture of X"); so is an
+        # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
+        after = form == "noun" or (head.isascii() and not any(words[j] in _BE for j in range(max(low, h - 2), h)))
+        own, around = self._eligible(h + 1 if after else low, high)
         if own:
             return own
         if around:
