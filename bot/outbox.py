@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.render import SummaryView, render_summary
-from bot.store import AlertRow, Store
+from bot.store import AlertRow, Store, StoreUnavailable
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,8 @@ class Outbox:
                 await self._note(alert.id, str(exc) or "connection error")
                 await self._sleep(backoff)
                 backoff = min(self.max_backoff, backoff * 2)
+            except StoreUnavailable:
+                raise
             except Exception as exc:
                 log.exception("alert %s was refused by the sender; marked failed", alert.id)
                 async with self.store.transaction():

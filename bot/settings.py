@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.channels import MAIN_ACCOUNT, check_account_name
+from bot.claims import ALERT_ON
 from bot.errors import ConfigError
 from bot.tomlconf import check_table, load_toml
 
@@ -32,6 +33,7 @@ class AlertSettings:
     rate_limit_per_minute: int = 20
     late_after_minutes: float = 60.0
     excerpt_chars: int = 700
+    alert_on: str = "events_and_tracked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ class Settings:
 _ALERT_SPEC: dict[str, Any] = {
     "timezone": str, "merge_window_hours": float, "near_copy_similarity": float,
     "corroboration_window_hours": float, "rate_limit_per_minute": int, "late_after_minutes": float,
-    "excerpt_chars": int,
+    "excerpt_chars": int, "alert_on": str,
 }
 _DIGEST_SPEC: dict[str, Any] = {"time": str, "timezone": str, "top_channels": int}
 _ACCESS_SPEC: dict[str, Any] = {"admins": list, "allowed_users": list}
@@ -170,6 +172,9 @@ def load_behaviour(path: Path) -> tuple[AlertSettings, DigestSettings, AccessSet
     check_timezone(path, "alerts.timezone", alerts.timezone)
     for key, (low, high, unit) in _ALERT_RANGES.items():
         _in_range(path, f"alerts.{key}", getattr(alerts, key), low, high, unit, open_low=key in _OPEN_AT_LOW_END)
+    if alerts.alert_on not in ALERT_ON:
+        raise ConfigError(str(path), "alerts.alert_on",
+                          f"expected one of {', '.join(ALERT_ON)}, got {alerts.alert_on[:40]!r}")
     digest = DigestSettings(**d)
     _in_range(path, "digest.top_channels", digest.top_channels, *_TOP_CHANNELS, "channels", open_low=False)
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", digest.time):

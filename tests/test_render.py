@@ -11,11 +11,8 @@ from conftest import entity_text
 
 from bot.render import (
     TELEGRAM_LIMIT,
-    CorroborationView,
-    EvidenceLine,
     PostAlertView,
     Related,
-    render_corroboration,
     render_post_alert,
     utf16_len,
 )
@@ -85,11 +82,19 @@ def test_alert_names_the_channel_side_local_time_forward_and_deletion():
     assert "deleted by the channel at 20 Nov 14:00 Kyiv" in text
 
 
-def test_corroboration_lists_both_sides_with_links():
-    ev = (EvidenceLine("Блог", "ru", WHEN, "https://t.me/a/1", "ВСУ оставили <позиции>"),
-          EvidenceLine("Штаб", "ua", WHEN, "https://t.me/b/2", "відійшли"))
-    html = render_corroboration(CorroborationView("Robotyne", "withdrawal", ev, 6), "Europe/Kyiv")
-    text, entities = parsed(html)
-    assert "ВСУ оставили <позиции>" in text and "RU" in text and "UA" in text
-    assert {e.url for e in entities if isinstance(e, types.MessageEntityTextUrl)} == {
-        "https://t.me/a/1", "https://t.me/b/2"}
+
+
+def test_an_alert_for_several_claims_with_many_voices_each_still_fits_one_message():
+    from bot.render import ClaimView, VoiceLine
+
+    voices = tuple(VoiceLine(channel="Канал <b>" + "ж" * 80, side="ua" if i % 2 else "ru", kind="milblogger",
+                             date=WHEN, link=f"https://t.me/c{i}_{'x' * 25}/{i}",
+                             relation="asserts" if i % 3 else "denies") for i in range(40))
+    claims = tuple(ClaimView(text=f"UA forces withdrew from Place {n}", tier="both_sides", disputed=True,
+                             channels=27, sides=("ru", "ua"), voices=voices) for n in range(5))
+    html = render_post_alert(view("ВСУ отошли " * 800, headline="RU milblogger: UA forces withdrew from Place 0",
+                                  disputed=True, claims=claims), "Europe/Kyiv")
+    text, _ = tl_html.parse(html)
+    assert utf16_len(html) <= TELEGRAM_LIMIT
+    assert text.startswith("🟣 RU milblogger: UA forces withdrew from Place 0 · ⚠️ DISPUTED")
+    assert "BOTH SIDES" in text and "Канал <b>" in text

@@ -1,6 +1,6 @@
 """SQLite store: the service's memory across restarts. See `Store`."""
 
-from bot.store.db import AlertRow, SavedPost, Store, StoredPost
+from bot.store.db import AlertRow, ClaimRow, ClaimVoice, SavedPost, Store, StoredEvent, StoredPost
 from bot.store.faults import StoreUnavailable
 
-__all__ = ["AlertRow", "SavedPost", "Store", "StoredPost", "StoreUnavailable"]
+__all__ = ["AlertRow", "ClaimRow", "ClaimVoice", "SavedPost", "Store", "StoredEvent", "StoredPost", "StoreUnavailable"]
