@@ -24,6 +24,19 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", type=Path, default=None, help="SQLite file (default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
 
 
+def _filter_options(p: argparse.ArgumentParser, *, with_q: bool) -> None:
+    """The archive's filters, named as in the web app's addresses."""
+    p.add_argument("--place", help="place id or any of its names")
+    p.add_argument("--side", help="ru, ua or other")
+    p.add_argument("--channel", help="@username or channel id")
+    p.add_argument("--action", help="topic or claimed action, e.g. withdrawal")
+    p.add_argument("--tier", help="claim tier")
+    p.add_argument("--since", help="first day, YYYY-MM-DD")
+    p.add_argument("--until", help="last day, YYYY-MM-DD")
+    if with_q:
+        p.add_argument("--q", default="", help="search words")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontwatch",
@@ -56,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=int, default=10)
+    _filter_options(p, with_q=False)
 
     p = sub.add_parser("digest", help="write the digest of a day from the store")
     _common(p)
@@ -167,7 +181,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from bot.search import describe_query, result_blocks, run_search
+    from bot.query import Archive, FilterError
+    from bot.search import describe_query, result_blocks
     from bot.store import Store
     from bot.terminal import html_to_terminal
 
@@ -176,22 +191,29 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if args.limit < 1:
         raise ConfigError("--limit", None, f"expected a positive number, got {args.limit}")
+    params = {name: getattr(args, name) or "" for name in ("place", "side", "channel", "action", "tier", "since",
+                                                           "until")}
 
     async def go() -> int:
         store = await Store.open(settings.db_path)
         try:
-            result = await run_search(store, detector, query, limit=args.limit)
-            channels = {ch.id: ch for ch in await store.channels()}
+            archive = Archive(store, detector, settings.alerts.timezone)
+            try:
+                filters = await archive.parse({**params, "q": query})
+            except FilterError as problem:
+                print(f"frontwatch: error: search: --{problem.param}: {problem.message}", file=sys.stderr)
+                return 2
+            page = await archive.search(filters, limit=args.limit)
         finally:
             await store.close()
-        if result.query is None:
+        if page.query is None:
             print(f"frontwatch: error: search: nothing to search for in {query!r}", file=sys.stderr)
             return 2
         color = sys.stdout.isatty()
-        for block in result_blocks(result, detector, channels, settings.alerts.timezone):
+        for block in result_blocks(page.items, settings.alerts.timezone):
             print(html_to_terminal(block, color))
-        more = " (more exist: raise --limit)" if result.more else ""
-        print(f"{len(result.hits)} result(s) for {describe_query(result.query, detector)}{more}")
+        more = " (more exist: raise --limit)" if page.more else ""
+        print(f"{len(page.items)} result(s) for {describe_query(page.query, detector)}{more}")
         return 0
 
     return asyncio.run(go())

@@ -32,7 +32,8 @@ from bot.detect.model import Match
 from bot.digest import caption, chart_png, digest_for, digest_window, paginate, render_digest, tracked_places
 from bot.post import bare_channel_id
 from bot.render import SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
-from bot.search import describe_query, result_blocks, run_search, snippet_html
+from bot.query import Archive, Filters
+from bot.search import describe_query, result_blocks, snippet_html
 from bot.settings import Settings
 from bot.store import Store, StoredPost
 from bot.store.db import iso, utcnow
@@ -420,20 +421,22 @@ class Commands:
     async def _cmd_search(self, args: list[str], raw: str) -> list[Reply]:
         if not raw:
             raise _Usage("What should I search for?")
-        result = await run_search(self.store, self.detector, raw, limit=SEARCH_RESULTS)
-        if result.query is None:
+        page = await self._archive().search(Filters(q=raw), limit=SEARCH_RESULTS)
+        if page.query is None:
             raise _Usage(f"Nothing to search for in «{raw}».")
-        what = esc(describe_query(result.query, self.detector))
-        if not result.hits:
+        what = esc(describe_query(page.query, self.detector))
+        if not page.items:
             return [Reply(f"🔎 No stored post matches «{esc(raw)}» ({what}).")]
-        channels = {ch.id: ch for ch in await self.store.channels()}
-        newest = f"{len(result.hits)} newest" if result.more else f"{len(result.hits)} found"
+        newest = f"{len(page.items)} newest" if page.more else f"{len(page.items)} found"
         lines = [f"🔎 <b>{esc(raw)}</b> — {what} · {newest}"]
-        for block in result_blocks(result, self.detector, channels, self.tz):
+        for block in result_blocks(page.items, self.tz):
             lines += ["", block]
-        if result.more:
+        if page.more:
             lines += ["", "More posts match; add a word to narrow the search."]
         return self._pages(lines)
+
+    def _archive(self) -> Archive:
+        return Archive(self.store, self.detector, self.tz)
 
     async def _cmd_latest(self, args: list[str], raw: str) -> list[Reply]:
         count = DEFAULT_LATEST
@@ -448,27 +451,18 @@ class Commands:
             place_id = self._resolve_place(query)
             if place_id is None:
                 return self._unknown_place(query)
-        posts = await self.store.latest_flagged(count, place_id=place_id, tracked=await self._tracked())
+        page = await self._archive().latest(count, place_id=place_id, tracked=await self._tracked())
         about = f" on {esc(self._place_label(place_id))}" if place_id else ""
-        if not posts:
+        if not page.items:
             return [Reply(f"📰 No flagged post{about} stored yet.")]
-        channels = {ch.id: ch for ch in await self.store.channels()}
-        lines = [f"📰 <b>Latest {len(posts)} flagged posts</b>{about}, newest first"]
-        for n, sp in enumerate(posts, start=1):
-            lines += ["", self._post_block(n, sp, channels)]
+        lines = [f"📰 <b>Latest {len(page.items)} flagged posts</b>{about}, newest first"]
+        for block in result_blocks(page.items, self.tz, what=self._what_flagged):
+            lines += ["", block]
         return self._pages(lines)
 
-    def _post_block(self, n: int, sp: StoredPost, channels: dict[int, Channel]) -> str:
-        post = sp.post
-        channel = channels.get(post.channel_id)
-        name = channel.name if channel else (post.channel_title or str(post.channel_id))
-        side = side_label(channel.side) if channel else side_label("other")
-        what = ", ".join([*(t.upper() for t in sp.topics),
+    def _what_flagged(self, sp: StoredPost) -> str:
+        return ", ".join([*(t.upper() for t in sp.topics),
                           *(self.detector.place(p).en if p in self._place_ids() else p for p in sp.places)])
-        spans = tuple(sorted((int(s), int(e)) for s, e in sp.matches))
-        deleted = " · 🗑 deleted" if sp.deleted_at else ""
-        return (f"{n}. {esc(local_time(post.date, self.tz))} · {link(post.link, name)} ({esc(side)})"
-                f" · <b>{esc(what)}</b>{deleted}\n{snippet_html(post.text, spans, 240)}")
 
     async def _cmd_digest(self, args: list[str], raw: str) -> list[Reply]:
         if len(args) > 1:
