@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the latest)")
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart")
 
+    p = sub.add_parser("web", help="browse the store in a web browser: timeline, search, map, post pages, exports")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other "
+                   "address needs FRONTWATCH_WEB_TOKEN)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+
     from bot.telegram.cli import register
 
     register(sub, _common)
@@ -245,8 +251,38 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from bot.web.app import WebConfigError, start_web
+
+    settings = _settings(args)
+    detector = _detector(settings)
+    if not 0 < args.port < 65536:
+        raise ConfigError("--port", None, f"expected 1 to 65535, got {args.port}")
+
+    async def go() -> int:
+        try:
+            runner, store = await start_web(settings.db_path, detector, settings.alerts.timezone, args.host,
+                                            args.port, settings.web_token)
+        except (WebConfigError, FileNotFoundError, RuntimeError, OSError) as problem:
+            print(f"frontwatch: error: web: {problem}", file=sys.stderr)
+            return 2
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"frontwatch web: http://{host}:{args.port}/ (read-only over {settings.db_path}; Ctrl-C stops)")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+            await store.close()
+        return 0
+
+    try:
+        return asyncio.run(go())
+    except KeyboardInterrupt:
+        return 0
+
+
 COMMANDS = {"demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
-            "digest": cmd_digest}
+            "digest": cmd_digest, "web": cmd_web}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,6 +87,9 @@ class Settings:
     tracked_places: tuple[str, ...] | None = None
     log_level: str = "INFO"
     env_source: str = ".env"
+    web_token: str | None = field(default=None, repr=False)
+    web_listen: tuple[str, int] | None = None  # `frontwatch run` serves the web app here when set
+    web_url: str | None = None  # how the team reaches it, for the link /web gives
 
 
 _ALERT_SPEC: dict[str, Any] = {
@@ -254,4 +257,17 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = Path("
         tracked_places=tracked,
         log_level=level,
         env_source=source,
+        web_token=env.get("FRONTWATCH_WEB_TOKEN") or None,
+        web_listen=_listen_env(source, env, "FRONTWATCH_WEB_LISTEN"),
+        web_url=(env.get("FRONTWATCH_WEB_URL") or "").rstrip("/") or None,
     )
+
+
+def _listen_env(source: str, env: dict[str, str], key: str) -> tuple[str, int] | None:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return None
+    host, sep, port = raw.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536 or not host:
+        raise ConfigError(source, key, f"expected HOST:PORT like 127.0.0.1:8765, got {raw!r}")
+    return host.strip("[]"), int(port)
