@@ -326,18 +326,15 @@ class Archive:
     async def place_counts(self, filters: Filters) -> list[PlaceCount]:
         """Posts per place under the filters, each story once, split by the writing side."""
         built = build_query(filters.q, self.detector) if filters.q else None
-        where, params = self.where(replace(filters, place=None) if not filters.place else filters, built)
+        where, params = self.where(filters, built)
+        per_side = ", ".join(f"count(DISTINCT CASE WHEN coalesce(c.side, 'other') = '{side}' THEN canon END)"
+                             for side in SIDES)
         rows = await self.store.execute(
-            f"SELECT pp.place_id, coalesce(c.side, 'other'), count(DISTINCT {CANONICAL}) FROM posts p"
-            f" JOIN post_places pp ON pp.post_id = p.id LEFT JOIN channels c ON c.id = p.channel_id"
-            f" WHERE {where} GROUP BY pp.place_id, c.side", params)
-        by_place: dict[str, dict[str, int]] = {}
-        for place_id, side, n in rows:
-            if filters.place and place_id != filters.place:
-                continue
-            sides = by_place.setdefault(place_id, {})
-            sides[side] = sides.get(side, 0) + n
-        counts = [PlaceCount(pid, self.place_name(pid), sum(s.values()), s) for pid, s in by_place.items()]
+            f"SELECT place_id, count(DISTINCT canon), {per_side} FROM (SELECT pp.place_id, {CANONICAL} AS canon,"
+            f" p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id WHERE {where})"
+            " LEFT JOIN channels c ON c.id = channel_id GROUP BY place_id", params)
+        counts = [PlaceCount(r[0], self.place_name(r[0]), r[1], {side: n for side, n in zip(SIDES, r[2:]) if n})
+                  for r in rows if not filters.place or r[0] == filters.place]
         return sorted(counts, key=lambda pc: (-pc.posts, pc.name))
 
     # -- one post ---------------------------------------------------------------------
