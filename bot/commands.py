@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlencode
 
 from bot import policy
 from bot.channels import KINDS, SIDES, Channel, parse_channel_ref
@@ -53,6 +54,7 @@ class Spec:
     args: str
     about: str
     changes: bool = False
+    admin_only: bool = False  # reads nothing private to the group, but hands out access (/web)
 
     @property
     def usage(self) -> str:
@@ -74,6 +76,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("mute", "PLACE|@channel DURATION", "silence alerts for a while (30m, 6h, 2d)", changes=True),
     Spec("unmute", "PLACE|@channel", "end a mute", changes=True),
     Spec("explain", "LINK", "why a post was or was not flagged"),
+    Spec("web", "", "a link to the web app: timeline, search, map, exports", admin_only=True),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 COMMAND_LIST: list[tuple[str, str]] = [(s.name, s.about) for s in SPECS]
@@ -198,10 +201,11 @@ class Commands:
         if spec is None:
             return [Reply(f"Unknown command /{esc(name)}. /help lists what I can do.")]
         try:
-            if spec.changes and not await self._is_admin(chat_id, user_id):
+            if (spec.changes or spec.admin_only) and not await self._is_admin(chat_id, user_id):
                 self._log_refusal("admin", user_id, f"/{name} from user {user_id} in chat {chat_id}: not an admin; "
                                                     "refused (further refusals of this user are not logged)")
-                return [Reply(f"🔒 Only admins can use /{spec.name}. Nothing was changed.")]
+                return [Reply(f"🔒 Only admins can use /{spec.name}."
+                              + (" Nothing was changed." if spec.changes else ""))]
             if not spec.args and rest.strip():
                 raise _Usage(f"/{spec.name} takes no arguments.")
             return _fitted(await self._handlers[name](rest.split(), rest.strip()))
@@ -463,6 +467,16 @@ class Commands:
     def _what_flagged(self, sp: StoredPost) -> str:
         return ", ".join([*(t.upper() for t in sp.topics),
                           *(self.detector.place(p).en if p in self._place_ids() else p for p in sp.places)])
+
+    async def _cmd_web(self, args: list[str], raw: str) -> list[Reply]:
+        base = self.settings.web_url
+        if not base:
+            return [Reply("🌐 The web app's address is not configured: set FRONTWATCH_WEB_URL (and "
+                          "FRONTWATCH_WEB_LISTEN to serve it beside the bot), then restart.")]
+        token = self.settings.web_token
+        url = f"{base}/?{urlencode({'token': token})}" if token else f"{base}/"
+        return [Reply(f"🌐 {link(url, 'Open the frontwatch web app')} — read-only: timeline, search, map, "
+                      "exports." + (" The link carries the access token: keep it in the team." if token else ""))]
 
     async def _cmd_digest(self, args: list[str], raw: str) -> list[Reply]:
         if len(args) > 1:

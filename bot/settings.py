@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 
 from bot.errors import ConfigError
 from bot.tomlconf import check_table, load_toml
+from bot.web.access import is_loopback
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,4 +271,8 @@ def _listen_env(source: str, env: dict[str, str], key: str) -> tuple[str, int] |
     host, sep, port = raw.rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536 or not host:
         raise ConfigError(source, key, f"expected HOST:PORT like 127.0.0.1:8765, got {raw!r}")
-    return host.strip("[]"), int(port)
+    host = host.strip("[]")
+    if not is_loopback(host) and not env.get("FRONTWATCH_WEB_TOKEN"):
+        raise ConfigError(source, key, f"{host} is not a loopback address: set FRONTWATCH_WEB_TOKEN too, so that "
+                                       "only holders of the link can read the archive")
+    return host, int(port)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hmac
 import io
-import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from aiohttp import web
 
 from bot.detect import Detector
 from bot.geo import MapPoint, build_map, coordinates, tone
+from bot.web.access import is_loopback
 from bot.query import FILTER_NAMES, Archive, FilterError, Filters, Page, channel_key
 from bot.store import Store
 from bot.templating import environment, style
@@ -42,16 +42,6 @@ MAX_OFFSET = 1_000_000
 
 class WebConfigError(Exception):
     """The web app cannot start as asked (no token for a non-loopback address)."""
-
-
-def is_loopback(host: str) -> bool:
-    """Whether an address only this machine can reach: 127.0.0.0/8, ::1, `localhost`."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def token_required(host: str, token: str | None) -> bool:
