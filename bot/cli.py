@@ -101,6 +101,7 @@ def _detector(settings):
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.claims import TIER_LABEL
     from bot.demo import DEMO_CORPUS, run_demo
 
     settings = _settings(args)
@@ -117,7 +118,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  alerts sent          {summary['alerts_sent']}")
     print(f"  alerts updated       {summary['alert_updates']} (forwards, near-copies, edits, deletions)")
     print(f"  merged, not resent   {summary['merged_into_existing']}")
-    print(f"  both-sides alerts    {summary['corroborations']}")
+    tiers = summary["claims_by_tier"]
+    print(f"  alerting             {summary['alert_on']} (config/settings.toml alerts.alert_on)")
+    print(f"  claims               {sum(tiers.values())}: {tiers['both_sides']} by both sides,"
+          f" {tiers['several']} by several channels of one side, {tiers['single']} by one source;"
+          f" {summary['claims_disputed']} disputed; {summary['denial_posts']} posts deny a claim")
+    for c in summary["claims"][:12]:
+        print(f"    · {c['claim']} — {TIER_LABEL[c['tier']]}, {c['channels']} channel(s)"
+              + (f", denied by {c['denied_by']}" if c["denied_by"] else "") + (" ⚠️ disputed" if c["disputed"] else ""))
     print("  top places           " + ", ".join(f"{name} {n}" for name, n in summary["top_places"]))
     if summary["export_problems"]:
         print(f"  export problems      {len(summary['export_problems'])} (skipped, see log)")

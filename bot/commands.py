@@ -26,14 +26,14 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlencode
 
-from bot import policy
+from bot import claims, policy
 from bot.channels import KINDS, SIDES, Channel, parse_channel_ref
 from bot.detect import Detection, Detector
 from bot.detect.model import Match
 from bot.digest import caption, chart_png, digest_for, digest_window, paginate, render_digest, tracked_places
 from bot.post import bare_channel_id
-from bot.render import SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
 from bot.query import Archive, Filters
+from bot.render import SEVERITY_LEGEND, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
 from bot.search import describe_query, result_blocks, snippet_html
 from bot.settings import Settings
 from bot.store import Store, StoredPost
@@ -76,6 +76,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("mute", "PLACE|@channel DURATION", "silence alerts for a while (30m, 6h, 2d)", changes=True),
     Spec("unmute", "PLACE|@channel", "end a mute", changes=True),
     Spec("explain", "LINK", "why a post was or was not flagged"),
+    Spec("alerts", "[events|events_and_tracked|everything]", "what reaches the group", changes=True),
     Spec("web", "", "a link to the web app: timeline, search, map, exports", admin_only=True),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
@@ -88,6 +89,9 @@ _DETAILS = {
     "digest": "DATE is the morning the digest is sent (default: the latest).",
     "explain": "LINK like https://t.me/channel/1234.",
     "search": "Place names in any language and form search the place; other words match every form.",
+    "alerts": "events: only claims and denials (forces withdrew from or took a place); events_and_tracked: also "
+              "posts naming a tracked place; everything: every flagged post. Without an argument: the current "
+              "choice. The rest is still stored, searched and in the digest.",
 }
 
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+(.*))?", re.S)
@@ -345,7 +349,9 @@ class Commands:
         for spec in SPECS:
             lock = " 🔒" if spec.changes else ""
             lines.append(f"<code>{esc(spec.usage)}</code> — {esc(spec.about)}{lock}")
-        lines += ["", "🔒 admins only. <code>/help COMMAND</code> explains one command."]
+        lines += ["", "🔒 admins only. <code>/help COMMAND</code> explains one command.", "",
+                  "<b>Marks on alerts</b>"]
+        lines += [f"{mark} {esc(meaning)}" for mark, meaning in SEVERITY_LEGEND]
         return self._pages(lines)
 
     async def _cmd_status(self, args: list[str], raw: str) -> list[Reply]:
@@ -543,10 +549,41 @@ class Commands:
         near = self._near_misses(post.text, fresh)
         if near:
             lines.append("Not counted: " + "; ".join(near))
+        lines += ["", "<b>Claims it makes</b> (who withdrew from or took which place)"]
+        for event in fresh.events:
+            said = claims.headline(channel.side, channel.kind, event.action, self._event_place(event.place),
+                                   event.by, event.stance)
+            lines.append(f"• {'⚪' if event.stance == 'denied' else '🔴'} {esc(said)}: "
+                         f"{self._match_list(post.text, event.matches)}")
+        if not fresh.events:
+            lines.append("• none: no report that forces left or took a place (plans, questions, opinion and "
+                         "background are not claims)")
+        lines += await self._claim_verdicts(stored)
         lines += ["", await self._alert_verdict(channel, stored),
                   "", snippet_html(post.text, tuple(sorted(stored.matches)), 600),
                   link(post.link, "Open post")]
         return lines
+
+    def _event_place(self, place_id: str | None) -> str | None:
+        return self.detector.place(place_id).en if place_id in self._place_ids() else place_id
+
+    async def _claim_verdicts(self, stored: StoredPost) -> list[str]:
+        """Where each claim the post speaks to stands: its tier, independent channels, denials."""
+        out = []
+        for claim in await self.store.claims_of_post(stored.post_id):
+            voices = await self.store.claim_voices(claim.id)
+            standing = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
+            mine = next((v for v in voices if v.post.post_id == stored.post_id), None)
+            by = next((v.by_side for v in voices if v.stance == "asserted"), None)
+            text = claims.claim_text(claim.action, self._event_place(claim.place_id), by)
+            counted = ""
+            if mine is not None and mine.source != f"channel:{stored.post.channel_id}":
+                counted = " This post repeats another channel's post (a forward or copy): it counts for that one."
+            out.append(f"Claim #{claim.id} «{esc(text)}»: {esc(claims.TIER_LABEL[standing.tier])}, "
+                       f"{standing.channels} independent channel(s) assert it, {standing.denials} deny it"
+                       + (" — ⚠️ disputed" if standing.disputed else "")
+                       + (f"; alert #{claim.alert_id}" if claim.alert_id else "") + "." + esc(counted))
+        return out
 
     def _what(self, places: Sequence[str], topics: Sequence[str]) -> str:
         names = [*(f"topic {t}" for t in topics), *(f"place {self._place_label(p)}" if p in self._place_ids()
@@ -581,6 +618,9 @@ class Commands:
         if alert is not None:
             relation = next((rel for sp, rel in await self.store.alert_posts(alert.id)
                              if sp.post_id == stored.post_id), "origin")
+            if relation == "claim":
+                return (f"Alert: counted in the claim's alert #{alert.id} ({esc(alert.state)}), which was edited "
+                        "instead of sending another message.")
             if relation != "origin":
                 return (f"Alert: merged as a {esc(relation)} into alert #{alert.id} "
                         f"({esc(alert.state)}), not sent again.")
@@ -602,6 +642,13 @@ class Commands:
             reasons.append("muted now: " + ", ".join(map(self._place_label, muted)))
         if f"channel:{channel.id}" in mutes:
             reasons.append("the channel is muted now")
+        mode = await self._alert_on()
+        if not await self.store.post_events(stored.post_id):
+            if mode == "events":
+                reasons.append("alerts are set to events (/alerts) and the post makes no claim")
+            elif mode == "events_and_tracked" and not stored.places:
+                reasons.append("alerts are set to events_and_tracked (/alerts) and the post makes no claim and "
+                               "names no place")
         reasons = reasons or ["the place or channel was muted or untracked when the post came, or it arrived "
                               "before the alert policy ran"]
         return "Alert: none — " + esc("; ".join(reasons)) + "."
@@ -751,6 +798,24 @@ class Commands:
             del mutes[target.key]
             await self.store.set_setting("mutes", mutes)
         return [Reply(f"🔔 {esc(target.label)} unmuted: alerts resume now.")]
+
+    async def _alert_on(self) -> str:
+        stored = await self.store.get_setting("alert_on")
+        return stored if stored in claims.ALERT_ON else self.settings.alerts.alert_on
+
+    async def _cmd_alerts(self, args: list[str], raw: str) -> list[Reply]:
+        current = await self._alert_on()
+        if not args:
+            return [Reply(f"Alerts now: <b>{esc(current)}</b>. Choices: {esc(', '.join(claims.ALERT_ON))}.")]
+        choice = args[0].lower()
+        if len(args) != 1 or choice not in claims.ALERT_ON:
+            raise _Usage(f"Choose one of {', '.join(claims.ALERT_ON)}.")
+        if choice == current:
+            return [Reply(f"Alerts are {esc(choice)} already. Nothing was changed.")]
+        async with self.store.transaction():
+            await self.store.set_setting("alert_on", choice)
+        return [Reply(f"✅ Alerts now: <b>{esc(choice)}</b> (was {esc(current)}). Everything is still stored, "
+                      "searched and counted in the digest.")]
 
     async def _mutes_line(self) -> str:
         """Plain text, one mute a line, so even a long list pages cleanly."""

@@ -16,6 +16,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.channels import load_channels as load_channel_config
+from bot.claims import TIERS
 from bot.detect import Detector
 from bot.digest import build_digest, caption, chart_png, digest_html_page, digest_window, render_digest
 from bot.outbox import Outbox
@@ -102,15 +103,23 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
                                settings.digest.hour_minute, settings.digest.timezone, last)
         digest = await build_digest(store, detector, end, settings.digest.timezone,
                                     top_channels=settings.digest.top_channels, tracked=settings.tracked_places)
+        first = events[0].when if events else last
+        whole = await build_digest(store, detector, end, settings.digest.timezone,
+                                   top_channels=settings.digest.top_channels, tracked=settings.tracked_places,
+                                   start=min(first, end - timedelta(days=1)))
+        all_claims = whole.claims
         stem = f"digest-{end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}"
         png = chart_png(digest)
         (out_dir / f"{stem}.png").write_bytes(png)
         (out_dir / f"{stem}.html").write_text(digest_html_page(digest, f"{stem}.png"), encoding="utf-8")
         pages = render_digest(digest)
         counts = await store.alert_counts()
+        denial_posts = (await store.execute(
+            "SELECT count(DISTINCT post_id) FROM post_events WHERE stance = 'denied'"))[0][0]
     finally:
         await store.close()
     stats = pipeline.stats
+    digest_claims = sorted(all_claims, key=lambda c: (-TIERS.index(c.tier), -len(c.claimants), c.first))
     summary = {
         "posts_read": len({e.post.key for e in events if e.post}),
         "events": len(events),
@@ -121,6 +130,12 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
         "alert_updates": outbox.edited,
         "merged_into_existing": stats.merged,
         "corroborations": stats.corroborations,
+        "alert_on": settings.alerts.alert_on,
+        "claims_by_tier": {tier: sum(c.tier == tier for c in digest_claims) for tier in TIERS},
+        "claims_disputed": sum(c.disputed for c in digest_claims),
+        "denial_posts": denial_posts,
+        "claims": [{"place": c.place, "claim": c.text, "tier": c.tier, "channels": len(c.claimants),
+                    "denied_by": len(c.deniers), "disputed": c.disputed} for c in digest_claims],
         "alerts_by_state": counts,
         "export_problems": [str(p) for p in problems],
         "top_places": [(detector.place(pid).en, n) for pid, n in stats.places.most_common(8)],

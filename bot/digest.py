@@ -15,15 +15,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import claims
 from bot.detect import Detector
 from bot.render import CAPTION_LIMIT, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
 from bot.settings import Settings
-from bot.store import Store, StoredPost
+from bot.store import ClaimRow, Store, StoredPost
 from bot.store.db import iso
 
 WITHDRAWAL = "withdrawal"
 MAX_LISTED = 40
 EXCERPT_CHARS = 100
+CLAIM_SPEAKERS = 6
 
 _FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
             " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
@@ -54,12 +56,23 @@ class ListedPost:
 
 
 @dataclass(frozen=True, slots=True)
-class Corroborated:
+class Speaker:
+    """One independent channel's word on a claim, with the post that says it."""
+
+    channel: str
+    side: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSummary:
     place: str
-    topic: str
+    text: str                          # the claim in English
+    tier: str
+    disputed: bool
     first: datetime
-    last: datetime
-    links: tuple[tuple[str, str], ...]  # (channel with side, post link)
+    claimants: tuple[Speaker, ...]     # one per independent source asserting it
+    deniers: tuple[Speaker, ...]       # one per independent source denying it
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +93,8 @@ class Digest:
     places: tuple[PlaceCount, ...]
     withdrawals: tuple[ListedPost, ...]
     withdrawal_total: int
-    corroborated: tuple[Corroborated, ...]
+    claims: tuple[ClaimSummary, ...]
+    lone_denials: tuple[ListedPost, ...]   # denials of something no channel claimed in the window
     busiest: tuple[ChannelActivity, ...]
     deleted: tuple[ListedPost, ...]
     deleted_total: int
@@ -132,6 +146,20 @@ class _Reader:
         return ListedPost(channel=name, side=side, date=sp.post.date, link=sp.post.link,
                           places=tuple(self.names.get(p, p) for p in sp.places), excerpt=_excerpt(sp.post.text))
 
+    async def claim_summary(self, claim: ClaimRow) -> ClaimSummary:
+        voices = await self.store.claim_voices(claim.id)
+        by = next((v.by_side for v in voices if v.stance == "asserted"), None)
+        claimants: dict[str, Speaker] = {}
+        deniers: dict[str, Speaker] = {}
+        for v in voices:
+            name, side = self.channels.get(v.post.post.channel_id, (str(v.post.post.channel_id), "other"))
+            (claimants if v.stance == "asserted" else deniers).setdefault(
+                v.source, Speaker(name, side, v.post.post.link))
+        place = self.names.get(claim.place_id, claim.place_id)
+        return ClaimSummary(place=place, text=claims.claim_text(claim.action, place, by), tier=claim.tier,
+                            disputed=claim.disputed, first=claim.first_date, claimants=tuple(claimants.values()),
+                            deniers=tuple(deniers.values()))
+
     async def rows(self, sql: str, *params: Any) -> list[Any]:
         return await self.store.execute(sql, (*self.window, *params))
 
@@ -151,8 +179,9 @@ class _Reader:
 
 
 async def build_digest(store: Store, detector: Detector, end: datetime, tz: str, *, top_channels: int = 5,
-                       tracked: Iterable[str] | None = None) -> Digest:
-    start = end - timedelta(days=1)
+                       tracked: Iterable[str] | None = None, start: datetime | None = None) -> Digest:
+    """The 24 hours before `end`, or from `start` when a longer look back is wanted (the demo's)."""
+    start = start or end - timedelta(days=1)
     tracked_set = set(tracked) if tracked is not None else None
     q = _Reader(store, detector, start, end)
     await q.load_channels()
@@ -168,16 +197,11 @@ async def build_digest(store: Store, detector: Detector, end: datetime, tz: str,
         "EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id) DESC, p.date, p.id", WITHDRAWAL)
     deleted, deleted_total = await q.listed_posts(
         "p.deleted_at >= ? AND p.deleted_at < ?", "p.deleted_at, p.id")
-    corroborated = []
-    for place, topic, first, last, alert_id in await q.rows(
-            "SELECT place_id, topic_id, first_date, last_date, alert_id FROM corroborations"
-            " WHERE last_date >= ? AND first_date < ? ORDER BY first_date, id"):
-        links = []
-        for sp, _ in (await store.alert_posts(alert_id)) if alert_id else ():
-            item = q.listed(sp)
-            links.append((f"{item.channel} {SIDE_LABEL.get(item.side, item.side)}", item.link))
-        corroborated.append(Corroborated(q.names.get(place, place), topic, datetime.fromisoformat(first),
-                                         datetime.fromisoformat(last), tuple(links)))
+    claim_list = [await q.claim_summary(claim) for claim in await store.claims_between(start, end)]
+    claim_list.sort(key=lambda c: (c.place, c.first))
+    lone_denials, _ = await q.listed_posts(
+        "p.date >= ? AND p.date < ? AND p.id IN (SELECT post_id FROM post_events WHERE stance = 'denied')"
+        " AND p.id NOT IN (SELECT post_id FROM claim_posts WHERE stance = 'denied')", "p.date, p.id")
     busiest = [ChannelActivity(q.channels.get(r[0], (str(r[0]), "other"))[0],
                                q.channels.get(r[0], ("", "other"))[1], r[1], r[2]) for r in await q.rows(
         f"SELECT p.channel_id, count(*), sum({_FLAGGED}) FROM posts p WHERE p.date >= ? AND p.date < ?"
@@ -186,7 +210,7 @@ async def build_digest(store: Store, detector: Detector, end: datetime, tz: str,
         f"SELECT count(*), coalesce(sum({_FLAGGED}), 0) FROM posts p WHERE p.date >= ? AND p.date < ?"))[0]
     return Digest(start=start, end=end, timezone=tz, total_posts=total, flagged_posts=flagged,
                   places=tuple(places), withdrawals=tuple(withdrawals), withdrawal_total=withdrawal_total,
-                  corroborated=tuple(corroborated), busiest=tuple(busiest), deleted=tuple(deleted),
+                  claims=tuple(claim_list), lone_denials=tuple(lone_denials), busiest=tuple(busiest), deleted=tuple(deleted),
                   deleted_total=deleted_total)
 
 
@@ -227,6 +251,24 @@ def _post_line(item: ListedPost, tz: str, *, with_places: bool) -> str:
             f"{where}: <i>{esc(item.excerpt)}</i>")
 
 
+def _speakers(speakers: tuple[Speaker, ...]) -> str:
+    shown = ", ".join(f"{link(s.link, s.channel)} ({esc(_side(s.side))})" for s in speakers[:CLAIM_SPEAKERS])
+    more = len(speakers) - CLAIM_SPEAKERS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _claim_line(c: ClaimSummary, tz: str) -> str:
+    mark = "🟣" if c.tier == "both_sides" else "🔴"
+    channels = f"{len(c.claimants)} independent channel" + ("s" if len(c.claimants) != 1 else "")
+    line = (f"• {mark} {esc(c.text)} — {esc(claims.TIER_LABEL.get(c.tier, c.tier))}, {channels}, first"
+            f" {esc(local_time(c.first, tz))}: {_speakers(c.claimants)}")
+    if c.deniers:
+        line += f"; ⚪ denied by {_speakers(c.deniers)}"
+    if c.disputed:
+        line += " · ⚠️ disputed"
+    return line
+
+
 def digest_lines(d: Digest) -> list[str]:
     tz = d.timezone
     lines = [f"🗞 <b>Digest · {esc(d.day_label)}</b>",
@@ -241,13 +283,22 @@ def digest_lines(d: Digest) -> list[str]:
     lines += [_post_line(item, tz, with_places=True) for item in d.withdrawals] or ["• none"]
     if d.withdrawal_total > len(d.withdrawals):
         lines.append(f"… and {d.withdrawal_total - len(d.withdrawals)} more (/latest lists them)")
-    lines += ["", f"<b>Reported by both sides</b> ({len(d.corroborated)})"]
-    for c in d.corroborated:
-        sources = ", ".join(link(url, name) for name, url in c.links[:8])
-        more = f" and {len(c.links) - 8} more" if len(c.links) > 8 else ""
-        lines.append(f"• {esc(c.topic)} · {esc(c.place)} · {esc(local_time(c.first, tz))}: {sources}{more}")
-    if not d.corroborated:
+    both = sum(c.tier == "both_sides" for c in d.claims)
+    disputed = sum(c.disputed for c in d.claims)
+    lines += ["", f"<b>Claims per place</b> ({len(d.claims)}: {both} by both sides, {disputed} disputed)"]
+    place = None
+    for c in d.claims[:MAX_LISTED]:
+        if c.place != place:
+            place = c.place
+            lines.append(f"<b>{esc(place)}</b>")
+        lines.append(_claim_line(c, tz))
+    if len(d.claims) > MAX_LISTED:
+        lines.append(f"… and {len(d.claims) - MAX_LISTED} more claims")
+    if not d.claims:
         lines.append("• none")
+    if d.lone_denials:
+        lines += ["", f"<b>Denials of what no followed channel claimed</b> ({len(d.lone_denials)})"]
+        lines += [_post_line(item, tz, with_places=True) for item in d.lone_denials]
     lines += ["", "<b>Busiest channels</b> (flagged / all posts)"]
     lines += [f"• {esc(ch.name)} ({esc(_side(ch.side))}): {ch.flagged} / {ch.posts}" for ch in d.busiest] \
         or ["• none"]
@@ -321,7 +372,8 @@ def caption(d: Digest) -> str:
     """The photo's caption: the headline figures, within Telegram's 1,024 for captions."""
     top = ", ".join(f"{pc.name} {pc.today} ({_signed(pc.change)})" for pc in d.places[:5] if pc.today)
     text = (f"🗞 <b>Digest · {esc(d.day_label)}</b>\n{_posts(d.total_posts)}, {d.flagged_posts} flagged, "
-            f"{d.withdrawal_total} on withdrawal, {len(d.corroborated)} reported by both sides."
+            f"{d.withdrawal_total} on withdrawal, {len(d.claims)} claims"
+            f" ({sum(c.tier == 'both_sides' for c in d.claims)} by both sides)."
             + (f"\nTop places: {esc(top)}" if top else ""))
     return text if utf16_len(text) <= CAPTION_LIMIT else f"🗞 <b>Digest · {esc(d.day_label)}</b>"
 

@@ -14,18 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot import policy
+from bot import claims, policy
 from bot.channels import Channel
 from bot.detect import Detection, Detector
 from bot.detect.model import merge_spans
 from bot.post import Post
 from bot.render import (
-    CorroborationView,
-    EvidenceLine,
+    ClaimView,
     PostAlertView,
     Related,
     SummaryView,
-    render_corroboration,
+    VoiceLine,
     render_post_alert,
     render_summary,
 )
@@ -158,13 +157,21 @@ class Pipeline:
             self._channels[channel.id] = channel
         return channel
 
-    async def _filters(self, channel: Channel) -> tuple[set[str] | None, set[str], bool]:
-        stored = await self.store.get_settings(("tracked_places", "mutes"))
+    async def _filters(self, channel: Channel) -> tuple[set[str] | None, set[str], bool, str]:
+        stored = await self.store.get_settings(("tracked_places", "mutes", "alert_on"))
         tracked = stored.get("tracked_places", list(self.default_tracked) if self.default_tracked is not None else None)
         mutes = policy.active_mutes(stored.get("mutes", {}), self.clock())
         muted_places = {k.split(":", 1)[1] for k in mutes if k.startswith("place:")}
         channel_muted = f"channel:{channel.id}" in mutes
-        return (set(tracked) if tracked is not None else None), muted_places, channel_muted
+        mode = stored.get("alert_on", self.cfg.alert_on)
+        if mode not in claims.ALERT_ON:
+            mode = self.cfg.alert_on
+        return (set(tracked) if tracked is not None else None), muted_places, channel_muted, mode
+
+    @staticmethod
+    def _alertable(detection: Detection, mode: str) -> bool:
+        return claims.should_alert(mode, has_events=bool(detection.events), tracked_mentions=bool(detection.places),
+                                   flagged=detection.flagged)
 
     async def _handle(self, post: Post) -> Outcome:
         channel = await self._channel(post)
@@ -173,22 +180,24 @@ class Pipeline:
             self.stats.duplicates += 1
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
+        before_events = await self.store.post_events(saved.post_id) if before is not None else []
         raw = self.detector.detect(post.text)
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
-        if not raw.flagged and saved.status == "new":
+        if not raw.flagged and not raw.events and saved.status == "new":
             return Outcome("new")
-        tracked, muted_places, channel_muted = await self._filters(channel)
+        tracked, muted_places, channel_muted, mode = await self._filters(channel)
         detection = policy.filter_detection(raw, tracked, muted_places)
         if saved.status == "edited":
             self.stats.edits += 1
-            return await self._on_edit(post, saved.post_id, channel, before, detection, channel_muted)
-        if not detection.flagged:
+            return await self._on_edit(post, saved.post_id, channel, before, before_events, detection,
+                                       channel_muted, mode)
+        if not detection.flagged and not detection.events:
             return Outcome("new")
         self.stats.flagged += 1
         self.stats.places.update(detection.place_ids)
         self.stats.topics.update(detection.topic_ids)
-        if channel_muted:
+        if channel_muted or not self._alertable(detection, mode):
             return Outcome("new")
         return await self._alert_new(post, saved.post_id, channel, detection, status="new")
 
@@ -198,22 +207,47 @@ class Pipeline:
         if target is not None:
             alert_id, relation = target
             await self.store.link_alert_post(alert_id, post_id, relation)
+            await self._claims(post, post_id, channel, detection, own_alert=None, copy_of=alert_id)
             await self._rerender(alert_id)
             self.stats.merged += 1
-            await self._corroborate(post, detection)
             return Outcome(status, merged_into=alert_id)
+        joined = await self._claim_alerts_to_join(post, detection)
+        if joined:
+            for alert_id in joined:
+                await self.store.link_alert_post(alert_id, post_id, "claim")
+            await self._claims(post, post_id, channel, detection, own_alert=None)
+            self.stats.merged += 1
+            return Outcome(status, merged_into=joined[0])
         late = post.late and (self.clock() - post.date) > timedelta(minutes=self.cfg.late_after_minutes)
         alert_id = await self.store.create_alert(
             kind="post", severity=policy.severity(detection, channel), post_id=post_id,
             places=detection.place_ids, topics=detection.topic_ids, html="", event_date=post.date,
             state="held" if late else "pending")
+        await self._claims(post, post_id, channel, detection, own_alert=alert_id)
         await self._rerender(alert_id)
         if late:
             self.stats.held += 1
         else:
             self.stats.alerts += 1
-        await self._corroborate(post, detection)
         return Outcome(status, alert_id=alert_id)
+
+    async def _claim_alerts_to_join(self, post: Post, detection: Detection) -> list[int]:
+        """The alerts of open claims when every event of the post repeats one: the post then
+        raises their tier instead of sending a message of its own. Empty when anything is new."""
+        if not detection.events or post.late:
+            return []
+        since = post.date - timedelta(hours=self.cfg.corroboration_window_hours)
+        alert_ids: list[int] = []
+        for event in detection.events:
+            if event.place is None:
+                return []
+            claim = await self.store.open_claim(event.action, event.place, since)
+            alert = await self.store.alert(claim.alert_id) if claim and claim.alert_id else None
+            if alert is None or alert.state in ("held", "folded", "failed"):
+                return []
+            if alert.id not in alert_ids:
+                alert_ids.append(alert.id)
+        return alert_ids
 
     async def _merge_target(self, post: Post, post_id: int, detection: Detection) -> tuple[int, str] | None:
         """The alert this post repeats: the alerted original of a forward, or a near-copy's."""
@@ -252,120 +286,252 @@ class Pipeline:
         return words
 
     async def _on_edit(self, post: Post, post_id: int, channel: Channel, before: StoredPost | None,
-                       detection: Detection, channel_muted: bool) -> Outcome:
+                       before_events: list, detection: Detection, channel_muted: bool, mode: str) -> Outcome:
         alert = await self.store.alert_for_post(post_id)
+        old_claims = await self.store.claims_of_post(post_id)
+        await self.store.forget_claim_voices(post_id)
         if alert is not None:
-            old_places, old_topics = set(alert.places), set(alert.topics)
-            if set(detection.place_ids) != old_places or set(detection.topic_ids) != old_topics:
-                await self.store.update_alert(alert.id, html=alert.html, places=detection.place_ids,
-                                              topics=detection.topic_ids,
-                                              severity=policy.severity(detection, channel)
-                                              if detection.flagged else alert.severity)
+            own = alert.post_id == post_id
+            if own:
+                old_places, old_topics = set(alert.places), set(alert.topics)
+                if set(detection.place_ids) != old_places or set(detection.topic_ids) != old_topics \
+                        or detection.events or before_events:
+                    await self.store.update_alert(alert.id, html=alert.html, places=detection.place_ids,
+                                                  topics=detection.topic_ids,
+                                                  severity=policy.severity(detection, channel)
+                                                  if detection.flagged or detection.events else alert.severity)
+            if not channel_muted:
+                await self._claims(post, post_id, channel, detection, own_alert=alert.id if own else None,
+                                   copy_of=None if own else alert.id)
+            for claim in old_claims:
+                await self._restand(claim.id, skip=alert.id)
             await self._rerender(alert.id)
-            await self._corroborate(post, detection)
             return Outcome("edited", merged_into=alert.id)
+        for claim in old_claims:
+            await self._restand(claim.id)
         old_places = set(before.places) if before else set()
         old_topics = set(before.topics) if before else set()
-        if channel_muted or not (set(detection.place_ids) - old_places or set(detection.topic_ids) - old_topics):
+        old_events = {(e.action, e.place, e.by, e.stance) for e in before_events}
+        gained = (set(detection.place_ids) - old_places or set(detection.topic_ids) - old_topics
+                  or {(e.action, e.place, e.by, e.stance) for e in detection.events} - old_events)
+        if channel_muted or not gained or not self._alertable(detection, mode):
             return Outcome("edited")
         self.stats.flagged += 1
         self.stats.places.update(detection.place_ids)
         self.stats.topics.update(detection.topic_ids)
         return await self._alert_new(post, post_id, channel, detection, status="edited")
 
-    async def _corroborate(self, post: Post, detection: Detection) -> None:
-        """One alert when both sides report the same topic at the same place within the window.
+    # -- claims -----------------------------------------------------------------------
 
-        Only a place named in the same sentence as the topic counts, on both sides.
+    async def _claims(self, post: Post, post_id: int, channel: Channel, detection: Detection, *,
+                      own_alert: int | None, copy_of: int | None = None) -> None:
+        """Add the post's word to every claim its events make, opening claims it asserts first.
+
+        A lone denial opens nothing: a claim opened later in the window finds it and is
+        disputed from the start.
         """
-        window = timedelta(hours=self.cfg.corroboration_window_hours)
-        for topic in detection.topic_ids:
-            for place in policy.places_with_topic(detection, post.text, topic):
-                candidates = await self.store.flagged_posts_between(
-                    post.date - window, post.date + timedelta(seconds=1), place_id=place, topic_id=topic,
-                    sides=("ru", "ua"))
-                posts = [p for p in candidates if p.deleted_at is None and place in policy.places_with_topic(
-                    self.detector.detect(p.post.text), p.post.text, topic)]
-                sides = {await self._side(p) for p in posts}
-                if not {"ru", "ua"} <= sides:
+        since = post.date - timedelta(hours=self.cfg.corroboration_window_hours)
+        words = policy.word_set(policy.core_text(post.text, detection.spans()))
+        touched: list[int] = []
+        seen: set[tuple[str, str, str]] = set()
+        for event in detection.events:
+            if event.place is None or (event.action, event.place, event.stance) in seen:
+                continue
+            seen.add((event.action, event.place, event.stance))
+            claim = await self.store.open_claim(event.action, event.place, since)
+            if claim is None:
+                home = own_alert if own_alert is not None else copy_of
+                if event.stance != "asserted" or home is None:
                     continue
-                existing = await self.store.open_corroboration(place, topic, post.date - window)
-                if existing is not None:
-                    corroboration_id, alert_id = existing
-                    await self.store.extend_corroboration(corroboration_id, post.date)
-                else:
-                    alert_id = await self.store.create_alert(
-                        kind="corroboration", severity="high", post_id=None, places=[place], topics=[topic],
-                        html="", event_date=post.date)
-                    await self.store.create_corroboration(place, topic, posts[0].post.date, post.date, alert_id)
-                    self.stats.corroborations += 1
-                for p in posts:
-                    await self.store.link_alert_post(alert_id, p.post_id, "evidence")
-                await self._rerender(alert_id)
+                claim_id = await self.store.create_claim(event.action, event.place, post.date, home)
+                for denial_id in await self.store.event_posts_between(event.action, event.place, "denied",
+                                                                      since, post.date):
+                    if denial_id != post_id:
+                        await self._add_stored_voice(claim_id, denial_id, event.action, event.place, "denied")
+            else:
+                claim_id = claim.id
+                if own_alert is not None and await self._alert_is_silent(claim.alert_id):
+                    await self.store.set_claim_alert(claim_id, own_alert)
+            source, source_side = await self._source(post, channel, claim_id, copy_of, words)
+            await self.store.add_claim_voice(claim_id, post_id, event.stance, event.by, source, source_side,
+                                             post.date)
+            if claim_id not in touched:
+                touched.append(claim_id)
+        for claim_id in touched:
+            await self._restand(claim_id, skip=own_alert)
 
-    async def _side(self, stored: StoredPost) -> str:
+    async def _alert_is_silent(self, alert_id: int | None) -> bool:
+        """An alert the team will never see change: none, held for a summary, folded or refused."""
+        alert = await self.store.alert(alert_id) if alert_id is not None else None
+        return alert is None or alert.state in ("held", "folded", "failed")
+
+    async def _add_stored_voice(self, claim_id: int, post_id: int, action: str, place: str, stance: str) -> None:
+        stored = await self.store.post(post_id)
+        if stored is None:
+            return
         channel = await self._channel_of(stored.post.channel_id)
-        return channel.side if channel else "other"
+        if channel is None:
+            return
+        by = next((e.by for e in await self.store.post_events(post_id)
+                   if (e.action, e.place, e.stance) == (action, place, stance)), None)
+        words = policy.word_set(policy.core_text(stored.post.text, stored.matches))
+        source, side = await self._source(stored.post, channel, claim_id, None, words)
+        await self.store.add_claim_voice(claim_id, post_id, stance, by, source, side, stored.post.date)
+
+    async def _source(self, post: Post, channel: Channel, claim_id: int, copy_of: int | None,
+                      words: frozenset[str]) -> tuple[str, str | None]:
+        """The independent channel a post speaks for: its own, or the one it forwards or copies.
+
+        A forward whose original we never saw keeps the original channel's side when that
+        channel is known, and no side at all otherwise: it can never be a second side.
+        """
+        voices = await self.store.claim_voices(claim_id)
+        fwd = post.forward
+        if fwd is not None:
+            if fwd.channel_id is not None and fwd.message_id is not None:
+                origin = await self.store.post_by_key(fwd.channel_id, fwd.message_id)
+                if origin is not None:
+                    known = next((v for v in voices if v.post.post_id == origin.post_id), None)
+                    if known is not None:
+                        return known.source, known.source_side
+            if fwd.channel_id is not None:
+                ch = await self._channel_of(fwd.channel_id)
+                return f"channel:{fwd.channel_id}", ch.side if ch else None
+            named = await self._channel_named(fwd.name)
+            if named is not None:
+                return f"channel:{named.id}", named.side
+            return f"forward:{fwd.name}", None
+        if copy_of is not None:
+            alert = await self.store.alert(copy_of)
+            if alert is not None and alert.post_id is not None:
+                known = next((v for v in voices if v.post.post_id == alert.post_id), None)
+                if known is not None:
+                    return known.source, known.source_side
+                origin = await self.store.post(alert.post_id)
+                if origin is not None and origin.post.channel_id != post.channel_id:
+                    ch = await self._channel_of(origin.post.channel_id)
+                    return f"channel:{origin.post.channel_id}", ch.side if ch else None
+        for voice in voices:
+            if voice.post.post.channel_id == post.channel_id:
+                continue
+            other = voice.post.post.text
+            if policy.similarity(words, policy.word_set(policy.core_text(other, voice.post.matches))) \
+                    >= self.cfg.near_copy_similarity:
+                return voice.source, voice.source_side
+        return f"channel:{post.channel_id}", channel.side
+
+    async def _channel_named(self, name: str) -> Channel | None:
+        """An export names a forward's origin by title only; a followed channel of that exact
+        title is taken to be it, so its side is known and it is not counted twice."""
+        if not name:
+            return None
+        if time.monotonic() - self._channels_read_at > CHANNEL_CACHE_SECONDS:
+            self._channels = {ch.id: ch for ch in await self.store.channels()}
+            self._channels_read_at = time.monotonic()
+        found = [ch for ch in self._channels.values() if ch.name == name]
+        return found[0] if len(found) == 1 else None
+
+    async def _restand(self, claim_id: int, skip: int | None = None) -> None:
+        """Recount the claim's tier; its alert is re-rendered (an edit once sent), never resent."""
+        claim = await self.store.claim(claim_id)
+        if claim is None:
+            return
+        voices = await self.store.claim_voices(claim_id)
+        now = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
+        if (now.tier, now.disputed) != (claim.tier, claim.disputed):
+            await self.store.set_claim_state(claim_id, now.tier, now.disputed)
+            if now.tier == "both_sides" and claim.tier != "both_sides":
+                self.stats.corroborations += 1
+        if claim.alert_id is not None and claim.alert_id != skip:
+            await self._rerender(claim.alert_id)
 
     async def _rerender(self, alert_id: int) -> None:
         alert = await self.store.alert(alert_id)
-        if alert is None:
+        if alert is None or alert.kind != "post":
             return
-        if alert.kind == "corroboration":
-            html = await self._render_corroboration(alert_id, alert.places[0], alert.topics[0])
-        elif alert.kind == "post":
-            html = await self._render_post(alert_id)
-        else:
-            return
-        await self.store.update_alert(alert_id, html=html)
+        html, severity = await self._render_post(alert_id)
+        await self.store.update_alert(alert_id, html=html, severity=severity)
 
-    async def _render_post(self, alert_id: int) -> str:
+    def _name(self, place_id: str | None) -> str | None:
+        return self._place_names.get(place_id, place_id) if place_id is not None else None
+
+    async def _render_post(self, alert_id: int) -> tuple[str, str]:
         alert = await self.store.alert(alert_id)
         members = await self.store.alert_posts(alert_id)
         origin = next((sp for sp, rel in members if rel == "origin"), members[0][0])
         channel = await self._channel_of(origin.post.channel_id)
+        side, kind = (channel.side, channel.kind) if channel else ("other", "media")
         related = []
         for sp, rel in members:
-            if sp.post_id == origin.post_id:
+            if sp.post_id == origin.post_id or rel == "claim":
                 continue
             ch = await self._channel_of(sp.post.channel_id)
             related.append(Related(channel=ch.name if ch else str(sp.post.channel_id), link=sp.post.link,
                                    relation=rel))
-        current = origin
-        places = tuple(self._place_names.get(p, p) for p in alert.places)
+        events = await self.store.post_events(origin.post_id)
+        lead = claims.primary(events)
+        headline = None
+        more: list[str] = []
+        if lead is not None:
+            headline = claims.headline(side, kind, lead.action, self._name(lead.place), lead.by, lead.stance)
+            for e in events:
+                if (e.action, e.place, e.by, e.stance) != (lead.action, lead.place, lead.by, lead.stance):
+                    text = (claims.claim_text(e.action, self._name(e.place), e.by) if e.stance == "asserted"
+                            else "denies " + claims.denial_text(e.action, self._name(e.place), e.by, side))
+                    if text not in more:
+                        more.append(text)
+        views = [view for claim in await self.store.claims_of_alert(alert_id)
+                 if (view := await self._claim_view(claim, origin)).channels]
+        severity = alert.severity
+        if any(v.tier == "both_sides" for v in views):
+            severity = "both"
+        elif severity == "both":
+            severity = "high"
+        spans = _spans_for(origin, set(alert.places), set(alert.topics), self.detector, events)
         view = PostAlertView(
-            severity=alert.severity, places=places, topics=alert.topics,
-            channel=channel.name if channel else str(origin.post.channel_id),
-            side=channel.side if channel else "other", kind=channel.kind if channel else "media",
-            date=current.post.date, text=current.post.text,
-            spans=_spans_for(current, set(alert.places), set(alert.topics), self.detector),
-            link=current.post.link,
-            forwarded_from=current.post.forward.name if current.post.forward else None,
-            also_in=tuple(related), edited=current.post.edit_date is not None
+            severity=severity, places=tuple(self._name(p) for p in alert.places), topics=alert.topics,
+            channel=channel.name if channel else str(origin.post.channel_id), side=side, kind=kind,
+            date=origin.post.date, text=origin.post.text, spans=spans, link=origin.post.link,
+            forwarded_from=origin.post.forward.name if origin.post.forward else None,
+            also_in=tuple(related), edited=origin.post.edit_date is not None
             and await self.store.version_count(origin.post_id) > 1,
-            deleted_at=current.deleted_at, late=current.post.late)
-        return render_post_alert(view, self.cfg.timezone, self.cfg.excerpt_chars)
+            deleted_at=origin.deleted_at, late=origin.post.late,
+            headline=headline, more_events=tuple(more), claims=tuple(views))
+        return render_post_alert(view, self.cfg.timezone, self.cfg.excerpt_chars), severity
 
-    async def _render_corroboration(self, alert_id: int, place: str, topic: str) -> str:
-        evidence = []
-        for sp, _rel in await self.store.alert_posts(alert_id):
-            ch = await self._channel_of(sp.post.channel_id)
-            text = " ".join(sp.post.text.split())
-            evidence.append(EvidenceLine(channel=ch.name if ch else str(sp.post.channel_id),
-                                         side=ch.side if ch else "other", date=sp.post.date,
-                                         link=sp.post.link, excerpt=text[:160]))
-        return render_corroboration(CorroborationView(
-            place=self._place_names.get(place, place), topic=topic, evidence=tuple(evidence),
-            window_hours=self.cfg.corroboration_window_hours), self.cfg.timezone)
+    async def _claim_view(self, claim, origin: StoredPost) -> ClaimView:
+        voices = await self.store.claim_voices(claim.id)
+        standing = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
+        origin_source = next((v.source for v in voices if v.post.post_id == origin.post_id), None)
+        by = next((v.by_side for v in voices if v.stance == "asserted"), None)
+        lines: list[VoiceLine] = []
+        seen: set[tuple[str, str]] = set()
+        for v in voices:
+            key = (v.source, v.stance)
+            if key in seen or (v.stance == "asserted" and v.source == origin_source):
+                continue
+            seen.add(key)
+            ch = await self._channel_of(v.post.post.channel_id)
+            lines.append(VoiceLine(channel=ch.name if ch else str(v.post.post.channel_id),
+                                   side=ch.side if ch else "other", kind=ch.kind if ch else "media",
+                                   date=v.post.post.date, link=v.post.post.link,
+                                   relation="asserts" if v.stance == "asserted" else "denies"))
+        return ClaimView(text=claims.claim_text(claim.action, self._name(claim.place_id), by), tier=standing.tier,
+                         disputed=standing.disputed, channels=standing.channels, sides=standing.sides,
+                         voices=tuple(lines))
 
 
-def _spans_for(stored: StoredPost, places: set[str], topics: set[str], detector: Detector) -> tuple[tuple[int, int], ...]:
-    """Highlight only what the alert is about, from a fresh detection of the current text."""
+def _spans_for(stored: StoredPost, places: set[str], topics: set[str], detector: Detector,
+               events: list) -> tuple[tuple[int, int], ...]:
+    """Highlight what the alert is about: its places and topics from a fresh detection of the
+    current text, and the words that decided its events."""
     detection = detector.detect(stored.post.text)
-    spans = (
+    spans = [
         (m.start, m.end)
         for hit in (*(h for h in detection.places if h.place_id in places),
                     *(h for h in detection.topics if h.topic_id in topics))
         for m in hit.matches
-    )
+    ]
+    text_len = len(stored.post.text)
+    spans += [(s, e) for event in events for s, e in event.matches if 0 <= s < e <= text_len]
     return tuple(merge_spans(spans))

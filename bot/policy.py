@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.channels import Channel
@@ -17,9 +17,14 @@ OPPOSING = {"ru": "ua", "ua": "ru"}
 
 
 def severity(detection: Detection, channel: Channel | None) -> str:
-    """A topic with a place is the event analysts look for; a bare place is background."""
-    if detection.topic_ids and detection.place_ids:
+    """A claim that forces left or took a place is what analysts act on; a denial is never
+    dressed as one; talk of a withdrawal with no claim, or any official post, is worth a look;
+    a bare place is background."""
+    stances = {e.stance for e in detection.events}
+    if "asserted" in stances:
         return "high"
+    if stances:
+        return "denial"
     if detection.topic_ids or (channel is not None and channel.kind == "official"):
         return "medium"
     return "low"
@@ -52,35 +57,19 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(len(a), len(b))
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)|\n")
-
-
-def places_with_topic(detection: Detection, text: str, topic_id: str) -> set[str]:
-    """Places named in the same sentence as the topic's words.
-
-    A daily summary that lists a withdrawal at one town and fighting at another must not
-    be read as a withdrawal at both; corroboration across sides needs the pairing.
-    """
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-
-    def sentence(pos: int) -> int:
-        return bisect_right(ends, pos)
-
-    topic_sentences = {sentence(m.start) for hit in detection.topics if hit.topic_id == topic_id for m in hit.matches}
-    return {hit.place_id for hit in detection.places if any(sentence(m.start) in topic_sentences for m in hit.matches)}
-
-
 def filter_detection(detection: Detection, tracked: set[str] | None, muted_places: set[str]) -> Detection:
-    """Drop places the team does not track or has muted; topics stay."""
+    """Drop places the team does not track or has muted, and events at muted places; topics
+    stay, and so do events at untracked places: a claim is news wherever it is."""
     if tracked is None and not muted_places:
         return detection
     places = tuple(
         hit for hit in detection.places
         if (tracked is None or hit.place_id in tracked) and hit.place_id not in muted_places
     )
-    if len(places) == len(detection.places):
+    events = tuple(e for e in detection.events if e.place not in muted_places)
+    if len(places) == len(detection.places) and len(events) == len(detection.events):
         return detection
-    return Detection(language=detection.language, places=places, topics=detection.topics)
+    return replace(detection, places=places, events=events)
 
 
 def active_mutes(mutes: dict[str, str], now: datetime) -> dict[str, str]:

@@ -16,7 +16,17 @@ TELEGRAM_LIMIT = 4096
 CAPTION_LIMIT = 1024
 HEADLINE_PLACES = 3
 
-SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🟡", "info": "ℹ️"}
+SEVERITY_MARK = {"both": "🟣", "high": "🔴", "medium": "🟠", "low": "🟡", "denial": "⚪", "info": "ℹ️"}
+# What each mark means, for README-like help texts (`/help`); one line each, most urgent first.
+SEVERITY_LEGEND = (
+    ("🟣", "a claim (forces withdrew from or took a place) asserted by channels of both sides"),
+    ("🔴", "a claim by one channel or several channels of one side"),
+    ("⚪", "a denial: a post saying such a withdrawal or capture did not happen"),
+    ("🟠", "talk of a withdrawal without a claim, or any post of an official channel"),
+    ("🟡", "a post that only names a tracked place"),
+    ("⚠️", "DISPUTED: the other side denies the claim"),
+)
+CLAIM_VOICES_SHOWN = 8
 SIDE_LABEL = {"ru": "🇷🇺 RU", "ua": "🇺🇦 UA", "other": "🌐"}
 
 
@@ -50,6 +60,28 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceLine:
+    channel: str
+    side: str
+    kind: str
+    date: datetime
+    link: str
+    relation: str  # "asserts" | "denies" | "forward" | "copy"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    """A claim the alert stands for, and where its corroboration stands now."""
+
+    text: str
+    tier: str
+    disputed: bool
+    channels: int
+    sides: tuple[str, ...]
+    voices: tuple[VoiceLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PostAlertView:
     severity: str
     places: tuple[str, ...]
@@ -66,23 +98,9 @@ class PostAlertView:
     edited: bool = False
     deleted_at: datetime | None = None
     late: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceLine:
-    channel: str
-    side: str
-    date: datetime
-    link: str
-    excerpt: str
-
-
-@dataclass(frozen=True, slots=True)
-class CorroborationView:
-    place: str
-    topic: str
-    evidence: tuple[EvidenceLine, ...]
-    window_hours: float
+    headline: str | None = None
+    more_events: tuple[str, ...] = ()
+    claims: tuple[ClaimView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +161,55 @@ def _fit(build, budget: int, limit: int = TELEGRAM_LIMIT) -> str:
         budget = max(0, min(budget - over, budget * 3 // 4))
 
 
+def _tier_line(claim: ClaimView) -> str:
+    if claim.tier == "both_sides":
+        where = "🟣 <b>BOTH SIDES</b>"
+    elif claim.tier == "several":
+        where = f"<b>{claim.channels} channels</b>" + (f" of one side ({esc(claim.sides[0].upper())})"
+                                                       if len(claim.sides) == 1 else "")
+    else:
+        where = "<b>one source</b> so far"
+    count = f" · {claim.channels} independent channels" if claim.tier == "both_sides" else ""
+    disputed = " · ⚠️ <b>DISPUTED</b>: the other side denies it" if claim.disputed else ""
+    return f"Claim «{esc(claim.text)}»: {where}{count}{disputed}"
+
+
+def _short(name: str, limit: int = 48) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _voice_lines(claims: tuple[ClaimView, ...], tz: str) -> list[str]:
+    lines: list[str] = []
+    for claim in claims:
+        for relation, label in (("asserts", "Also claimed by"), ("denies", "Denied by")):
+            voices = [v for v in claim.voices if v.relation == relation]
+            if not voices:
+                continue
+            shown = voices[:CLAIM_VOICES_SHOWN]
+            parts = [f"{link(v.link, _short(v.channel))} ({esc(SIDE_LABEL.get(v.side, v.side))} {esc(v.kind)},"
+                     f" {esc(local_time(v.date, tz))})" for v in shown]
+            more = len(voices) - len(shown)
+            lines.append(f"{'⚪ ' if relation == 'denies' else ''}{label}: " + ", ".join(parts)
+                         + (f" and {more} more" if more > 0 else ""))
+    return lines
+
+
 def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) -> str:
-    mark = SEVERITY_MARK.get(view.severity, "•")
-    shown = list(view.places[:HEADLINE_PLACES])
-    if len(view.places) > HEADLINE_PLACES:
-        shown.append(f"+{len(view.places) - HEADLINE_PLACES} more")
-    what = " · ".join([*(t.upper() for t in view.topics), *shown]) or "mention"
-    head = [f"{mark} <b>{esc(what)}</b>"]
+    severity = view.severity
+    if any(c.tier == "both_sides" for c in view.claims):
+        severity = "both"
+    mark = SEVERITY_MARK.get(severity, "•")
+    if view.headline is not None:
+        disputed = " · ⚠️ DISPUTED" if any(c.disputed for c in view.claims) else ""
+        head = [f"{mark} <b>{esc(view.headline)}{disputed}</b>"]
+        head += [f"… and: {esc(more)}" for more in view.more_events[:3]]
+        head += [_tier_line(c) for c in view.claims]
+    else:
+        shown = list(view.places[:HEADLINE_PLACES])
+        if len(view.places) > HEADLINE_PLACES:
+            shown.append(f"+{len(view.places) - HEADLINE_PLACES} more")
+        what = " · ".join([*(t.upper() for t in view.topics), *shown]) or "mention"
+        head = [f"{mark} <b>{esc(what)}</b>"]
     if view.deleted_at is not None:
         head.append(f"🗑 <b>deleted by the channel</b> at {esc(local_time(view.deleted_at, tz))} — text kept")
     details = []
@@ -172,7 +232,7 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
 
     def build(budget: int) -> str:
         body = [*head, " · ".join(details), source, *lines_after, "", _excerpt_html(view.text, view.spans, budget), "",
-                link(view.link, "Open post")]
+                link(view.link, "Open post"), *_voice_lines(view.claims, tz)]
         if view.also_in:
             shown = view.also_in[:12]
             parts = [link(r.link, r.channel) + (" (fwd)" if r.relation == "forward" else "") for r in shown]
@@ -181,21 +241,6 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
         return "\n".join(line for line in body if line is not None)
 
     return _fit(build, excerpt_chars)
-
-
-def render_corroboration(view: CorroborationView, tz: str) -> str:
-    def build(budget: int) -> str:
-        lines = [f"🟣 <b>BOTH SIDES · {esc(view.topic.upper())} · {esc(view.place)}</b>",
-                 f"Channels of both sides write of {esc(view.topic)} at {esc(view.place)} within"
-                 f" {view.window_hours:g} h (a claim, a confirmation or a denial):"]
-        per_line = budget // max(1, len(view.evidence))
-        for ev in view.evidence:
-            snippet = ev.excerpt if len(ev.excerpt) <= per_line else ev.excerpt[: max(0, per_line - 1)] + "…"
-            lines.append(f"• {esc(SIDE_LABEL.get(ev.side, ev.side))} {link(ev.link, ev.channel)}"
-                         f" {esc(local_time(ev.date, tz))}" + (f" — {esc(snippet)}" if snippet else ""))
-        return "\n".join(lines)
-
-    return _fit(build, 1600)
 
 
 def render_summary(view: SummaryView) -> str:

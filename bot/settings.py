@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.claims import ALERT_ON
 from bot.errors import ConfigError
 from bot.tomlconf import check_table, load_toml
 from bot.web.access import is_loopback
@@ -30,6 +31,7 @@ class AlertSettings:
     rate_limit_per_minute: int = 20
     late_after_minutes: float = 60.0
     excerpt_chars: int = 700
+    alert_on: str = "events_and_tracked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ class Settings:
 _ALERT_SPEC: dict[str, Any] = {
     "timezone": str, "merge_window_hours": float, "near_copy_similarity": float,
     "corroboration_window_hours": float, "rate_limit_per_minute": int, "late_after_minutes": float,
-    "excerpt_chars": int,
+    "excerpt_chars": int, "alert_on": str,
 }
 _DIGEST_SPEC: dict[str, Any] = {"time": str, "timezone": str, "top_channels": int}
 _ACCESS_SPEC: dict[str, Any] = {"admins": list, "allowed_users": list}
@@ -138,6 +140,9 @@ def load_behaviour(path: Path) -> tuple[AlertSettings, DigestSettings, AccessSet
         raise ConfigError(str(path), "alerts.rate_limit_per_minute", "expected an integer of at least 2")
     if alerts.excerpt_chars < 80:
         raise ConfigError(str(path), "alerts.excerpt_chars", "expected an integer of at least 80")
+    if alerts.alert_on not in ALERT_ON:
+        raise ConfigError(str(path), "alerts.alert_on",
+                          f"expected one of {', '.join(ALERT_ON)}, got {alerts.alert_on!r}")
     digest = DigestSettings(**d)
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", digest.time):
         raise ConfigError(str(path), "digest.time", f"expected HH:MM (24-hour), got {digest.time!r}")

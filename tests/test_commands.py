@@ -131,7 +131,7 @@ def bold(reply: Reply) -> list[str]:
 def test_the_command_list_for_telegram_names_every_command_with_a_short_description():
     names = [name for name, _ in COMMAND_LIST]
     assert names == ["help", "status", "channels", "follow", "unfollow", "places", "track", "untrack", "search",
-                     "latest", "digest", "mute", "unmute", "explain", "web"]
+                     "latest", "digest", "mute", "unmute", "explain", "alerts", "web"]
     assert all(name.islower() and len(name) <= 32 and 3 <= len(about) <= 256 for name, about in COMMAND_LIST)
 
 
@@ -543,6 +543,76 @@ async def test_an_unexpected_error_in_one_command_answers_an_apology_and_is_logg
     assert text == "⚠️ Sorry, /status failed unexpectedly. The error is logged for the maintainers."
     assert "disk on fire" in caplog.text and "command /status" in caplog.text
     assert "/help" in await kit.say("/help")
+
+
+# -- claims ----------------------------------------------------------------------------
+
+KUPIANSK_CLAIM = "ВСУ отступили из Купянска, наши заходят в город."
+KUPIANSK_FORWARD_TEXT = KUPIANSK_CLAIM
+KUPIANSK_DENIAL = "Жодного відходу з Куп'янська не було."
+
+
+@pytest.fixture
+async def claimed(store, channels, detector, tmp_path) -> Kit:
+    from given_events import GivenEvents, event
+
+    events = {
+        KUPIANSK_CLAIM: (event(KUPIANSK_CLAIM, "withdrawal", "kupiansk", "ua", "asserted", "ВСУ", "отступили"),),
+        KUPIANSK_DENIAL: (event(KUPIANSK_DENIAL, "withdrawal", "kupiansk", "ua", "denied", "Жодного", "відходу"),),
+    }
+    now = {"t": at(12)}
+    given = GivenEvents(detector, events)
+    commands = make_commands(store, given, make_settings(tmp_path), FakeDirectory(), now)
+    kit = Kit(store, commands, FakeDirectory(), Pipeline(store, given, AlertSettings(), clock=lambda: now["t"]), now)
+    await kit.post(RU_BLOG, 1, KUPIANSK_CLAIM, at(9))
+    kit.now["t"] = at(9, 10)
+    from bot.post import ForwardOrigin
+    await kit.pipeline.handle_post(make_post(MEDIA, 7, KUPIANSK_CLAIM, at(9, 10),
+                                             forward=ForwardOrigin(RU_BLOG.name, RU_BLOG.id, 1)))
+    await kit.post(UA_OFFICIAL, 1, KUPIANSK_DENIAL, at(10))
+    return kit
+
+
+async def test_explain_names_the_claim_its_deciding_words_and_where_the_claim_stands(claimed):
+    text = await claimed.say("/explain https://t.me/ru_blog/1")
+    assert "• 🔴 RU milblogger: UA forces withdrew from Kupiansk: «ВСУ» (event), «отступили» (event)" in text
+    assert ("Claim #1 «UA forces withdrew from Kupiansk»: one source, 1 independent channel(s) assert it, "
+            "1 deny it — ⚠️ disputed; alert #1.") in text
+
+
+async def test_explain_of_a_denial_shows_it_as_a_denial_and_of_a_forward_says_whose_word_it_counts_as(claimed):
+    denial = await claimed.say("/explain https://t.me/ua_staff/1")
+    assert "• ⚪ UA official denies: withdrawal from Kupiansk: «Жодного» (event), «відходу» (event)" in denial
+    assert "🔴" not in denial
+    forward = await claimed.say("/explain https://t.me/wire/7")
+    assert "it counts for that one" in forward
+
+
+async def test_explain_of_a_post_without_a_claim_says_it_makes_none(stocked):
+    text = await stocked.say("/explain https://t.me/ru_blog/3")
+    assert "• none: no report that forces left or took a place" in text
+
+
+async def test_help_explains_every_mark_an_alert_can_carry(kit):
+    text = await kit.say("/help")
+    for mark in ("🟣", "🔴", "⚪", "🟠", "🟡", "⚠️"):
+        assert any(line.startswith(mark + " ") for line in text.splitlines()), mark
+
+
+async def test_an_admin_chooses_what_alerts_and_a_member_cannot(kit):
+    assert "Alerts now: events_and_tracked" in await kit.say("/alerts", user=ADMIN)
+    assert (await kit.say("/alerts events", user=MEMBER)).startswith("🔒 Only admins can use /alerts")
+    assert "Alerts now: events (was events_and_tracked)" in await kit.say("/alerts events", user=ADMIN)
+    assert await kit.store.get_setting("alert_on") == "events"
+    assert "Choose one of events, events_and_tracked, everything." in await kit.say("/alerts all", user=ADMIN)
+    assert await kit.store.get_setting("alert_on") == "events"
+
+
+async def test_explain_says_a_mention_was_not_alerted_because_alerts_are_set_to_claims_only(kit):
+    await kit.say("/alerts events", user=ADMIN)
+    await kit.post(RU_BLOG, 8, KUPIANSK, at(11))
+    text = await kit.say("/explain https://t.me/ru_blog/8")
+    assert "alerts are set to events (/alerts) and the post makes no claim" in text
 
 
 async def test_web_gives_an_admin_the_link_with_the_access_token_and_members_nothing(kit, tmp_path):

@@ -17,13 +17,14 @@ EXAMPLES = {
     "unfollow": "/unfollow @ru_blog", "places": "/places", "track": "/track Изюм", "untrack": "/untrack Изюм",
     "search": "/search Изюм", "latest": "/latest", "digest": "/digest", "mute": "/mute Изюм 6h",
     "unmute": "/unmute Изюм", "explain": "/explain https://t.me/ru_blog/1", "web": "/web",
+    "alerts": "/alerts events",
 }
 CHANGING = [s.name for s in SPECS if s.changes]
 
 
 def test_every_command_has_an_example_here():
     assert set(EXAMPLES) == {s.name for s in SPECS}
-    assert CHANGING == ["follow", "unfollow", "track", "untrack", "mute", "unmute"]
+    assert CHANGING == ["follow", "unfollow", "track", "untrack", "mute", "unmute", "alerts"]
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))

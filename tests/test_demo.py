@@ -46,3 +46,73 @@ def test_the_demo_writes_a_digest_page_and_its_chart(demo):
     png = Path(summary["digest_png"]).read_bytes()
     assert png.startswith(b"\x89PNG") and "Mentions per place" in page
     assert Path(summary["database"]).parent == out
+
+
+# -- claims, from the corpus's planted storylines (corpus/demo/README.md) ------------------
+
+ECHOED = {"Robotyne", "Kurakhove", "Vovchansk", "Kupiansk", "Chasiv Yar", "Toretsk"}
+DENIALS = ("peredok_z_demo/48240", "zapiski_shtabista_demo/9131", "voen_vedomstvo_demo/61274",
+           "frontline_wire_demo/88150")
+
+
+def blocks(printed: str) -> list[tuple[int, bool, str]]:
+    """Each message as printed: (message number, whether it is an edit, its text)."""
+    parts = re.split(r"^── (?:alert|photo) #(\d+)( updated)? ─+$", printed, flags=re.M)
+    return [(int(parts[i]), bool(parts[i + 1]), parts[i + 2].strip()) for i in range(1, len(parts) - 2, 3)]
+
+
+def test_each_echoed_withdrawal_is_a_claim_by_both_sides_and_no_other_claim_is(demo):
+    summary, _, _ = demo
+    both = {c["place"] for c in summary["claims"] if c["tier"] == "both_sides"}
+    assert both == ECHOED
+    assert summary["claims_by_tier"]["both_sides"] == len(ECHOED)
+
+
+def test_a_claim_reaches_both_sides_by_editing_its_first_alert_never_by_a_new_message(demo):
+    _, printed, _ = demo
+    for place in ECHOED:
+        ids = {n for n, _, text in blocks(printed)
+               if text.startswith("🟣") and f"withdrew from {place}" in text.splitlines()[0]}
+        assert len(ids) == 1, place
+        [first] = [text for n, edit, text in blocks(printed) if n in ids and not edit]
+        assert not first.startswith("🟣"), place
+
+
+def test_vovchansk_is_disputed_while_russia_denies_and_both_sides_once_it_admits(demo):
+    _, printed, _ = demo
+    versions = [text for _, _, text in blocks(printed) if "withdrew from Vovchansk" in text.split("\n", 1)[0]]
+    assert any("DISPUTED" in v.split("\n", 1)[0] for v in versions)
+    assert versions[-1].startswith("🟣") and "DISPUTED" not in versions[-1].split("\n", 1)[0]
+
+
+def test_the_planted_denials_are_never_shown_as_claims(demo):
+    _, printed, _ = demo
+    for denial in DENIALS:
+        url = f"https://t.me/{denial}"
+        for _, _, text in blocks(printed):
+            if f"Open post <{url}>" in text:
+                assert text.startswith("⚪"), denial
+    # The originals are shown, as a denial of their own or under the claim they deny; the copy
+    # (zapiski_shtabista_demo/9131) counts as its original and need not be shown again.
+    for denial in ("peredok_z_demo/48240", "voen_vedomstvo_demo/61274", "frontline_wire_demo/88150"):
+        assert f"https://t.me/{denial}" in printed, denial
+
+
+def test_forwards_and_copies_across_sides_count_for_the_channel_they_copy(demo):
+    summary, _, _ = demo
+    import sqlite3
+    conn = sqlite3.connect(summary["database"])
+    rows = dict(conn.execute(
+        "SELECT c.username || '/' || p.message_id, cp.source_side FROM claim_posts cp JOIN posts p ON p.id ="
+        " cp.post_id JOIN channels c ON c.id = p.channel_id WHERE cp.stance = 'asserted'").fetchall())
+    conn.close()
+    assert rows["vostochny_rubezh_demo/29"] == "ru"   # a UA channel's copy of peredok_z_demo/48246
+    assert rows["zapiski_shtabista_demo/9135"] == "ru"
+    assert rows["vostochny_rubezh_demo/47"] == "ua"
+
+
+def test_the_summary_counts_claims_by_tier_disputes_and_denials(demo):
+    summary, _, _ = demo
+    tiers = summary["claims_by_tier"]
+    assert sum(tiers.values()) == len(summary["claims"]) >= len(ECHOED)
+    assert summary["denial_posts"] >= len(DENIALS)

@@ -15,6 +15,7 @@ from bot.render import CAPTION_LIMIT, TELEGRAM_LIMIT, utf16_len
 from bot.settings import AlertSettings, Settings
 
 from conftest import MEDIA, ROOT, RU_BLOG, UA_OFFICIAL, at, make_post
+from given_events import GivenEvents, event
 
 END = at(6, day=21)  # 08:00 in Kyiv on 21 Nov: the digest covers 20 Nov 08:00 → 21 Nov 08:00
 TZ = "Europe/Kyiv"
@@ -37,6 +38,13 @@ DAY_BEFORE = [
 ]
 
 
+RU_IZIUM, UA_IZIUM = DAY[1][2], DAY[2][2]
+EVENTS = {
+    RU_IZIUM: (event(RU_IZIUM, "withdrawal", "izium", "ua", "asserted", "ВСУ", "отступили"),),
+    UA_IZIUM: (event(UA_IZIUM, "withdrawal", "izium", "ua", "asserted", "Сили оборони", "відступили"),),
+}
+
+
 async def play(store, detector, posts) -> Pipeline:
     now = {"t": posts[0][3]}
     pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: now["t"])
@@ -48,7 +56,7 @@ async def play(store, detector, posts) -> Pipeline:
 
 @pytest.fixture
 async def day(store, channels, detector):
-    pipeline = await play(store, detector, DAY_BEFORE + DAY)
+    pipeline = await play(store, GivenEvents(detector, EVENTS), DAY_BEFORE + DAY)
     await pipeline.handle_deletion(MEDIA.id, [2], at(13, day=20))
     return await build_digest(store, detector, END, TZ)
 
@@ -86,12 +94,42 @@ async def test_withdrawal_posts_are_listed_with_channel_side_places_and_link(day
     assert {"https://t.me/ru_blog/1", "https://t.me/ua_staff/1"} <= set(page_links(pages))
 
 
-async def test_an_event_reported_by_both_sides_is_listed_with_both_posts(day):
-    [event] = day.corroborated
-    assert (event.place, event.topic) == ("Izium", "withdrawal")
-    assert [url for _, url in event.links] == ["https://t.me/ru_blog/1", "https://t.me/ua_staff/1"]
-    assert "Reported by both sides (1)\n• withdrawal · Izium · 20 Nov 09:00 Kyiv: Русский блог 🇷🇺 RU, Штаб 🇺🇦 UA" \
-        in page_text(render_digest(day))
+async def test_a_claim_made_by_both_sides_is_listed_under_its_place_with_its_channels(day):
+    [claim] = day.claims
+    assert (claim.place, claim.text, claim.tier, claim.disputed) == (
+        "Izium", "UA forces withdrew from Izium", "both_sides", False)
+    assert [s.link for s in claim.claimants] == ["https://t.me/ru_blog/1", "https://t.me/ua_staff/1"]
+    assert ("Claims per place (1: 1 by both sides, 0 disputed)\nIzium\n• 🟣 UA forces withdrew from Izium — both"
+            " sides, 2 independent channels, first 20 Nov 09:00 Kyiv: Русский блог (🇷🇺 RU), Штаб (🇺🇦 UA)"
+            ) in page_text(render_digest(day))
+
+
+CLAIM = "Противник оставил Купянск этой ночью."
+FORWARD = CLAIM
+DENIAL = "Жодного відходу з Куп'янська не було."
+LONE_DENIAL = "Відходу з Вовчанська не було, це фейк."
+DENIALS = {
+    CLAIM: (event(CLAIM, "withdrawal", "kupiansk", "ua", "asserted", "Противник", "оставил"),),
+    DENIAL: (event(DENIAL, "withdrawal", "kupiansk", "ua", "denied", "Жодного", "відходу"),),
+    LONE_DENIAL: (event(LONE_DENIAL, "withdrawal", "vovchansk", "ua", "denied", "Відходу", "не було"),),
+}
+
+
+async def test_the_digest_says_who_denies_a_claim_and_counts_a_forward_as_no_new_channel(
+        store, channels, detector):
+    from bot.post import ForwardOrigin
+
+    pipeline = Pipeline(store, GivenEvents(detector, DENIALS), AlertSettings(), clock=lambda: at(12, day=20))
+    await pipeline.handle_post(make_post(RU_BLOG, 1, CLAIM, at(9, day=20)))
+    await pipeline.handle_post(make_post(MEDIA, 1, FORWARD, at(9, 30, day=20), forward=ForwardOrigin(
+        RU_BLOG.name, RU_BLOG.id, 1)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 1, DENIAL, at(10, day=20)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 2, LONE_DENIAL, at(11, day=20)))
+    digest = await build_digest(store, detector, END, TZ)
+    text = page_text(render_digest(digest))
+    assert ("• 🔴 UA forces withdrew from Kupiansk — one source, 1 independent channel, first 20 Nov 11:00 Kyiv:"
+            " Русский блог (🇷🇺 RU); ⚪ denied by Штаб (🇺🇦 UA) · ⚠️ disputed") in text
+    assert "Denials of what no followed channel claimed (1)\n• 20 Nov 13:00 Kyiv Штаб (🇺🇦 UA) — Vovchansk" in text
 
 
 async def test_the_busiest_channels_rank_by_flagged_posts_then_all_posts(day):
@@ -110,7 +148,7 @@ async def test_the_chart_is_a_png_and_the_caption_fits_a_photo(day):
     png = chart_png(day)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
     text = tl_html.parse(caption(day))[0]
-    assert text == ("🗞 Digest · 21 Nov 2026\n7 posts, 5 flagged, 2 on withdrawal, 1 reported by both sides.\n"
+    assert text == ("🗞 Digest · 21 Nov 2026\n7 posts, 5 flagged, 2 on withdrawal, 1 claims (1 by both sides).\n"
                     "Top places: Izium 3 (+2), Kupiansk 2 (-1)")
     assert utf16_len(caption(day)) <= CAPTION_LIMIT
 

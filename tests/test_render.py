@@ -11,11 +11,8 @@ from conftest import entity_text
 
 from bot.render import (
     TELEGRAM_LIMIT,
-    CorroborationView,
-    EvidenceLine,
     PostAlertView,
     Related,
-    render_corroboration,
     render_post_alert,
     utf16_len,
 )
@@ -85,11 +82,3 @@ def test_alert_names_the_channel_side_local_time_forward_and_deletion():
     assert "deleted by the channel at 20 Nov 14:00 Kyiv" in text
 
 
-def test_corroboration_lists_both_sides_with_links():
-    ev = (EvidenceLine("Блог", "ru", WHEN, "https://t.me/a/1", "ВСУ оставили <позиции>"),
-          EvidenceLine("Штаб", "ua", WHEN, "https://t.me/b/2", "відійшли"))
-    html = render_corroboration(CorroborationView("Robotyne", "withdrawal", ev, 6), "Europe/Kyiv")
-    text, entities = parsed(html)
-    assert "ВСУ оставили <позиции>" in text and "RU" in text and "UA" in text
-    assert {e.url for e in entities if isinstance(e, types.MessageEntityTextUrl)} == {
-        "https://t.me/a/1", "https://t.me/b/2"}

@@ -38,6 +38,9 @@ def test_defaults_apply_when_there_is_no_settings_file(tmp_path):
     ("[alerts]\ncorroboration_window_hours = -1\n", "alerts.corroboration_window_hours", "positive"),
     ("[access]\nadmins = [\"boss\"]\n", "access.admins", "numeric"),
     ("[nonsense]\n", "nonsense", "unknown key"),
+    ("[alerts]\nalert_on = \"claims\"\n", "alerts.alert_on",
+     "expected one of events, events_and_tracked, everything, got 'claims'"),
+    ("[alerts]\nalert_on = 1\n", "alerts.alert_on", "expected"),
 ])
 def test_a_bad_value_names_its_file_and_key(tmp_path, toml, where, expected):
     d = config_dir(tmp_path, toml)
@@ -45,6 +48,17 @@ def test_a_bad_value_names_its_file_and_key(tmp_path, toml, where, expected):
         load_settings(d, env_file=None)
     message = str(err.value)
     assert str(d / "settings.toml") in message and where in message and expected in message
+
+
+@pytest.mark.parametrize("value", ["events", "events_and_tracked", "everything"])
+def test_each_choice_of_what_alerts_is_accepted(tmp_path, value):
+    s = load_settings(config_dir(tmp_path, f"[alerts]\nalert_on = \"{value}\"\n"), env_file=None)
+    assert s.alerts.alert_on == value
+
+
+def test_by_default_claims_and_mentions_of_tracked_places_alert(tmp_path):
+    assert load_settings(config_dir(tmp_path), env_file=None).alerts.alert_on == "events_and_tracked"
+    assert load_settings(ROOT / "config", env_file=None).alerts.alert_on == "events_and_tracked"
 
 
 def test_a_toml_syntax_error_names_the_line(tmp_path):

@@ -72,6 +72,33 @@ async def test_a_database_from_an_earlier_version_is_migrated_with_its_posts_sea
         await store.close()
 
 
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+async def test_a_database_from_an_earlier_version_stores_events_and_claims_as_plain_rows(tmp_path, version):
+    from bot.detect import Detection
+    from bot.detect.model import Event, Match
+
+    path = tmp_path / "old.sqlite"
+    old_database(path, version)
+    store = await Store.open(path)
+    try:
+        stored = await store.post_by_key(1, 10)
+        event = Event("withdrawal", "kupiansk", "ua", "denied", (Match(0, 4, "Бои", "event"),))
+        async with store.transaction():
+            await store.save_detection(stored.post_id, Detection("ru", (), (), (event,)))
+            claim_id = await store.create_claim("withdrawal", "kupiansk", at(10), None)
+            await store.add_claim_voice(claim_id, stored.post_id, "denied", "ua", "channel:1", "ua", at(11))
+            await store.set_claim_state(claim_id, "single", True)
+    finally:
+        await store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT action, place_id, by_side, stance, matches FROM post_events").fetchall() == [
+        ("withdrawal", "kupiansk", "ua", "denied", "[[0, 4]]")]
+    assert conn.execute("SELECT action, place_id, tier, disputed, first_date, last_date, alert_id FROM claims"
+                        ).fetchall() == [("withdrawal", "kupiansk", "single", 1, "2026-11-20T10:00:00+00:00",
+                                          "2026-11-20T11:00:00+00:00", None)]
+    conn.close()
+
+
 async def test_reopening_a_current_database_changes_nothing(tmp_path):
     path = tmp_path / "db.sqlite"
     store = await Store.open(path)

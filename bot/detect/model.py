@@ -29,10 +29,21 @@ class TopicHit:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """A claim the post makes: forces left or took a place."""
+    action: str                 # "withdrawal" | "capture"
+    place: str | None           # the place id left or taken, None when the post names none
+    by: str | None              # "ru" | "ua" | None
+    stance: str                 # "asserted" | "denied"
+    matches: tuple[Match, ...]  # the words that decided it (verb/term, actor word, negation), original-text offsets
+
+
+@dataclass(frozen=True, slots=True)
 class Detection:
     language: str
     places: tuple[PlaceHit, ...]
     topics: tuple[TopicHit, ...]
+    events: tuple[Event, ...] = ()
 
     @property
     def place_ids(self) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
 """SQLite store: the service's memory across restarts. See `Store`."""
 
-from bot.store.db import AlertRow, SavedPost, Store, StoredPost
+from bot.store.db import AlertRow, ClaimRow, ClaimVoice, SavedPost, Store, StoredEvent, StoredPost
 
-__all__ = ["AlertRow", "SavedPost", "Store", "StoredPost"]
+__all__ = ["AlertRow", "ClaimRow", "ClaimVoice", "SavedPost", "Store", "StoredEvent", "StoredPost"]

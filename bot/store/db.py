@@ -82,6 +82,38 @@ class AlertRow:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredEvent:
+    action: str
+    place: str | None
+    by: str | None
+    stance: str
+    matches: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    id: int
+    action: str
+    place_id: str
+    tier: str
+    disputed: bool
+    first_date: datetime
+    last_date: datetime
+    alert_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimVoice:
+    """One post's word on a claim, and the independent source it speaks for."""
+
+    post: StoredPost
+    stance: str
+    by_side: str | None
+    source: str
+    source_side: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelActivityRow:
     channel: Channel
     last_date: datetime | None
@@ -99,6 +131,15 @@ _POST_COLUMNS = (
     " c.username, c.title, d.language, d.places, d.topics, d.matches"
 )
 _POST_JOIN = "FROM posts p LEFT JOIN channels c ON c.id = p.channel_id LEFT JOIN detections d ON d.post_id = p.id"
+
+
+_CLAIM_COLUMNS = "id, action, place_id, tier, disputed, first_date, last_date, alert_id"
+
+
+def _claim(row: Sequence[Any]) -> ClaimRow:
+    return ClaimRow(id=row[0], action=row[1], place_id=row[2], tier=row[3], disputed=bool(row[4]),
+                    first_date=datetime.fromisoformat(row[5]), last_date=datetime.fromisoformat(row[6]),
+                    alert_id=row[7])
 
 
 def _alert(row: Sequence[Any]) -> AlertRow:
@@ -343,6 +384,7 @@ class Store:
              json.dumps(list(detection.topic_ids)), json.dumps(matches)),
         )
         if not fresh:
+            await self._conn.execute("DELETE FROM post_events WHERE post_id = ?", (post_id,))
             await self._conn.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
             await self._conn.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
             await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
@@ -354,6 +396,12 @@ class Store:
             await self._conn.executemany(
                 "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)", [(post_id, t) for t in detection.topic_ids]
             )
+        if detection.events:
+            await self._conn.executemany(
+                "INSERT INTO post_events(post_id, seq, action, place_id, by_side, stance, matches)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(post_id, seq, e.action, e.place, e.by, e.stance, json.dumps([[m.start, m.end] for m in e.matches]))
+                 for seq, e in enumerate(detection.events)])
         if text is None:
             text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
         await self._conn.execute(
@@ -397,25 +445,6 @@ class Store:
             "SELECT version, text, edit_date FROM post_versions WHERE post_id = ? ORDER BY version", (post_id,)
         )
         return [(r[0], r[1], parse_iso(r[2])) for r in rows]
-
-    async def flagged_posts_between(
-        self, start: datetime, end: datetime, *, place_id: str | None = None, topic_id: str | None = None,
-        sides: Iterable[str] | None = None,
-    ) -> list[StoredPost]:
-        sql = f"SELECT {_POST_COLUMNS} {_POST_JOIN} WHERE p.date >= ? AND p.date < ?"
-        params: list[Any] = [iso(start), iso(end)]
-        if place_id:
-            sql += " AND EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id AND pp.place_id = ?)"
-            params.append(place_id)
-        if topic_id:
-            sql += " AND EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id AND pt.topic_id = ?)"
-            params.append(topic_id)
-        if sides is not None:
-            sides = list(sides)
-            sql += f" AND c.side IN ({','.join('?' * len(sides))})"
-            params.extend(sides)
-        rows = await self._all(sql + " ORDER BY p.date", params)
-        return [_stored_post(r) for r in rows]
 
     async def posts_by_ids(self, post_ids: Sequence[int]) -> list[StoredPost]:
         """Several posts in one query, in the order asked for (absent ids are skipped)."""
@@ -610,28 +639,81 @@ class Store:
     async def alert_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in await self._all("SELECT state, count(*) FROM alerts GROUP BY state")}
 
-    # -- corroboration ----------------------------------------------------------------
+    # -- claims -----------------------------------------------------------------------
 
-    async def open_corroboration(self, place_id: str, topic_id: str, since: datetime) -> tuple[int, int | None] | None:
+    async def post_events(self, post_id: int) -> list[StoredEvent]:
+        rows = await self._all(
+            "SELECT action, place_id, by_side, stance, matches FROM post_events WHERE post_id = ? ORDER BY seq",
+            (post_id,))
+        return [StoredEvent(r[0], r[1], r[2], r[3], tuple(tuple(m) for m in json.loads(r[4]))) for r in rows]
+
+    async def event_posts_between(self, action: str, place_id: str, stance: str, start: datetime,
+                                  end: datetime) -> list[int]:
+        """Posts in a window with an event of this action, place and stance, oldest first."""
+        rows = await self._all(
+            "SELECT DISTINCT p.id, p.date FROM post_events e JOIN posts p ON p.id = e.post_id"
+            " WHERE e.action = ? AND e.place_id = ? AND e.stance = ? AND p.date >= ? AND p.date <= ?"
+            " ORDER BY p.date, p.id", (action, place_id, stance, iso(start), iso(end)))
+        return [r[0] for r in rows]
+
+    async def open_claim(self, action: str, place_id: str, since: datetime) -> ClaimRow | None:
         row = await self._one(
-            "SELECT id, alert_id FROM corroborations WHERE place_id = ? AND topic_id = ? AND last_date >= ?"
-            " ORDER BY last_date DESC LIMIT 1",
-            (place_id, topic_id, iso(since)),
-        )
-        return (row[0], row[1]) if row else None
+            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE action = ? AND place_id = ? AND last_date >= ?"
+            " ORDER BY last_date DESC, id DESC LIMIT 1", (action, place_id, iso(since)))
+        return _claim(row) if row else None
 
-    async def create_corroboration(self, place_id: str, topic_id: str, first: datetime, last: datetime,
-                                   alert_id: int) -> int:
+    async def claim(self, claim_id: int) -> ClaimRow | None:
+        row = await self._one(f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id = ?", (claim_id,))
+        return _claim(row) if row else None
+
+    async def set_claim_alert(self, claim_id: int, alert_id: int) -> None:
+        await self._conn.execute("UPDATE claims SET alert_id = ? WHERE id = ?", (alert_id, claim_id))
+
+    async def create_claim(self, action: str, place_id: str, first: datetime, alert_id: int | None) -> int:
         cur = await self._conn.execute(
-            "INSERT INTO corroborations(place_id, topic_id, first_date, last_date, alert_id) VALUES (?, ?, ?, ?, ?)",
-            (place_id, topic_id, iso(first), iso(last), alert_id),
-        )
+            "INSERT INTO claims(action, place_id, first_date, last_date, alert_id) VALUES (?, ?, ?, ?, ?)",
+            (action, place_id, iso(first), iso(first), alert_id))
         return cur.lastrowid
 
-    async def extend_corroboration(self, corroboration_id: int, last: datetime) -> None:
+    async def add_claim_voice(self, claim_id: int, post_id: int, stance: str, by_side: str | None, source: str,
+                              source_side: str | None, when: datetime) -> None:
         await self._conn.execute(
-            "UPDATE corroborations SET last_date = max(last_date, ?) WHERE id = ?", (iso(last), corroboration_id)
-        )
+            "INSERT OR IGNORE INTO claim_posts(claim_id, post_id, stance, by_side, source, source_side)"
+            " VALUES (?, ?, ?, ?, ?, ?)", (claim_id, post_id, stance, by_side, source, source_side))
+        await self._conn.execute(
+            "UPDATE claims SET first_date = min(first_date, ?), last_date = max(last_date, ?) WHERE id = ?",
+            (iso(when), iso(when), claim_id))
+
+    async def set_claim_state(self, claim_id: int, tier: str, disputed: bool) -> None:
+        await self._conn.execute("UPDATE claims SET tier = ?, disputed = ? WHERE id = ?",
+                                 (tier, int(disputed), claim_id))
+
+    async def claim_voices(self, claim_id: int) -> list[ClaimVoice]:
+        rows = await self._all(
+            "SELECT post_id, stance, by_side, source, source_side FROM claim_posts WHERE claim_id = ?", (claim_id,))
+        posts = {sp.post_id: sp for sp in await self.posts_by_ids([r[0] for r in rows])}
+        voices = [ClaimVoice(posts[r[0]], r[1], r[2], r[3], r[4]) for r in rows if r[0] in posts]
+        return sorted(voices, key=lambda v: (v.post.post.date, v.post.post_id, v.stance))
+
+    async def claims_of_post(self, post_id: int) -> list[ClaimRow]:
+        rows = await self._all(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id IN (SELECT claim_id FROM claim_posts WHERE post_id = ?)"
+            " ORDER BY id", (post_id,))
+        return [_claim(r) for r in rows]
+
+    async def claims_of_alert(self, alert_id: int) -> list[ClaimRow]:
+        rows = await self._all(f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE alert_id = ? ORDER BY id", (alert_id,))
+        return [_claim(r) for r in rows]
+
+    async def claims_between(self, start: datetime, end: datetime) -> list[ClaimRow]:
+        rows = await self._all(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE last_date >= ? AND first_date < ?"
+            " ORDER BY place_id, action, first_date, id", (iso(start), iso(end)))
+        return [_claim(r) for r in rows]
+
+    async def forget_claim_voices(self, post_id: int) -> None:
+        """An edited post speaks again: its old word on claims is taken back first."""
+        await self._conn.execute("DELETE FROM claim_posts WHERE post_id = ?", (post_id,))
 
     # -- runtime settings -------------------------------------------------------------
 

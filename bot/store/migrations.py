@@ -135,5 +135,45 @@ CREATE TRIGGER posts_first_version AFTER INSERT ON posts BEGIN INSERT INTO post_
 CREATE TRIGGER posts_next_version AFTER UPDATE OF text ON posts WHEN new.text IS NOT old.text BEGIN INSERT INTO post_versions(post_id, version, text, edit_date, recorded_at) VALUES (new.id, (SELECT coalesce(max(version), 0) + 1 FROM post_versions WHERE post_id = new.id), new.text, new.edit_date, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# Claims: what each post says happened (its events), and the claims those events add up to
+# within the corroboration window, with the tier the claim's alert shows. Posts stored
+# before this version have no event rows; corroboration only looks at recent posts anyway.
+V4 = """
+CREATE TABLE post_events (
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    seq         INTEGER NOT NULL,
+    action      TEXT NOT NULL,
+    place_id    TEXT,
+    by_side     TEXT,
+    stance      TEXT NOT NULL,
+    matches     TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (post_id, seq)
+);
+CREATE INDEX post_events_place ON post_events(place_id, action);
+
+CREATE TABLE claims (
+    id          INTEGER PRIMARY KEY,
+    action      TEXT NOT NULL,
+    place_id    TEXT NOT NULL,
+    tier        TEXT NOT NULL DEFAULT 'single',
+    disputed    INTEGER NOT NULL DEFAULT 0,
+    first_date  TEXT NOT NULL,
+    last_date   TEXT NOT NULL,
+    alert_id    INTEGER REFERENCES alerts(id)
+);
+CREATE INDEX claims_place ON claims(place_id, action, last_date);
+
+CREATE TABLE claim_posts (
+    claim_id        INTEGER NOT NULL REFERENCES claims(id),
+    post_id         INTEGER NOT NULL REFERENCES posts(id),
+    stance          TEXT NOT NULL,
+    by_side         TEXT,
+    source          TEXT NOT NULL,
+    source_side     TEXT,
+    PRIMARY KEY (claim_id, post_id, stance)
+);
+CREATE INDEX claim_posts_post ON claim_posts(post_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 SCHEMA_VERSION = len(MIGRATIONS)
