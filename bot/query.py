@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import claims
 from bot.channels import SIDES, Channel
 from bot.detect import Detector
 from bot.detect.model import merge_spans
@@ -28,7 +29,7 @@ MAX_EXPORT = 5000
 
 # The post a forward or copy belongs to: the origin of the alert that merged it, else itself.
 CANONICAL = ("coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
-             " WHERE ap.post_id = p.id AND ap.relation != 'origin' AND a.post_id IS NOT NULL LIMIT 1), p.id)")
+             " WHERE ap.post_id = p.id AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1), p.id)")
 FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
 
@@ -71,13 +72,28 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimTag:
+    """What a post says about a claim, and where the claim stands."""
+
+    text: str
+    stance: str  # "asserted" | "denied"
+    tier: str
+    disputed: bool
+
+    @property
+    def tier_label(self) -> str:
+        return claims.TIER_LABEL.get(self.tier, self.tier)
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
-    """One story in a list: the first post, its highlights, and where else it appeared."""
+    """One story in a list: the first post, its highlights, where else it appeared, its claims."""
 
     stored: StoredPost
     channel: Channel | None
     spans: tuple[tuple[int, int], ...]
     copies: tuple[tuple[StoredPost, Channel | None], ...] = ()
+    claims: tuple[ClaimTag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +214,12 @@ class Archive:
                              tiers=await self.tiers(), actions=await self.claim_actions())
 
     async def tiers(self) -> tuple[str, ...]:
-        return ()
+        return claims.TIERS
 
     async def claim_actions(self) -> tuple[str, ...]:
-        return ()
+        """Actions posts' events name (`capture`…) besides the detector's topics."""
+        rows = await self.store.execute("SELECT DISTINCT action FROM post_events ORDER BY action")
+        return tuple(r[0] for r in rows if r[0] not in self.detector.topics())
 
     # -- the WHERE clause every list shares ------------------------------------------
 
@@ -231,9 +249,16 @@ class Archive:
         if filters.channel is not None:
             clauses.append("p.channel_id = ?")
             params.append(filters.channel)
-        if filters.action and filters.action in self.detector.topics():
-            clauses.append("p.id IN (SELECT post_id FROM post_topics WHERE topic_id = ?)")
-            params.append(filters.action)
+        if filters.action:
+            # a topic the detector tagged, or an event a post states (asserted or denied)
+            clauses.append("(p.id IN (SELECT post_id FROM post_topics WHERE topic_id = ?)"
+                           " OR p.id IN (SELECT post_id FROM post_events WHERE action = ?))")
+            params += [filters.action, filters.action]
+        if filters.tier:
+            action = " AND c.action = ?" if filters.action else ""
+            clauses.append("p.id IN (SELECT cp.post_id FROM claim_posts cp JOIN claims c ON c.id = cp.claim_id"
+                           f" WHERE c.tier = ?{action})")
+            params += [filters.tier, *([filters.action] if filters.action else [])]
         if built is not None:
             if built.match:
                 clauses.append("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
@@ -287,7 +312,9 @@ class Archive:
                 order.append(canonical)
             consumed += 1
         more = consumed < len(rows) or len(rows) == window
-        items = await self.items(order, built)
+        # a story sits where its first post does, even when a later forward brought it in
+        items = sorted(await self.items(order, built), key=lambda i: (i.stored.post.date, i.stored.post_id),
+                       reverse=True)
         return Page(tuple(items), more, offset + consumed, built)
 
     async def items(self, post_ids: Sequence[int], built: SearchQuery | None = None) -> list[Item]:
@@ -298,7 +325,7 @@ class Archive:
         marks = ",".join("?" * len(post_ids))
         members = await self.store.execute(
             f"SELECT a.post_id, ap.post_id FROM alerts a JOIN alert_posts ap ON ap.alert_id = a.id"
-            f" WHERE a.post_id IN ({marks}) AND ap.post_id != a.post_id AND a.kind = 'post'"
+            f" WHERE a.post_id IN ({marks}) AND ap.post_id != a.post_id AND ap.relation IN ('forward', 'copy')"
             " ORDER BY ap.post_id", tuple(post_ids))
         copies: dict[int, list[int]] = {}
         for origin, member in members:
@@ -306,6 +333,15 @@ class Archive:
                 copies[origin].append(member)
         extra = [m for ms in copies.values() for m in ms]
         found = {sp.post_id: sp for sp in await self.store.posts_by_ids([*post_ids, *extra])}
+        tags: dict[int, list[ClaimTag]] = {}
+        for pid, action, place, tier, disputed, stance, by in await self.store.execute(
+                "SELECT cp.post_id, c.action, c.place_id, c.tier, c.disputed, cp.stance, cp.by_side"
+                f" FROM claim_posts cp JOIN claims c ON c.id = cp.claim_id WHERE cp.post_id IN ({marks})"
+                " ORDER BY c.id", tuple(post_ids)):
+            name = self.place_name(place)
+            text = (claims.claim_text(action, name, by) if stance == "asserted"
+                    else "denies " + claims.denial_text(action, name, by, None))
+            tags.setdefault(pid, []).append(ClaimTag(text, stance, tier, bool(disputed)))
         out = []
         for pid in post_ids:
             sp = found.get(pid)
@@ -315,7 +351,8 @@ class Archive:
                      else tuple(merge_spans((int(s), int(e)) for s, e in sp.matches)))
             out.append(Item(sp, channels.get(sp.post.channel_id), spans,
                             tuple((found[m], channels.get(found[m].post.channel_id))
-                                  for m in copies.get(pid, ()) if m in found)))
+                                  for m in copies.get(pid, ()) if m in found),
+                            tuple(tags.get(pid, ()))))
         return out
 
     async def export(self, filters: Filters, limit: int = MAX_EXPORT) -> Page:
@@ -349,7 +386,8 @@ class Archive:
         items = await self.items([stored.post_id])
         origin_rows = await self.store.execute(
             "SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
-            " WHERE ap.post_id = ? AND a.kind = 'post' ORDER BY a.id LIMIT 1", (stored.post_id,))
+            " WHERE ap.post_id = ? AND ap.relation IN ('origin', 'forward', 'copy') ORDER BY a.id LIMIT 1",
+            (stored.post_id,))
         alerted = bool(origin_rows)
         item = items[0]
         if origin_rows and origin_rows[0][0] not in (None, stored.post_id):

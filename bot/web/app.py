@@ -224,7 +224,7 @@ class Pages:
         return web.Response(text=style(), content_type="text/css", charset="utf-8")
 
 
-EXPORT_FIELDS = ["date", "channel", "side", "link", "places", "topics", "deleted_at", "also_in", "text"]
+EXPORT_FIELDS = ["date", "channel", "side", "link", "places", "topics", "claims", "deleted_at", "also_in", "text"]
 
 
 def export_row(item: Any, archive: Archive) -> dict[str, Any]:
@@ -236,6 +236,7 @@ def export_row(item: Any, archive: Archive) -> dict[str, Any]:
         "link": sp.post.link,
         "places": [archive.place_name(p) for p in sp.places],
         "topics": list(sp.topics),
+        "claims": [f"{c.text} ({c.tier_label}{', disputed' if c.disputed else ''})" for c in item.claims],
         "deleted_at": sp.deleted_at.isoformat() if sp.deleted_at else None,
         "also_in": [copy.post.link for copy, _ in item.copies],
         "text": sp.post.text,
