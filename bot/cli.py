@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("digest", help="write the digest of a day from the store")
     _common(p)
-    p.add_argument("--date", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: the latest)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart")
+    p.add_argument("--date", type=date.fromisoformat, default=None,
+                   help="YYYY-MM-DD, the morning it is sent (default: the last complete day that has posts)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the report page")
 
     p = sub.add_parser("web", help="browse the store in a web browser: timeline, search, map, post pages, exports")
     _common(p)
@@ -130,6 +131,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if summary["export_problems"]:
         print(f"  export problems      {len(summary['export_problems'])} (skipped, see log)")
     print(f"  digest               {summary['digest_html']} (+ chart {summary['digest_png']})")
+    print(f"  morning report       {summary['report_html']} ({summary['report_pages']} Telegram pages)")
     print(f"  database             {summary['database']}")
     print(f"  wall time            {summary['wall_seconds']} s")
     return 0
@@ -234,7 +236,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.digest import chart_png, digest_for, digest_html_page, render_digest
+    from bot.report import report_for, report_html, report_pages
     from bot.store import Store
     from bot.terminal import html_to_terminal
 
@@ -244,16 +246,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
     async def go() -> int:
         store = await Store.open(settings.db_path)
         try:
-            digest = await digest_for(store, detector, settings, args.date, datetime.now(UTC))
+            report = await report_for(store, detector, settings, args.date, datetime.now(UTC))
         finally:
             await store.close()
-        stem = f"digest-{digest.end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}"
+        digest = report.digest
+        name = f"report-{digest.end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}.html"
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / f"{stem}.png").write_bytes(chart_png(digest))
-        (args.out / f"{stem}.html").write_text(digest_html_page(digest, f"{stem}.png"), encoding="utf-8")
-        for page in render_digest(digest):
+        (args.out / name).write_text(report_html(report), encoding="utf-8")
+        for page in report_pages(report):
             print(html_to_terminal(page))
-        print(f"\nwritten: {args.out / (stem + '.html')} and {args.out / (stem + '.png')}")
+        print(f"\nwritten: {args.out / name} (one self-contained page)")
         return 0
 
     return asyncio.run(go())

@@ -52,6 +52,7 @@ class Circle:
     r: float
     tone: str  # "ru", "ua", "both", "other" — which side mostly writes about it
     href: str = ""
+    marked: str = ""  # the tier of a claim about it, drawn as a ring
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class MapPoint:
     count: int
     tone: str = "other"
     href: str = ""
+    marked: str = ""
 
 
 def _project(lon: float, lat: float, width: int, height: int) -> tuple[float, float]:
@@ -98,7 +100,7 @@ def build_map(points: Iterable[MapPoint], width: int = 760) -> MapView:
             continue
         x, y = _project(where[1], where[0], width, height)
         r = round(3 + 19 * math.sqrt(p.count / top), 1)
-        circles.append(Circle(p.place_id, p.name, p.count, x, y, r, p.tone, p.href))
+        circles.append(Circle(p.place_id, p.name, p.count, x, y, r, p.tone, p.href, p.marked))
     circles.sort(key=lambda c: -c.r)
     return MapView(width, height, path, tuple(circles), tuple(unplaced))
 

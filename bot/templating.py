@@ -51,10 +51,12 @@ def with_params(params: dict[str, str], **changes: object) -> str:
     return urlencode(merged)
 
 
-@lru_cache(maxsize=4)
-def environment(tz: str) -> Environment:
+@lru_cache(maxsize=8)
+def environment(tz: str, *, lines: bool = False) -> Environment:
+    """`lines`: for Telegram text, where every template line is an output line (block tags leave
+    blank lines that the caller drops; a line holding only `~` is a wanted blank line)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=not lines, lstrip_blocks=True)
     env.filters["when"] = lambda dt: local_time(dt, tz) if isinstance(dt, datetime) else ""
     env.filters["side"] = lambda side: SIDE_LABEL.get(side or "other", side)
     env.filters["pieces"] = text_pieces
