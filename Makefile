@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_detect.py
 	$(PY) benchmarks/bench_pipeline.py
 	$(PY) benchmarks/bench_store.py
+	$(PY) benchmarks/bench_claims.py
 
 clean:
 	rm -rf out .pytest_cache .hypothesis

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="show what the detector finds in a text")
     _common(p)
     p.add_argument("text", help="post text to check")
+    p.add_argument("--side", choices=("ru", "ua", "other"), default=None,
+                   help="side of the channel posting it: resolves 'наши', 'противник' in events")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = sub.add_parser("eval", help="score the detector on labelled posts (JSONL)")
@@ -180,7 +182,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bot.evaluate import format_check
 
     detector = _detector(_settings(args))
-    print(format_check(args.text, detector.detect(args.text), as_json=args.json))
+    print(format_check(args.text, detector.detect(args.text, args.side), as_json=args.json))
     return 0
 
 

@@ -100,6 +100,8 @@ _DURATION = re.compile(r"(?:\d{1,5}[mhd])+")
 _POST_LINK = re.compile(
     r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/(?:s/)?"
     r"(?:c/(?P<cid>\d+)|(?P<user>[A-Za-z][A-Za-z0-9_]{2,}))/(?:\d+/)?(?P<msg>\d+)/?(?:[?#]\S*)?", re.I)
+SEVERITY_WORD = {"both": "🟣 a claim by both sides", "high": "🔴 a claim", "denial": "⚪ a denial",
+                 "medium": "🟠 medium", "low": "🟡 a mention"}
 MAX_MUTE = timedelta(days=90)
 MAX_LATEST = 30
 DEFAULT_LATEST = 5
@@ -526,7 +528,7 @@ class Commands:
         """The stored verdict, what the detector finds in the text now and with which words, and
         what the alert policy did with it — so a missed or surprising alert can be argued about."""
         post = stored.post
-        fresh = self.detector.detect(post.text)
+        fresh = self.detector.detect(post.text, side=channel.side)
         flagged = bool(stored.places or stored.topics)
         versions = await self.store.versions(stored.post_id)
         head = [f"🔍 <b>Why this post was {'flagged' if flagged else 'not flagged'}</b>",
@@ -627,7 +629,8 @@ class Commands:
             states = {"sent": "sent to the team", "pending": "waiting in the outbox",
                       "held": "found late, sent in a catch-up summary", "folded": "folded into a summary "
                       "(rate limit)", "failed": "refused by Telegram"}
-            return (f"Alert #{alert.id}: {esc(alert.severity)}, {states.get(alert.state, esc(alert.state))}; "
+            severity = SEVERITY_WORD.get(alert.severity, esc(alert.severity))
+            return (f"Alert #{alert.id}: {severity}, {states.get(alert.state, esc(alert.state))}; "
                     f"about {self._what(alert.places, alert.topics)}.")
         if not stored.places and not stored.topics:
             return "Alert: none — nothing matched."

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL_CACHE_SECONDS = 60.0
 WORD_SET_CACHE = 4096
+RENDER_CACHE = 256
 
 
 @dataclass
@@ -76,6 +77,7 @@ class Pipeline:
         self._channels: dict[int, Channel] = {}
         self._channels_read_at = float("-inf")
         self._word_sets: OrderedDict[tuple[int, int], frozenset[str]] = OrderedDict()
+        self._rendered: OrderedDict[tuple[int, str], Detection] = OrderedDict()
 
     # -- entry points -----------------------------------------------------------------
 
@@ -181,7 +183,7 @@ class Pipeline:
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         before_events = await self.store.post_events(saved.post_id) if before is not None else []
-        raw = self.detector.detect(post.text)
+        raw = self.detector.detect(post.text, side=channel.side)
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
         if not raw.flagged and not raw.events and saved.status == "new":
@@ -236,12 +238,12 @@ class Pipeline:
         raises their tier instead of sending a message of its own. Empty when anything is new."""
         if not detection.events or post.late:
             return []
-        since = post.date - timedelta(hours=self.cfg.corroboration_window_hours)
+        window = timedelta(hours=self.cfg.corroboration_window_hours)
         alert_ids: list[int] = []
         for event in detection.events:
             if event.place is None:
                 return []
-            claim = await self.store.open_claim(event.action, event.place, since)
+            claim = await self.store.open_claim(event.action, event.place, post.date, window)
             alert = await self.store.alert(claim.alert_id) if claim and claim.alert_id else None
             if alert is None or alert.state in ("held", "folded", "failed"):
                 return []
@@ -330,7 +332,7 @@ class Pipeline:
         A lone denial opens nothing: a claim opened later in the window finds it and is
         disputed from the start.
         """
-        since = post.date - timedelta(hours=self.cfg.corroboration_window_hours)
+        window = timedelta(hours=self.cfg.corroboration_window_hours)
         words = policy.word_set(policy.core_text(post.text, detection.spans()))
         touched: list[int] = []
         seen: set[tuple[str, str, str]] = set()
@@ -338,14 +340,14 @@ class Pipeline:
             if event.place is None or (event.action, event.place, event.stance) in seen:
                 continue
             seen.add((event.action, event.place, event.stance))
-            claim = await self.store.open_claim(event.action, event.place, since)
+            claim = await self.store.open_claim(event.action, event.place, post.date, window)
             if claim is None:
                 home = own_alert if own_alert is not None else copy_of
                 if event.stance != "asserted" or home is None:
                     continue
                 claim_id = await self.store.create_claim(event.action, event.place, post.date, home)
                 for denial_id in await self.store.event_posts_between(event.action, event.place, "denied",
-                                                                      since, post.date):
+                                                                      post.date - window, post.date + window):
                     if denial_id != post_id:
                         await self._add_stored_voice(claim_id, denial_id, event.action, event.place, "denied")
             else:
@@ -436,8 +438,7 @@ class Pipeline:
         claim = await self.store.claim(claim_id)
         if claim is None:
             return
-        voices = await self.store.claim_voices(claim_id)
-        now = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
+        now = claims.standing(claims.Voice(*row) for row in await self.store.claim_stances(claim_id))
         if (now.tier, now.disputed) != (claim.tier, claim.disputed):
             await self.store.set_claim_state(claim_id, now.tier, now.disputed)
             if now.tier == "both_sides" and claim.tier != "both_sides":
@@ -452,18 +453,32 @@ class Pipeline:
         html, severity = await self._render_post(alert_id)
         await self.store.update_alert(alert_id, html=html, severity=severity)
 
+    def _detection_for_render(self, stored: StoredPost) -> Detection:
+        """An alert is re-rendered each time a claim it stands for gains a voice; the text it
+        shows rarely changes, so its detection is kept for the next time."""
+        key = (stored.post_id, stored.post.text)
+        found = self._rendered.get(key)
+        if found is None:
+            found = self.detector.detect(stored.post.text)
+            self._rendered[key] = found
+            if len(self._rendered) > RENDER_CACHE:
+                self._rendered.popitem(last=False)
+        else:
+            self._rendered.move_to_end(key)
+        return found
+
     def _name(self, place_id: str | None) -> str | None:
         return self._place_names.get(place_id, place_id) if place_id is not None else None
 
     async def _render_post(self, alert_id: int) -> tuple[str, str]:
         alert = await self.store.alert(alert_id)
-        members = await self.store.alert_posts(alert_id)
+        members = await self.store.alert_posts(alert_id, with_claims=False)
         origin = next((sp for sp, rel in members if rel == "origin"), members[0][0])
         channel = await self._channel_of(origin.post.channel_id)
         side, kind = (channel.side, channel.kind) if channel else ("other", "media")
         related = []
         for sp, rel in members:
-            if sp.post_id == origin.post_id or rel == "claim":
+            if sp.post_id == origin.post_id:
                 continue
             ch = await self._channel_of(sp.post.channel_id)
             related.append(Related(channel=ch.name if ch else str(sp.post.channel_id), link=sp.post.link,
@@ -487,7 +502,7 @@ class Pipeline:
             severity = "both"
         elif severity == "both":
             severity = "high"
-        spans = _spans_for(origin, set(alert.places), set(alert.topics), self.detector, events)
+        spans = _spans_for(origin, set(alert.places), set(alert.topics), self._detection_for_render(origin), events)
         view = PostAlertView(
             severity=severity, places=tuple(self._name(p) for p in alert.places), topics=alert.topics,
             channel=channel.name if channel else str(origin.post.channel_id), side=side, kind=kind,
@@ -521,11 +536,10 @@ class Pipeline:
                          voices=tuple(lines))
 
 
-def _spans_for(stored: StoredPost, places: set[str], topics: set[str], detector: Detector,
+def _spans_for(stored: StoredPost, places: set[str], topics: set[str], detection: Detection,
                events: list) -> tuple[tuple[int, int], ...]:
     """Highlight what the alert is about: its places and topics from a fresh detection of the
     current text, and the words that decided its events."""
-    detection = detector.detect(stored.post.text)
     spans = [
         (m.start, m.end)
         for hit in (*(h for h in detection.places if h.place_id in places),

@@ -324,3 +324,15 @@ def test_tiers_count_independent_sources_and_only_a_denial_by_the_other_side_dis
     assert not standing([ru1, Voice("denied", "channel:5", "other")]).disputed
     assert standing([ru1, Voice("denied", "channel:6", "ua")]).disputed
     assert not standing([ru1, Voice("denied", "channel:6", "ua"), ua1]).disputed
+
+
+async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead_of_a_silent_edit(env, store):
+    make, outbox, sender = env
+    pipeline = make(corroboration_window_hours=6)
+    await pipeline.handle_post(make_post(RU_BLOG, 90, RU_KUPIANSK, at(9)))
+    await pipeline.handle_post(make_post(RU_OFFICIAL, 91, RU_KUPIANSK_2, at(14)))
+    await pipeline.handle_post(make_post(UA_BLOG, 92, UA_KUPIANSK, at(16)))
+    await outbox.flush()
+    assert len(sender.sent) == 2
+    assert await store.execute("SELECT tier, first_date FROM claims ORDER BY id") == [
+        ("several", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T16:00:00+00:00")]

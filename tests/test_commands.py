@@ -502,7 +502,7 @@ async def test_explain_a_flagged_post_shows_the_stored_detection_the_matched_wor
     assert "Stored detection: topic withdrawal, place Izium (izium)" in text
     assert "• place Izium (izium): «Изюма»" in text
     assert "• topic withdrawal: «отступили»" in text
-    assert "Alert #1: high, waiting in the outbox" in text
+    assert "Alert #1: 🟣 a claim by both sides, waiting in the outbox" in text
     assert "https://t.me/ru_blog/1" in [u for r in replies for u in links(r)]
 
 

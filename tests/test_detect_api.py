@@ -62,7 +62,7 @@ def test_surface_forms_are_folded_and_cover_the_cases(detector: Detector) -> Non
 
 
 def test_topics_are_listed_by_id(detector: Detector) -> None:
-    assert detector.topics() == ("withdrawal",)
+    assert detector.topics() == ("withdrawal", "capture")
 
 
 def test_detection_spans_are_merged_and_sorted() -> None:

@@ -181,7 +181,7 @@ match = ["encircl*", "cauldron", "pocket"]
 near = ["@place", "troops", "forces"]
 ''', encoding="utf-8")
     detector = Detector.from_config(tmp_path)
-    assert detector.topics() == ("withdrawal", "encirclement")
+    assert detector.topics() == ("withdrawal", "capture", "encirclement")
     assert "encirclement" in detector.detect("Гарнизон Купянска может оказаться в окружении уже к зиме").topic_ids
     assert "encirclement" in detector.detect("Troops near Pokrovsk face encirclement").topic_ids
     assert "encirclement" not in detector.detect("Группа попыталась выйти из окружения").topic_ids

@@ -31,14 +31,15 @@ DEADLINE = 120  # seconds: a safety net against a hung child, not a measure of s
 
 
 def _stream(n: int) -> list[dict]:
-    """n posts over three channels; every third names a place and a withdrawal, each unlike the others."""
+    """n posts over three channels; every third names a place, each unlike the others (a mention,
+    not a claim: repeats of one claim join its alert, and this test counts one alert per post)."""
     start = datetime.now(UTC) - timedelta(minutes=5)
     channels = [RU, UA, WIRE]
     out = []
     for i in range(n):
         channel = channels[i % 3]
         if i % 3 == 1:
-            text = (f"Bulletin {i}: troops have withdrawn from {PLACES[i % len(PLACES)]}, "
+            text = (f"Bulletin {i}: heavy shelling reported near {PLACES[i % len(PLACES)]}, "
                     f"area{i}x brigade{i}y column{i}z convoy{i}w.")
         else:
             text = f"Routine note {i}: nothing of interest here, item{i}q."

@@ -1,6 +1,6 @@
 """Place and topic detection in Russian, Ukrainian and English posts: pure, synchronous, fast."""
 
 from bot.detect.detector import Detector
-from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
+from bot.detect.model import Detection, Event, Match, Place, PlaceHit, TopicHit
 
-__all__ = ["Detection", "Detector", "Match", "Place", "PlaceHit", "TopicHit"]
+__all__ = ["Detection", "Detector", "Event", "Match", "Place", "PlaceHit", "TopicHit"]

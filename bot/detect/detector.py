@@ -17,6 +17,8 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from bot.detect.config import read_places, read_topics
+from bot.detect.eventlex import EventLexicon, read_event_lexicon
+from bot.detect.events import ACTIONS, find_events
 from bot.detect.gazetteer import BLOCKER, AdjectiveEntry, Context, Gazetteer, NameEntry, build_gazetteer
 from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
@@ -49,9 +51,11 @@ class _Candidate(NamedTuple):
 
 
 class Detector:
-    def __init__(self, gazetteer: Gazetteer, topics: TopicBook) -> None:
+    def __init__(self, gazetteer: Gazetteer, topics: TopicBook, events: EventLexicon | None = None) -> None:
         self._gaz = gazetteer
         self._book = topics
+        self._events = events
+        self._regions = frozenset(p.id for p in gazetteer.places if p.kind in ("oblast", "region"))
         self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
         self._automaton, self._payloads = self._build_automaton()
         # places whose `unless` rules look further than the next word or two
@@ -63,8 +67,10 @@ class Detector:
     @classmethod
     def from_config(cls, config_dir: Path) -> Detector:
         config_dir = Path(config_dir)
+        events = config_dir / "events.toml"
         return cls(build_gazetteer(read_places(config_dir / "places.toml")),
-                   build_topics(read_topics(config_dir / "topics.toml")))
+                   build_topics(read_topics(config_dir / "topics.toml")),
+                   read_event_lexicon(events) if events.exists() else None)
 
     def _build_automaton(self) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple]]:
         """Each key carries what it can start: names, multi-word names by their next word, terms.
@@ -104,7 +110,10 @@ class Detector:
 
     # --- the public interface ----------------------------------------------------------
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, side: str | None = None) -> Detection:
+        """Places, topics and language of a post; its events (claims) when a withdrawal or
+        capture word is present. `side` is the channel's side ("ru", "ua", "other"), which
+        "наши" and "противник" are resolved against."""
         folded, shifts = fold_raw(text)
         scripts = None
         if not folded.isascii():
@@ -119,7 +128,13 @@ class Detector:
         norm = Normalized(folded, len(text), shifts)
         needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
                   else _NAME_CONTEXT_CHARS) for f in found]
-        return _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
+        detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found)
+        if self._events is not None and any(hit.topic_id in ACTIONS for hit in detection.topics):
+            events = find_events(self._events, norm, text, detection.places, detection.topics, side,
+                                 detection.language, self._regions)
+            if events:
+                return Detection(detection.language, detection.places, detection.topics, events)
+        return detection
 
     def _candidates(self, folded: str) -> list:
         """Words that may start a name or a term, found in one automaton pass."""

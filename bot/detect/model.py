@@ -31,6 +31,7 @@ class TopicHit:
 @dataclass(frozen=True, slots=True)
 class Event:
     """A claim the post makes: forces left or took a place."""
+
     action: str                 # "withdrawal" | "capture"
     place: str | None           # the place id left or taken, None when the post names none
     by: str | None              # "ru" | "ua" | None

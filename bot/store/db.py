@@ -12,7 +12,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -551,10 +551,13 @@ class Store:
         )
         return _alert(row) if row else None
 
-    async def alert_posts(self, alert_id: int) -> list[tuple[StoredPost, str]]:
+    async def alert_posts(self, alert_id: int, *, with_claims: bool = True) -> list[tuple[StoredPost, str]]:
+        """The alert's posts; `with_claims=False` leaves out posts that only joined one of its
+        claims (those are read through the claim, one per source)."""
         rows = await self._all(
             f"SELECT {_POST_COLUMNS}, ap.relation {_POST_JOIN} JOIN alert_posts ap ON ap.post_id = p.id"
-            " WHERE ap.alert_id = ? ORDER BY p.date, p.id",
+            " WHERE ap.alert_id = ?" + ("" if with_claims else " AND ap.relation != 'claim'")
+            + " ORDER BY p.date, p.id",
             (alert_id,),
         )
         return [(_stored_post(r[:-1]), r[-1]) for r in rows]
@@ -656,10 +659,17 @@ class Store:
             " ORDER BY p.date, p.id", (action, place_id, stance, iso(start), iso(end)))
         return [r[0] for r in rows]
 
-    async def open_claim(self, action: str, place_id: str, since: datetime) -> ClaimRow | None:
+    async def open_claim(self, action: str, place_id: str, when: datetime, window: timedelta) -> ClaimRow | None:
+        """The claim a post at `when` belongs to: first asserted no more than `window` away.
+
+        Anchored on the first assertion, not the latest post, so a place that is talked about
+        every day gets a new claim (and a new alert) each window instead of one alert edited
+        for ever; edits do not notify anyone.
+        """
         row = await self._one(
-            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE action = ? AND place_id = ? AND last_date >= ?"
-            " ORDER BY last_date DESC, id DESC LIMIT 1", (action, place_id, iso(since)))
+            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE action = ? AND place_id = ? AND first_date >= ?"
+            " AND first_date <= ? ORDER BY first_date DESC, id DESC LIMIT 1",
+            (action, place_id, iso(when - window), iso(when + window)))
         return _claim(row) if row else None
 
     async def claim(self, claim_id: int) -> ClaimRow | None:
@@ -681,12 +691,17 @@ class Store:
             "INSERT OR IGNORE INTO claim_posts(claim_id, post_id, stance, by_side, source, source_side)"
             " VALUES (?, ?, ?, ?, ?, ?)", (claim_id, post_id, stance, by_side, source, source_side))
         await self._conn.execute(
-            "UPDATE claims SET first_date = min(first_date, ?), last_date = max(last_date, ?) WHERE id = ?",
-            (iso(when), iso(when), claim_id))
+            "UPDATE claims SET first_date = CASE WHEN ? = 'asserted' THEN min(first_date, ?) ELSE first_date END,"
+            " last_date = max(last_date, ?) WHERE id = ?", (stance, iso(when), iso(when), claim_id))
 
     async def set_claim_state(self, claim_id: int, tier: str, disputed: bool) -> None:
         await self._conn.execute("UPDATE claims SET tier = ?, disputed = ? WHERE id = ?",
                                  (tier, int(disputed), claim_id))
+
+    async def claim_stances(self, claim_id: int) -> list[tuple[str, str, str | None]]:
+        """(stance, source, source side) of every voice: what a tier is counted from."""
+        return [tuple(r) for r in await self._all(
+            "SELECT stance, source, source_side FROM claim_posts WHERE claim_id = ?", (claim_id,))]
 
     async def claim_voices(self, claim_id: int) -> list[ClaimVoice]:
         rows = await self._all(

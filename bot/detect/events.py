@@ -1,0 +1,614 @@
+"""Claims, not mentions: who withdrew from or took which place, asserted or denied.
+
+Runs only on a post where the withdrawal or capture topic already matched, and reads only
+the sentences around those words. Each action word is judged in its clause (the words
+between clause marks: ; : — ( ) a comma, or a word such as "но", "що", "while" that opens
+a new clause):
+
+- Not news: a question; a plan, forecast, demand, hypothetical or opinion (a modal or
+  conditional word before the verb in its clause); a generalisation; a past the post
+  dates or recalls (a year or "год назад" in the clause or in a dateline before a colon,
+  a memorial frame anywhere in the post, unless the sentence says "today"); a noun named
+  in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive
+  counts only when it is denied, ordered, decided or reported as done or under way — so
+  "наше отступление — позор" and "отступать некуда" are not claims, while "принято
+  решение о перегруппировке" and "получили приказ отходить" are.
+- Stance: a negation right before the verb, a denial word in the sentence ("фейк",
+  "denies"), or a following sentence that opens with one ("Это ложь").
+- By: the nearest actor word of the clause that is not after a preposition nor before a
+  word of a source ("Russian channels"); "наши" and "противник" are resolved against the
+  channel's side; with none, a liberation verb means the channel's side and an occupation
+  verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
+  troops withdrew"). Verbs of pushing out take their object ("выбили противника из").
+- Place: the places of the clause except destinations ("к Лисичанску") and places that
+  only locate another ("Андреевка под Бахмутом"), axes excluded; with none, the places of
+  an earlier clause, of the previous sentence, or of the post's heading ("Бахмут: ..."),
+  unless the clause names a place the gazetteer does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.detect.eventlex import EventLexicon, Phrases
+from bot.detect.model import Event, Match, PlaceHit, TopicHit
+from bot.detect.normalize import WORD, Normalized
+
+ACTIONS = ("withdrawal", "capture")
+ASSERTED, DENIED = "asserted", "denied"
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]*(?=\s|$)|\n")
+_ABBREVIATIONS = frozenset({"с", "г", "п", "н", "пос", "смт", "им", "ул", "вул", "обл", "р", "т", "е", "mr", "dr", "st",
+                            "vs", "gen", "lt", "col", "maj", "sgt", "u", "s"})
+_CLAUSE_MARKS = frozenset(";:()—–")
+_CONJUNCTIONS = frozenset({
+    "а", "но", "однако", "зато", "пока", "когда", "хотя", "потому", "поскольку", "что", "чтобы", "который",
+    "которая", "которые", "которое", "где", "але", "проте", "однак", "поки", "коли", "хоча", "бо", "що", "щоб",
+    "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
+    "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
+})
+_YEAR = re.compile(r"(?:19[4-9]\d|20[0-4]\d)")
+# Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
+# территории"): they qualify a noun and report nothing by themselves. Russian long passive
+# forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
+_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
+                         r"|нн(?:ый|ая|ое|ые|ого|ой|ому|ую|ых|ым|ыми)$")
+_PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
+_INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
+_INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
+# English words that are nouns after a determiner and verbs after a subject.
+_EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+_BE = frozenset({"is", "are", "was", "were", "been", "be", "being", "am"})
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
+                          "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    action: str
+    start: int          # folded offset of the action word
+    end: int
+    match: Match
+
+
+class _Post:
+    """Words of one folded post with sentence and clause limits, built on demand."""
+
+    def __init__(self, norm: Normalized, original: str, places: Sequence[PlaceHit]) -> None:
+        self.norm = norm
+        self.original = original
+        text = norm.text
+        self.text = text
+        self.words: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in WORD.finditer(text):
+            self.words.append(m.group())
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+        self.digits = {bisect_left(self.starts, m.start()): m.group() for m in re.finditer(r"\d{4}", text)}
+        # sentences as word ranges; `question[k]` when sentence k ends with "?"
+        self.sentences: list[tuple[int, int]] = []
+        self.question: list[bool] = []
+        self.paragraph_break: list[bool] = []   # a blank line before sentence k
+        low = 0
+        pos = 0
+        for m in _SENTENCE_END.finditer(text):
+            if m.group().startswith(".") and m.start() > 0:
+                before = bisect_left(self.starts, m.start()) - 1
+                if before >= 0 and self.ends[before] == m.start() and self.words[before] in _ABBREVIATIONS:
+                    continue
+            high = bisect_left(self.starts, m.end())
+            if high > low:
+                self.sentences.append((low, high))
+                self.question.append("?" in m.group())
+                self.paragraph_break.append("\n\n" in text[pos:self.starts[low]] if low < len(self.starts) else False)
+                low = high
+                pos = m.end()
+        if low < len(self.words):
+            self.sentences.append((low, len(self.words)))
+            self.question.append(False)
+            self.paragraph_break.append("\n\n" in text[pos:self.starts[low]])
+        self.sentence_starts = [s for s, _ in self.sentences]
+        # places: for each word index, the place it belongs to
+        self.place_of: dict[int, tuple[str, bool, int]] = {}
+        deleted = [s + k for k, s in enumerate(norm.shifts)]
+        for hit in places:
+            for m in hit.matches:
+                start = m.start - bisect_left(deleted, m.start)
+                end = m.end - bisect_left(deleted, m.end)
+                axis = "adjective" in m.rule and not hit.place_id.endswith("-oblast")
+                first = bisect_left(self.starts, start)
+                i = first
+                while i < len(self.words) and self.starts[i] < end:
+                    self.place_of[i] = (hit.place_id, axis, first)
+                    i += 1
+        self._clauses: dict[int, list[tuple[int, int]]] = {}
+
+    def sentence_of(self, i: int) -> int:
+        return bisect_right(self.sentence_starts, i) - 1
+
+    def between(self, i: int) -> str:
+        """The characters between word i-1 and word i."""
+        return self.text[self.ends[i - 1]:self.starts[i]] if i > 0 else self.text[:self.starts[0]]
+
+    def clauses(self, k: int) -> list[tuple[int, int]]:
+        cached = self._clauses.get(k)
+        if cached is not None:
+            return cached
+        low, high = self.sentences[k]
+        out: list[tuple[int, int]] = []
+        start = low
+        for i in range(low + 1, high):
+            gap = self.between(i)
+            split = any(ch in _CLAUSE_MARKS for ch in gap) or " - " in gap or self.words[i] in _CONJUNCTIONS
+            if not split and "," in gap:
+                split = not (i - 1 in self.place_of and i in self.place_of)
+            if split:
+                out.append((start, i))
+                start = i
+        out.append((start, high))
+        self._clauses[k] = out
+        return out
+
+    def clause_of(self, i: int) -> tuple[int, int]:
+        for low, high in self.clauses(self.sentence_of(i)):
+            if low <= i < high:
+                return low, high
+        raise ValueError(i)
+
+    def ends_with_colon(self, clause: tuple[int, int]) -> bool:
+        high = clause[1]
+        return high < len(self.words) and ":" in self.between(high)
+
+    def capitalised(self, i: int) -> bool:
+        pos = self.norm.to_original(self.starts[i])
+        return pos < len(self.original) and self.original[pos].isupper()
+
+    def original_match(self, first: int, last: int, rule: str) -> Match:
+        a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        return Match(a, b, self.original[a:b], rule)
+
+
+def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequence[PlaceHit],
+                topics: Sequence[TopicHit], side: str | None, language: str,
+                regions: frozenset[str] = frozenset()) -> tuple[Event, ...]:
+    mentions = _mentions(norm, topics)
+    if not mentions:
+        return ()
+    post = _Post(norm, original, places)
+    if not post.words:
+        return ()
+    judge = _Judge(lex, post, side, language, regions)
+    events: list[Event] = []
+    for mention in mentions:
+        events += judge.events(mention)
+    return _merge(events)
+
+
+def _mentions(norm: Normalized, topics: Sequence[TopicHit]) -> list[_Mention]:
+    deleted = [s + k for k, s in enumerate(norm.shifts)]
+    out: list[_Mention] = []
+    for hit in topics:
+        if hit.topic_id not in ACTIONS:
+            continue
+        for m in hit.matches:
+            start = m.start - bisect_left(deleted, m.start)
+            end = m.end - bisect_left(deleted, m.end)
+            out.append(_Mention(hit.topic_id, start, end, m))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+class _Judge:
+    def __init__(self, lex: EventLexicon, post: _Post, side: str | None, language: str,
+                 regions: frozenset[str]) -> None:
+        self.lex = lex
+        self.regions = regions
+        self.language = language
+        self.post = post
+        self.side = side if side in ("ru", "ua") else None
+        self.words = post.words
+        self._frame: bool | None = None
+
+    # --- one action word ------------------------------------------------------------
+
+    def events(self, mention: _Mention) -> list[Event]:
+        post, words, lex = self.post, self.words, self.lex
+        h = bisect_left(post.starts, mention.start)
+        if h >= len(words) or post.starts[h] != mention.start:
+            return []
+        last = max(h, bisect_left(post.starts, mention.end) - 1)
+        k = post.sentence_of(h)
+        if post.question[k]:
+            return []
+        s_low, s_high = post.sentences[k]
+        low, high = post.clause_of(h)
+        head = words[h]
+        form = self._form(h, low)
+        if form == "participle" or head in lex.states:
+            return []
+        if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
+            return []
+        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0:
+            return []
+        if self._background(h, k, low, high, form):
+            return []
+        if form == "noun" and lex.copula.find(words, max(low, h - 3), h) >= 0:
+            return []
+        matches = [mention.match]
+        stance, cue = self._stance(h, k, low, form)
+        if cue is not None:
+            matches.append(cue)
+        if form in ("noun", "infinitive") and stance == ASSERTED:
+            if not self._announced(h, last, low, high, form):
+                return []
+        action = mention.action
+        expelling = lex.expel.length_at(words, h) > 0 and lex.expelled.length_at(words, h) == 0
+        if expelling:
+            action = "withdrawal"
+        by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
+        if actor is not None:
+            matches.append(actor)
+        places = self._places(h, last, low, high, k, head, action, form)
+        if places is None:
+            return []
+        if places == [(None, None)]:
+            if head in lex.needs_place:
+                return []
+            sentence = words[s_low:s_high]
+            if by is None and not (lex.force.any_in(sentence) or lex.ground.any_in(sentence)
+                                   or self._named(low, high)):
+                return []
+        return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
+                for place, where in places]
+
+    def _form(self, h: int, low: int) -> str:
+        head = self.words[h]
+        before = self.words[h - 1] if h > low else ""
+        if head.isascii():
+            if before == "to":
+                return "infinitive"
+            if head in self.lex.nouns:
+                if head in _EN_VERB_NOUNS and before and before not in _DETERMINERS:
+                    return "finite"
+                return "noun"
+            if head.endswith("ing") and (before in _DETERMINERS or h == self.post.sentences[
+                    self.post.sentence_of(h)][0]):
+                return "noun"
+            return "finite"
+        if head in self.lex.nouns:
+            return "noun"
+        if _PARTICIPLE.search(head):
+            return "participle"
+        if head.endswith(_INFINITIVE_UK if self.language == "uk" else _INFINITIVE):
+            return "infinitive"
+        return "finite"
+
+    def _background(self, h: int, k: int, low: int, high: int, form: str) -> bool:
+        post, lex, words = self.post, self.lex, self.words
+        if lex.now.find(words, low, high) >= 0:
+            return False
+        if form == "noun" and h > low and lex.background_before.length_at(words, h - 1):
+            return True
+        if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 1 \
+                and words[h - 1] not in lex.nouns:
+            return True
+        ranges = [(low, high)]
+        s_low, _ = post.sentences[k]
+        for clause in post.clauses(k):
+            if clause[1] <= low and post.ends_with_colon(clause):
+                ranges.append(clause)
+        first = post.clauses(0)[0]
+        if post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1])):
+            ranges.append(first)
+        for a, b in ranges:
+            if lex.background.find(words, a, b) >= 0 or any(i in post.digits and _YEAR.fullmatch(post.digits[i])
+                                                              for i in range(a, b + 1)):
+                return True
+        return self._post_frame()
+
+    def _post_frame(self) -> bool:
+        if self._frame is None:
+            self._frame = self.lex.background_frame.find(self.words, 0, len(self.words)) >= 0
+        return self._frame
+
+    def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
+        post, lex, words = self.post, self.lex, self.words
+        for back in (1, 2, 3):
+            i = h - back
+            if i < low:
+                break
+            n = lex.negation.length_at(words, i)
+            if n and i + n <= h:
+                return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
+        s_low, s_high = post.sentences[k]
+        i = lex.denial.find(words, s_low, s_high)
+        if i >= 0:
+            n = lex.denial.length_at(words, i)
+            return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
+        if k + 1 < len(post.sentences):
+            n_low, n_high = post.sentences[k + 1]
+            for i in range(n_low, min(n_low + 2, n_high)):
+                n = lex.denial_next.length_at(words, i)
+                if n:
+                    return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
+        return ASSERTED, None
+
+    def _announced(self, h: int, last: int, low: int, high: int, form: str) -> bool:
+        """An infinitive or a noun that is ordered, decided, or reported done or under way."""
+        lex, words = self.lex, self.words
+        if lex.order.find(words, max(low, h - 6), h) >= 0:
+            return True
+        if form == "noun":
+            if lex.report.find(words, max(low, h - 6), h) >= 0:
+                return True
+            if lex.report_after.find(words, last + 1, high) >= 0:
+                return True
+        return False
+
+    # --- who ------------------------------------------------------------------------
+
+    def _actor_at(self, i: int, table: dict) -> tuple[str, int] | None:
+        for side, phrases in table.items():
+            n = phrases.length_at(self.words, i)
+            if n:
+                return side, n
+        return None
+
+    def _channel(self) -> str:
+        return f"channel {self.side}" if self.side else "a channel of no side"
+
+    def _actor(self, i: int, n: int, side: str, role: str) -> tuple[str | None, Match]:
+        by = self._resolve(side)
+        if side == "own":
+            how = f"our side, {self._channel()}"
+        elif side == "enemy":
+            how = f"the other side, {self._channel()}"
+        else:
+            how = "actor word"
+        return by, self.post.original_match(i, i + n - 1, f"by {by or '-'}: {how} ({role})")
+
+    def _resolve(self, side: str) -> str | None:
+        if side in ("ua", "ru"):
+            return side
+        if self.side is None:
+            return None
+        if side == "own":
+            return self.side
+        return "ru" if self.side == "ua" else "ua"
+
+    def _subjects(self, low: int, high: int, skip: tuple[int, int]) -> list[tuple[int, int, str]]:
+        lex, words = self.lex, self.words
+        found: list[tuple[int, int, str]] = []
+        i = low
+        while i < high:
+            if skip[0] <= i <= skip[1]:
+                i += 1
+                continue
+            hit = self._actor_at(i, lex.actors)
+            if hit is None:
+                i += 1
+                continue
+            side, n = hit
+            after = i + n
+            if i > low and lex.not_after.length_at(words, i - 1):
+                i = after
+                continue
+            if any(j < len(words) and words[j] in lex.source for j in range(after, min(after + 2, high))):
+                i = after
+                continue
+            found.append((i, after - 1, side))
+            i = after
+        return found
+
+    def _by(self, h: int, last: int, low: int, high: int, k: int, head: str,
+            expelling: bool, form: str, action: str) -> tuple[str | None, Match | None]:
+        post, lex = self.post, self.lex
+        if expelling:
+            for i in range(h + 1, min(high, last + 5)):
+                hit = self._actor_at(i, lex.objects)
+                if hit is not None:
+                    side, n = hit
+                    return self._actor(i, n, side, "pushed out")
+            return None, None
+        if form == "noun":
+            for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
+                hit = self._actor_at(i, lex.objects)
+                if hit is not None and not lex.not_after.length_at(self.words, i - 1):
+                    side, n = hit
+                    return self._actor(i, n, side, "whose action the noun names")
+            if lex.observe.find(self.words, low, h) >= 0:
+                return None, None
+        if action == "capture":
+            i = lex.control.find(self.words, low, high)
+            if i >= 0:
+                j = i + lex.control.length_at(self.words, i)
+                hit = self._actor_at(j, lex.objects) if j < high else None
+                if hit is not None:
+                    return self._actor(j, hit[1], hit[0], "in control")
+        subjects = self._subjects(low, h if head.isascii() else high, (h, h))
+        if subjects:
+            first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
+            return self._actor(first, end - first + 1, side, "subject")
+        if head in lex.liberation:
+            return self.side, post.original_match(h, h, f"by {self.side or '-'}: a liberation verb means the "
+                                                     f"channel's side ({self._channel()})")
+        if head in lex.occupation:
+            other = None if self.side is None else ("ru" if self.side == "ua" else "ua")
+            return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
+                                                    f"({self._channel()})")
+        s_low, _ = post.sentences[k]
+        earlier = self._subjects(s_low, low, (-1, -1))
+        if earlier:
+            first, end, side = earlier[-1]
+            return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
+        return None, None
+
+    # --- where ----------------------------------------------------------------------
+
+    def _eligible(self, low: int, high: int) -> tuple[list[tuple[str, int, int]], bool]:
+        """The places of words low..high that can be the place left or taken, and whether a
+        place there was only the surroundings of the action ("окрестности Соледара")."""
+        post, lex, words = self.post, self.lex, self.words
+        out: list[tuple[str, int, int]] = []
+        around = False
+        i = low
+        while i < high:
+            entry = post.place_of.get(i)
+            if entry is None or entry[2] != i:
+                i += 1
+                continue
+            place_id, axis, _ = entry
+            j = i
+            while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
+                j += 1
+            if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                around = True
+            elif not axis and not self._destination(i, low) and not self._locates(i, low) \
+                    and all(place_id != o[0] for o in out):
+                out.append((place_id, i, j))
+            i = j + 1
+        return out, around
+
+    def _destination(self, i: int, low: int) -> bool:
+        """A place after "к", "toward", "в сторону", up to a few words back with no "из" between."""
+        lex, words = self.lex, self.words
+        for j in range(i - 1, max(low, i - 6) - 1, -1):
+            n = lex.destination.length_at(words, j)
+            if n and j + n <= i:
+                return True
+            if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
+                                                        and self.post.place_of[j][2] != self.post.place_of.get(
+                                                            i, ("", False, -1))[2]):
+                return False
+        return False
+
+    def _locates(self, i: int, low: int) -> bool:
+        """A place that only says where the name before it lies."""
+        post, lex, words = self.post, self.lex, self.words
+        for n in (1, 2, 3):
+            j = i - n
+            if j <= low:
+                return False
+            outside = lex.near.length_at(words, j)
+            inside = lex.within.length_at(words, j)
+            if outside or inside:
+                before = j - 1
+                while before > low and words[before] in ("the", "a"):
+                    before -= 1
+                if before in post.place_of:
+                    return True
+                # after a name we do not know: "под X" lies outside it, "в X" contains it, and
+                # only a region is too large to be the place itself ("Ильинка в Донбассе")
+                return post.capitalised(before) and (bool(outside) or post.place_of.get(i, ("",))[0] in self.regions)
+            if words[j] not in ("the", "a"):
+                return False
+        return False
+
+    def _named(self, low: int, high: int) -> bool:
+        """Whether the clause names something the gazetteer does not know (a capitalised word
+        that does not open the sentence): a village, most likely."""
+        post = self.post
+        s_low = post.sentences[post.sentence_of(low)][0]
+        return any(post.capitalised(i) and i not in post.place_of
+                   and (i > s_low or bool(self.lex.near.length_at(self.words, i + 1)))
+                   for i in range(low, min(high, len(self.words) - 1)))
+
+    def _unknown_name(self, low: int, high: int, h: int) -> bool:
+        """A capitalised word after a preposition of place that no place matched: the
+        clause names a place we do not know, so no other place may stand in for it."""
+        post, lex, words = self.post, self.lex, self.words
+        for i in range(low + 1, high):
+            if i == h or i in post.place_of or not post.capitalised(i):
+                continue
+            prev = words[i - 1]
+            if lex.not_after.length_at(words, i - 1) and prev not in ("по", "of", "by", "for", "with", "about"):
+                return True
+        return False
+
+    def _places(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
+                form: str) -> list[tuple[str | None, Match | None]] | None:
+        found = self._place_words(h, last, low, high, k, head, action, form)
+        if found is None:
+            return None
+        if not found:
+            return [(None, None)]
+        how = "left or taken" if low <= found[0][1] < high else "named before"
+        return [(pid, self.post.original_match(i, j, f"place {pid}: {how}")) for pid, i, j in found]
+
+    def _place_words(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
+                     form: str) -> list[tuple[str, int, int]] | None:
+        post, lex, words = self.post, self.lex, self.words
+        if action == "capture" and head in lex.fall:
+            beside = [i for i in (h - 1, h - 2, last + 1) if i in post.place_of]
+            if not beside or (h - 1 not in post.place_of and last + 1 not in post.place_of
+                              and words[h - 1] not in ("has", "had", "have")):
+                return None
+            first = post.place_of[beside[0]][2]
+            return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
+        # a noun's place is its complement after it ("отход из X", "capture of X")
+        own, around = self._eligible(h + 1 if form == "noun" else low, high)
+        if own:
+            return own
+        if around:
+            return None
+        if self._unknown_name(low, high, h):
+            return []
+        clauses = post.clauses(k)
+        following = [c for c in clauses if c[0] == high]
+        if following and _PARTICIPLE_START.search(words[high]):
+            found, _ = self._eligible(*following[0])
+            if found:
+                return found
+        for clause in reversed(clauses):
+            if clause[1] <= low:
+                found, _ = self._eligible(*clause)
+                if found:
+                    return found
+        if k > 0 and not post.paragraph_break[k]:
+            for clause in reversed(post.clauses(k - 1)):
+                found, _ = self._eligible(*clause)
+                if found:
+                    return found
+        first = post.clauses(0)[0]
+        if k > 0 and (post.ends_with_colon(first) or (first == (0, post.sentences[0][1]) and first[1] <= 4)):
+            found, _ = self._eligible(*first)
+            if found:
+                return found
+        return []
+
+
+def _merge(events: list[Event]) -> tuple[Event, ...]:
+    """One event per claim: an event whose actor or place is unknown is dropped when the
+    post makes the same claim with them known."""
+    by_key: dict[tuple, Event] = {}
+    for e in events:
+        key = (e.action, e.place, e.by, e.stance)
+        if key in by_key:
+            kept = by_key[key]
+            by_key[key] = Event(*key, _union(kept.matches, e.matches))
+        else:
+            by_key[key] = e
+    kept: list[Event] = []
+    values = list(by_key.values())
+    for e in values:
+        if e.by is None and any(o.by is not None and (o.action, o.place, o.stance) == (e.action, e.place, e.stance)
+                                for o in values):
+            continue
+        if e.place is None and any(o.place is not None and o.action == e.action and o.stance == e.stance
+                                   and (o.by == e.by or e.by is None) for o in values):
+            continue
+        kept.append(e)
+    return tuple(kept)
+
+
+def _union(a: tuple[Match, ...], b: tuple[Match, ...]) -> tuple[Match, ...]:
+    seen = {(m.start, m.end) for m in a}
+    return a + tuple(m for m in b if (m.start, m.end) not in seen)
+
+
+__all__ = ["ACTIONS", "find_events", "Phrases"]

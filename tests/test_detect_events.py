@@ -1,0 +1,211 @@
+"""Events: the claims a post makes (action, place, by, stance), one test per rule class of
+the labelling contract (../shared/eval/README.md, "Events"), on sentences of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detect import Detector
+
+
+def claims(detector: Detector, text: str, side: str | None = None) -> set[tuple]:
+    return {(e.action, e.place, e.by, e.stance) for e in detector.detect(text, side).events}
+
+
+# --- actor words, both ways -----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ВСУ оставили Лиман после недели уличных боёв.", ("withdrawal", "lyman", "ua", "asserted")),
+    ("Укры откатились из Купянска, бросив технику.", ("withdrawal", "kupiansk", "ua", "asserted")),
+    ("Ukrainian troops pulled back from Toretsk overnight.", ("withdrawal", "toretsk", "ua", "asserted")),
+    ("Окупанти відступили з Куп'янська під вогнем нашої артилерії.", ("withdrawal", "kupiansk", "ru", "asserted")),
+    ("Russian forces withdrew from Kherson on Friday, officials said.", ("withdrawal", "kherson", "ru", "asserted")),
+    ("Русские ушли из Изюма ночью, оставив склады.", ("withdrawal", "izium", "ru", "asserted")),
+])
+def test_an_actor_word_names_whose_forces_withdrew_whatever_the_channel(detector: Detector, text: str,
+                                                                        expected: tuple) -> None:
+    for side in ("ru", "ua", "other"):
+        assert claims(detector, text, side) == {expected}
+
+
+def test_our_and_the_enemy_are_resolved_against_the_channels_side(detector: Detector) -> None:
+    ours = "Наши подразделения отошли от Купянска на запасные позиции."
+    assert claims(detector, ours, "ru") == {("withdrawal", "kupiansk", "ru", "asserted")}
+    assert claims(detector, ours, "ua") == {("withdrawal", "kupiansk", "ua", "asserted")}
+    assert claims(detector, ours, "other") == {("withdrawal", "kupiansk", None, "asserted")}
+    enemy = "Ворог залишив позиції під Вовчанськом і відійшов."
+    assert claims(detector, enemy, "ua") == {("withdrawal", "vovchansk", "ru", "asserted")}
+    assert claims(detector, enemy, "ru") == {("withdrawal", "vovchansk", "ua", "asserted")}
+
+
+def test_a_side_word_before_a_word_of_source_is_who_reports_not_who_withdrew(detector: Detector) -> None:
+    text = "Russian channels report that troops left Vovchansk after heavy shelling."
+    assert claims(detector, text, "other") == {("withdrawal", "vovchansk", None, "asserted")}
+
+
+# --- passive, no actor -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Лиман оставлен. Подробности уточняются.",
+    "Часів Яр залишено, повідомляють джерела.",
+    "Pokrovsk has been abandoned after a long defence.",
+])
+def test_a_passive_with_no_actor_has_no_side_even_on_a_sided_channel(detector: Detector, text: str) -> None:
+    found = claims(detector, text, "ua")
+    assert len(found) == 1
+    action, place, by, stance = found.pop()
+    assert (action, by, stance) == ("withdrawal", None, "asserted") and place is not None
+
+
+# --- liberation and occupation verbs ---------------------------------------------------
+
+def test_a_liberation_verb_with_no_actor_means_the_channels_own_side(detector: Detector) -> None:
+    assert claims(detector, "Освобождён Изюм! Над горсоветом поднят флаг.", "ru") == {
+        ("capture", "izium", "ru", "asserted")}
+    assert claims(detector, "Звільнено Херсон! Місто наше.", "ua") == {("capture", "kherson", "ua", "asserted")}
+    assert claims(detector, "Звільнено Херсон! Місто наше.", "other") == {("capture", "kherson", None, "asserted")}
+
+
+def test_an_actor_word_beats_the_liberation_verbs_default(detector: Detector) -> None:
+    assert claims(detector, "ВС РФ освободили Курахово, сообщает министерство.", "ua") == {
+        ("capture", "kurakhove", "ru", "asserted")}
+
+
+def test_a_capture_and_the_flight_it_caused_are_two_events_of_the_same_place(detector: Detector) -> None:
+    assert claims(detector, "ЗСУ звільнили Балаклію, окупанти тікали, кидаючи техніку.", "ua") == {
+        ("capture", "balakliia", "ua", "asserted"), ("withdrawal", "balakliia", "ru", "asserted")}
+
+
+def test_entering_a_place_and_a_place_falling_are_captures(detector: Detector) -> None:
+    assert claims(detector, "Russian assault groups entered Kupiansk from the north.", "other") == {
+        ("capture", "kupiansk", "ru", "asserted")}
+    assert claims(detector, "Bakhmut fell after ten months of fighting.", "other") == {
+        ("capture", "bakhmut", None, "asserted")}
+    assert claims(detector, "Oil prices fell sharply on Monday, traders in Kharkiv said.", "other") == set()
+
+
+# --- denials ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Никакого отступления из Купянска нет, позиции удерживаются.", "ru",
+     ("withdrawal", "kupiansk", None, "denied")),
+    ("Our troops did not leave Pokrovsk, whatever the other side claims.", "ua",
+     ("withdrawal", "pokrovsk", "ua", "denied")),
+    ("Російські пабліки пишуть, що ЗСУ залишили Часів Яр. Це брехня: місто тримаємо.", "ua",
+     ("withdrawal", "chasiv-yar", "ua", "denied")),
+    ("Kyiv denies Russian claims that its troops retreated from Toretsk.", "other",
+     ("withdrawal", "toretsk", None, "denied")),
+])
+def test_a_denied_claim_is_reported_as_denied_never_as_asserted(detector: Detector, text: str, side: str,
+                                                                expected: tuple) -> None:
+    found = claims(detector, text, side)
+    assert expected in found
+    assert all(stance == "denied" for *_, stance in found)
+
+
+def test_the_words_that_decided_a_denial_are_kept(detector: Detector) -> None:
+    text = "Інформація про вихід з Торецька — фейк."
+    (event,) = detector.detect(text, "ua").events
+    assert {m.text for m in event.matches} >= {"вихід з", "фейк", "Торецька"}
+    assert all(text[m.start:m.end] == m.text for m in event.matches)
+
+
+# --- command announcements --------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Командование приняло решение о выводе подразделений из Купянска на более выгодные рубежи.",
+     ("withdrawal", "kupiansk", None, "asserted")),
+    ("Командувач ухвалив рішення про вихід наших підрозділів з Вовчанська.",
+     ("withdrawal", "vovchansk", "ua", "asserted")),
+    ("Ukrainian units were ordered to fall back from Toretsk to avoid encirclement.",
+     ("withdrawal", "toretsk", "ua", "asserted")),
+])
+def test_a_commands_announced_decision_to_withdraw_is_an_asserted_withdrawal(detector: Detector, text: str,
+                                                                           expected: tuple) -> None:
+    assert claims(detector, text, "ua") == {expected}
+
+
+# --- not events: background, questions, plans and demands, opinion ----------------------
+
+@pytest.mark.parametrize("text", [
+    "Два года назад ВСУ оставили Лиман, и город до сих пор в руинах.",
+    "В марте 2022 года русские отошли от Чернигова, оставив разрушения.",
+    "Looking back: in autumn 2022 Russian forces fled Izium in a matter of days.",
+    "После сдачи Херсона настроения в каналах сильно изменились.",
+    "Сегодня годовщина: вспоминаем, как оккупанты бежали из Изюма.",
+])
+def test_a_dated_or_recalled_past_is_background_not_an_event(detector: Detector, text: str) -> None:
+    assert claims(detector, text, "ru") == set()
+    assert "withdrawal" in detector.detect(text, "ru").topic_ids
+
+
+@pytest.mark.parametrize("text", [
+    "Правда ли, что ВСУ оставили Купянск?",
+    "Did Ukrainian troops really pull back from Pokrovsk?",
+    "Чи справді росіяни відступили з Вовчанська?",
+])
+def test_a_question_is_not_an_event(detector: Detector, text: str) -> None:
+    assert claims(detector, text, "other") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Командование может принять решение об отводе войск из Покровска.",
+    "Депутаты требуют вывести войска из Купянска до конца месяца.",
+    "Ukraine may have to withdraw from Pokrovsk if supply routes are cut.",
+    "Якщо ЗСУ не відійдуть з Торецька, їх оточать.",
+    "Бійці просять дозволу відійти з Часового Яру.",
+    "Analysts expect Russian troops to retreat from Kherson within weeks.",
+])
+def test_plans_forecasts_demands_and_hypotheticals_are_not_events(detector: Detector, text: str) -> None:
+    assert claims(detector, text, "ua") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Наше отступление из Бахмута — позор для командования.",
+    "Отступать из Купянска нам нельзя.",
+    "Сдача Херсона — это не «перегруппировка», это провал.",
+    "Retreating from Toretsk would be a mistake.",
+])
+def test_opinion_about_a_withdrawal_is_not_an_event(detector: Detector, text: str) -> None:
+    assert claims(detector, text, "ru") == set()
+
+
+# --- the place is the place left or taken -----------------------------------------------
+
+def test_the_place_is_the_one_left_not_the_destination_nor_a_landmark(detector: Detector) -> None:
+    assert claims(detector, "ВСУ отошли из Купянска в сторону Изюма.", "ru") == {
+        ("withdrawal", "kupiansk", "ua", "asserted")}
+    assert claims(detector, "Russian troops retreated from Robotyne toward Tokmak.", "ua") == {
+        ("withdrawal", "robotyne", "ru", "asserted")}
+
+
+def test_a_place_named_in_an_earlier_sentence_is_the_place_of_a_claim_without_one(detector: Detector) -> None:
+    assert claims(detector, "Вовчанськ. Наші підрозділи вийшли з міста вночі.", "ua") == {
+        ("withdrawal", "vovchansk", "ua", "asserted")}
+
+
+def test_every_place_of_a_list_is_its_own_event(detector: Detector) -> None:
+    assert claims(detector, "ВСУ отступили из Купянска и Боровой.", "ru") == {
+        ("withdrawal", "kupiansk", "ua", "asserted"), ("withdrawal", "borova", "ua", "asserted")}
+
+
+# --- what is not a military withdrawal or capture at all -------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The ministry withdrew its statement about Pokrovsk after protests.",
+    "Міністерство відкликало заяву щодо Покровська.",
+    "Наемник взят в плен под Купянском, сообщают источники.",
+    "Все заложники в Харькове освобождены, сообщает полиция.",
+])
+def test_things_that_are_not_forces_leaving_or_taking_a_place_make_no_event(detector: Detector,
+                                                                           text: str) -> None:
+    assert claims(detector, text, "other") == set()
+
+
+def test_a_withdrawn_statement_is_not_a_withdrawal(detector: Detector) -> None:
+    assert "withdrawal" not in detector.detect("The ministry withdrew its statement about Pokrovsk").topic_ids
+    assert "withdrawal" in detector.detect("The brigade withdrew from Pokrovsk").topic_ids
+
+
+def test_a_post_without_an_action_word_has_no_events(detector: Detector) -> None:
+    assert detector.detect("Обстрел Харькова: повреждены дома в центре.", "ua").events == ()
