@@ -164,6 +164,8 @@ async def build_report(store: Store, detector: Detector, end: datetime, tz: str,
     places = sorted((PlaceStory(p, names.get(p, p), today[p], before[p], tuple(trend[p]), dict(sides.get(p, {})),
                                 links.get(p), claimed.get(p), p in seen) for p in shown),
                     key=lambda s: (-s.today, -s.change, s.name))
+    for group in by_place.values():
+        group.sort(key=lambda c: (-_TIER_RANK.get(c.tier, 0), -len(c.claimants), c.first))
     groups = sorted(by_place.items(), key=lambda kv: (-max(_TIER_RANK.get(c.tier, 0) for c in kv[1]), kv[0]))
     view = build_map(MapPoint(p.place_id, p.name, p.today, tone(p.sides), href=p.newest_link or "",
                               marked=p.claimed or "") for p in places if p.today)

@@ -43,9 +43,13 @@ def new_browser() -> webdriver.Chrome:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, detector):
-    summary = build_demo(tmp_path_factory.mktemp("browserdemo"), detector)
-    with LiveServer(Path(summary["database"]), detector) as server:
+def demo(tmp_path_factory, detector) -> dict:
+    return build_demo(tmp_path_factory.mktemp("browserdemo"), detector)
+
+
+@pytest.fixture(scope="module")
+def site(demo, detector):
+    with LiveServer(Path(demo["database"]), detector) as server:
         yield server
 
 
@@ -165,3 +169,22 @@ def test_each_export_link_on_the_page_downloads_what_the_page_lists(site, browse
 def test_a_bad_filter_shows_which_parameter_is_wrong(site, browser):
     browser.get(site.url + "/?place=Atlantis")
     assert browser.find_element(By.ID, "problem").text.startswith("place: no known place «Atlantis»")
+
+
+# the withdrawals the demo corpus plants as echoed by both sides (corpus/demo/README.md)
+ECHOED = {"Robotyne", "Kurakhove", "Vovchansk", "Kupiansk", "Chasiv Yar", "Toretsk"}
+
+
+def test_the_demo_report_maps_the_demos_places_and_lists_its_planted_claims(demo, browser):
+    OUT.mkdir(exist_ok=True)
+    browser.get(Path(demo["report_html"]).resolve().as_uri())
+    browser.save_screenshot(str(OUT / "report.png"))
+    mapped = {c.find_element(By.TAG_NAME, "title").get_attribute("textContent").split(":")[0]
+              for c in browser.find_elements(By.CSS_SELECTOR, "svg.map circle[data-place]")}
+    assert {name for name, _ in demo["top_places"]} <= mapped
+    both = {row.find_element(By.XPATH, "preceding::h3[1]").text
+            for row in browser.find_elements(By.CSS_SELECTOR, "#claims li.tier-both_sides")}
+    assert both == ECHOED
+    rings = {c.get_attribute("data-claim") for c in browser.find_elements(By.CSS_SELECTOR, "svg.map circle.claim-ring")}
+    assert len(rings) >= len(ECHOED)
+    assert "New claims:" in browser.find_element(By.ID, "lead-claims").text
