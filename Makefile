@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_detect.py
 	$(PY) benchmarks/bench_pipeline.py
 	$(PY) benchmarks/bench_store.py
+	$(PY) benchmarks/bench_web.py
 	$(PY) benchmarks/bench_claims.py
 
 clean:
