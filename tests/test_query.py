@@ -13,15 +13,14 @@ from bot.settings import AlertSettings
 
 from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, make_post
 from given_events import GivenEvents, event
+from test_claims import EVENTS as CLAIM_EVENTS, RU_KUPIANSK, UA_KUPIANSK
 
-RU_KUPIANSK = "ВСУ отступили из Купянска, наши штурмовики заходят в город."
-UA_KUPIANSK = "Наші підрозділи вийшли з Куп'янська на заздалегідь підготовлені позиції."
 RU_VOVCHANSK = "Противник оставил позиции у Волчанска, идёт зачистка."
 MENTION = "Обстрел Харькова утром, есть раненые."
 
 EVENTS = {
-    RU_KUPIANSK: (event(RU_KUPIANSK, "withdrawal", "kupiansk", "ua", "asserted", "ВСУ", "отступили"),),
-    UA_KUPIANSK: (event(UA_KUPIANSK, "withdrawal", "kupiansk", "ua", "asserted", "Наші", "вийшли"),),
+    RU_KUPIANSK: CLAIM_EVENTS[RU_KUPIANSK],
+    UA_KUPIANSK: CLAIM_EVENTS[UA_KUPIANSK],
     RU_VOVCHANSK: (event(RU_VOVCHANSK, "withdrawal", "vovchansk", "ua", "asserted", "Противник", "оставил"),),
 }
 

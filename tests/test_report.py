@@ -15,15 +15,10 @@ from bot.report import build_report, last_complete_end, report_html, report_page
 from bot.settings import AlertSettings
 
 from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, make_post
-from given_events import GivenEvents, event
+from given_events import GivenEvents
+from test_claims import EVENTS, RU_KUPIANSK, UA_KUPIANSK
 
 TZ = "Europe/Kyiv"
-RU_KUPIANSK = "ВСУ отступили из Купянска, наши штурмовики заходят в город."
-UA_KUPIANSK = "Наші підрозділи вийшли з Куп'янська на заздалегідь підготовлені позиції."
-EVENTS = {
-    RU_KUPIANSK: (event(RU_KUPIANSK, "withdrawal", "kupiansk", "ua", "asserted", "ВСУ", "отступили"),),
-    UA_KUPIANSK: (event(UA_KUPIANSK, "withdrawal", "kupiansk", "ua", "asserted", "Наші", "вийшли"),),
-}
 END = datetime(2026, 11, 21, 6, tzinfo=UTC)  # 08:00 in Kyiv
 
 

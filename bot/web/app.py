@@ -90,12 +90,17 @@ class Pages:
     def archive(self, request: web.Request) -> Archive:
         return Archive(request.app[STORE_KEY], self.detector, self.tz)
 
-    async def filters(self, request: web.Request, archive: Archive) -> tuple[Filters, int]:
-        filters = await archive.parse(request.query)
-        raw = request.query.get("offset", "0").strip() or "0"
-        if not raw.isdigit() or int(raw) > MAX_OFFSET:
-            raise FilterError("offset", f"expected a whole number from 0 to {MAX_OFFSET}, got «{raw}»")
-        return filters, int(raw)
+    async def read(self, request: web.Request) -> tuple[Archive, Filters, int] | web.Response:
+        """The request's archive, filters and offset, or the 400 naming the bad parameter."""
+        archive = self.archive(request)
+        try:
+            filters = await archive.parse(request.query)
+            raw = request.query.get("offset", "0").strip() or "0"
+            if not raw.isdigit() or int(raw) > MAX_OFFSET:
+                raise FilterError("offset", f"expected a whole number from 0 to {MAX_OFFSET}, got «{raw}»")
+        except FilterError as problem:
+            return self.bad(request, problem)
+        return archive, filters, int(raw)
 
     def html(self, template: str, status: int = 200, **context: Any) -> web.Response:
         body = self.env.get_template(template).render(**context)
@@ -130,11 +135,10 @@ class Pages:
         return filters.params(names)
 
     async def timeline(self, request: web.Request) -> web.Response:
-        archive = self.archive(request)
-        try:
-            filters, offset = await self.filters(request, archive)
-        except FilterError as problem:
-            return self.bad(request, problem)
+        got = await self.read(request)
+        if isinstance(got, web.Response):
+            return got
+        archive, filters, offset = got
         searching = request.path == "/search"
         if searching and not filters.q:
             page = Page((), False, 0, None)
@@ -146,11 +150,10 @@ class Pages:
                          **self._chrome(request, params, await self._form(archive)))
 
     async def map(self, request: web.Request) -> web.Response:
-        archive = self.archive(request)
-        try:
-            filters, _ = await self.filters(request, archive)
-        except FilterError as problem:
-            return self.bad(request, problem)
+        got = await self.read(request)
+        if isinstance(got, web.Response):
+            return got
+        archive, filters, _ = got
         params = await self._params(archive, filters)
         counts = await archive.place_counts(filters)
         view = build_map(MapPoint(pc.place_id, pc.name, pc.posts, tone(dict(pc.sides)),
@@ -170,11 +173,10 @@ class Pages:
         return self.html("post.html", view=view, title="Post", **self._chrome(request, {}, {}))
 
     async def _export_page(self, request: web.Request) -> tuple[Archive, Filters, Page] | web.Response:
-        archive = self.archive(request)
-        try:
-            filters, _ = await self.filters(request, archive)
-        except FilterError as problem:
-            return self.bad(request, problem)
+        got = await self.read(request)
+        if isinstance(got, web.Response):
+            return got
+        archive, filters, _ = got
         return archive, filters, await archive.export(filters)
 
     async def export_json(self, request: web.Request) -> web.Response:
@@ -203,11 +205,10 @@ class Pages:
                             headers=_attachment("frontwatch.csv"))
 
     async def geojson(self, request: web.Request) -> web.Response:
-        archive = self.archive(request)
-        try:
-            filters, _ = await self.filters(request, archive)
-        except FilterError as problem:
-            return self.bad(request, problem)
+        got = await self.read(request)
+        if isinstance(got, web.Response):
+            return got
+        archive, filters, _ = got
         features = []
         for pc in await archive.place_counts(filters):
             where = coordinates(pc.place_id)
