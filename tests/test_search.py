@@ -149,3 +149,32 @@ def test_any_query_text_builds_a_valid_fts5_expression(detector, query):
     conn.execute("CREATE VIRTUAL TABLE posts_fts USING fts5(text, places, tokenize = 'unicode61 remove_diacritics 2')")
     conn.execute("INSERT INTO posts_fts VALUES ('бои в изюме', 'izium')")
     conn.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", (built.match,)).fetchall()
+
+
+async def _stored_db(tmp_path, detector):
+    from bot.store import Store
+
+    store = await Store.open(tmp_path / "cli.sqlite")
+    async with store.transaction():
+        for ch in (RU_BLOG, UA_OFFICIAL, MEDIA):
+            await store.upsert_channel(ch)
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23))
+    for channel, message_id, text, when in POSTS:
+        await pipeline.handle_post(make_post(channel, message_id, text, when))
+    await store.close()
+    return tmp_path / "cli.sqlite"
+
+
+async def test_the_cli_search_takes_the_web_filters_and_names_a_bad_one(tmp_path, detector, capsys):
+    import asyncio
+
+    from bot.cli import main
+
+    db = await _stored_db(tmp_path, detector)
+    base = ["search", "--env", str(tmp_path / "none.env"), "--db", str(db)]
+    status = await asyncio.to_thread(main, [*base, "--side", "ua", "відступили"])
+    out = capsys.readouterr().out
+    assert status == 0 and "2 result(s) for topic withdrawal" in out
+    assert "t.me/ua_staff/8" in out and "t.me/ru_blog" not in out
+    status = await asyncio.to_thread(main, [*base, "--place", "Atlantis", "Изюм"])
+    assert status == 2 and "search: --place: no known place «Atlantis»" in capsys.readouterr().err
