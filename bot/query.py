@@ -26,6 +26,7 @@ from bot.store.db import iso
 
 FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", "q")
 MAX_EXPORT = 5000
+MAP_DAYS = 7
 
 # The post a forward or copy belongs to: the origin of the alert that merged it, else itself.
 CANONICAL = ("coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
@@ -359,6 +360,20 @@ class Archive:
         return await self.timeline(filters, limit=limit)
 
     # -- places -----------------------------------------------------------------------
+
+    async def map_window(self, filters: Filters, days: int = MAP_DAYS) -> Filters:
+        """The map's window: the dates asked for, else the last `days` days that have posts.
+
+        Counting every place over a whole archive answers a question nobody asked and takes
+        seconds on a million posts; the window is shown and can be widened.
+        """
+        if filters.since or filters.until:
+            return filters
+        newest = (await self.store.execute("SELECT max(date) FROM posts"))[0][0]
+        if newest is None:
+            return filters
+        last = datetime.fromisoformat(newest).astimezone(ZoneInfo(self.tz)).date()
+        return replace(filters, since=last - timedelta(days=days - 1), until=last)
 
     async def place_counts(self, filters: Filters) -> list[PlaceCount]:
         """Posts per place under the filters, each story once, split by the writing side."""

@@ -133,3 +133,21 @@ def test_exported_forwards_are_folded_into_the_first_post(demo_db, detector):
 def get_all(db: Path, detector) -> str:
     with LiveServer(db, detector) as server:
         return get(server.url + "/export.json")[1]
+
+
+def test_the_map_without_dates_covers_the_last_seven_days_that_have_posts(demo_db, detector):
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    with sqlite3.connect(f"{demo_db.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        newest = conn.execute("SELECT max(date) FROM posts").fetchone()[0]
+    last = datetime.fromisoformat(newest).astimezone(ZoneInfo("Europe/Kyiv")).date()
+    with LiveServer(demo_db, detector) as server:
+        default = json.loads(get(server.url + "/places.geojson")[1])
+        asked = json.loads(get(server.url + f"/places.geojson?since={last}")[1])
+        page = get(server.url + "/map")[1]
+    assert default["window"] == {"since": str(last - timedelta(days=6)), "until": str(last)}
+    assert asked["window"] == {"since": str(last), "until": None}
+    assert sum(f["properties"]["posts"] for f in asked["features"]) < sum(
+        f["properties"]["posts"] for f in default["features"])
+    assert "the last 7 days that have posts" in page and isinstance(last, date)

@@ -153,12 +153,14 @@ class Pages:
         got = await self.read(request)
         if isinstance(got, web.Response):
             return got
-        archive, filters, _ = got
+        archive, asked, _ = got
+        filters = await archive.map_window(asked)
         params = await self._params(archive, filters)
         counts = await archive.place_counts(filters)
         view = build_map(MapPoint(pc.place_id, pc.name, pc.posts, tone(dict(pc.sides)),
                                   href="/?" + urlencode({**params, "place": pc.place_id})) for pc in counts)
         return self.html("map.html", view=view, counts=counts, filters=filters, title="Map",
+                         defaulted=filters != asked,
                          **self._chrome(request, params, await self._form(archive)))
 
     async def post(self, request: web.Request) -> web.Response:
@@ -209,6 +211,7 @@ class Pages:
         if isinstance(got, web.Response):
             return got
         archive, filters, _ = got
+        filters = await archive.map_window(filters)
         features = []
         for pc in await archive.place_counts(filters):
             where = coordinates(pc.place_id)
@@ -218,7 +221,9 @@ class Pages:
                              "properties": {"id": pc.place_id, "name": pc.name, "posts": pc.posts,
                                             "ru": pc.sides.get("ru", 0), "ua": pc.sides.get("ua", 0),
                                             "other": pc.sides.get("other", 0)}})
-        return web.json_response({"type": "FeatureCollection", "features": features},
+        window = {"since": filters.since.isoformat() if filters.since else None,
+                  "until": filters.until.isoformat() if filters.until else None}
+        return web.json_response({"type": "FeatureCollection", "window": window, "features": features},
                                  content_type="application/geo+json", headers=_attachment("places.geojson"))
 
     async def css(self, request: web.Request) -> web.Response:
