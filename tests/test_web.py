@@ -151,3 +151,12 @@ def test_the_map_without_dates_covers_the_last_seven_days_that_have_posts(demo_d
     assert sum(f["properties"]["posts"] for f in asked["features"]) < sum(
         f["properties"]["posts"] for f in default["features"])
     assert "the last 7 days that have posts" in page and isinstance(last, date)
+
+
+def test_frontwatch_web_on_a_network_address_without_a_token_refuses_to_start(demo_db, tmp_path, capsys, monkeypatch):
+    from bot.cli import main
+
+    monkeypatch.delenv("FRONTWATCH_WEB_TOKEN", raising=False)
+    status = main(["web", "--env", str(tmp_path / "none.env"), "--db", str(demo_db), "--host", "0.0.0.0",
+                   "--port", "8765"])
+    assert status == 2 and "set FRONTWATCH_WEB_TOKEN" in capsys.readouterr().err
