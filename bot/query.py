@@ -28,9 +28,15 @@ FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", 
 MAX_EXPORT = 5000
 MAP_DAYS = 7
 
-# The post a forward or copy belongs to: the origin of the alert that merged it, else itself.
-CANONICAL = ("coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
-             " WHERE ap.post_id = p.id AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1), p.id)")
+# The post a forward or copy belongs to: the origin of the alert that merged it; else, for a
+# voice of a claim that speaks for another channel (a copy the claim recognised), that
+# channel's first voice in the same claim; else the post itself.
+CANONICAL = (
+    "coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
+    " WHERE ap.post_id = p.id AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1),"
+    " (SELECT o.post_id FROM claim_posts cp JOIN claim_posts o ON o.claim_id = cp.claim_id AND o.source = cp.source"
+    " JOIN posts op ON op.id = o.post_id WHERE cp.post_id = p.id AND cp.source != 'channel:' || p.channel_id"
+    " AND o.source = 'channel:' || op.channel_id ORDER BY op.date, op.id LIMIT 1), p.id)")
 FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
 
@@ -325,12 +331,14 @@ class Archive:
         channels = await self.channels()
         marks = ",".join("?" * len(post_ids))
         members = await self.store.execute(
-            f"SELECT a.post_id, ap.post_id FROM alerts a JOIN alert_posts ap ON ap.alert_id = a.id"
-            f" WHERE a.post_id IN ({marks}) AND ap.post_id != a.post_id AND ap.relation IN ('forward', 'copy')"
-            " ORDER BY ap.post_id", tuple(post_ids))
+            f"SELECT p.id, {CANONICAL} FROM posts p WHERE p.id IN ("
+            f"SELECT ap.post_id FROM alerts a JOIN alert_posts ap ON ap.alert_id = a.id WHERE a.post_id IN ({marks})"
+            f" UNION SELECT o.post_id FROM claim_posts cp JOIN claim_posts o ON o.claim_id = cp.claim_id"
+            f" WHERE cp.post_id IN ({marks})) ORDER BY p.date, p.id", (*post_ids, *post_ids))
+        wanted = set(post_ids)
         copies: dict[int, list[int]] = {}
-        for origin, member in members:
-            if member not in copies.setdefault(origin, []):
+        for member, origin in members:
+            if origin in wanted and member != origin and member not in copies.setdefault(origin, []):
                 copies[origin].append(member)
         extra = [m for ms in copies.values() for m in ms]
         found = {sp.post_id: sp for sp in await self.store.posts_by_ids([*post_ids, *extra])}
@@ -399,15 +407,14 @@ class Archive:
         if stored is None:
             return None
         items = await self.items([stored.post_id])
-        origin_rows = await self.store.execute(
-            "SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
-            " WHERE ap.post_id = ? AND ap.relation IN ('origin', 'forward', 'copy') ORDER BY a.id LIMIT 1",
-            (stored.post_id,))
-        alerted = bool(origin_rows)
+        alerted = bool(await self.store.execute(
+            "SELECT 1 FROM alert_posts WHERE post_id = ? AND relation IN ('origin', 'forward', 'copy') LIMIT 1",
+            (stored.post_id,)))
         item = items[0]
-        if origin_rows and origin_rows[0][0] not in (None, stored.post_id):
-            # a copy: show the whole group, as seen from the origin
-            group = await self.items([origin_rows[0][0]])
+        origin = (await self.store.execute(f"SELECT {CANONICAL} FROM posts p WHERE p.id = ?", (stored.post_id,)))[0][0]
+        if origin != stored.post_id:
+            # a copy: show the whole group, as seen from the first post
+            group = await self.items([origin])
             if group:
                 others = [(group[0].stored, group[0].channel),
                           *((sp, ch) for sp, ch in group[0].copies if sp.post_id != stored.post_id)]

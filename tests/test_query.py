@@ -96,3 +96,17 @@ def test_filters_read_names_in_any_language_and_write_back_stable_parameters(det
     assert (f.place, f.channel, f.side, f.since) == ("kupiansk", RU_BLOG.id, "ru", date(2026, 11, 20))
     assert f.params({RU_BLOG.id: "ru_blog"}) == {"place": "kupiansk", "side": "ru", "channel": "ru_blog",
                                                   "since": "2026-11-20"}
+
+
+async def test_a_near_copy_the_claim_counts_for_its_origin_is_folded_into_the_origin(store, channels, detector):
+    pipeline = Pipeline(store, GivenEvents(detector, EVENTS), AlertSettings(), clock=lambda: at(23, day=21))
+    await pipeline.handle_post(make_post(RU_BLOG, 1, RU_KUPIANSK, at(8)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 1, UA_KUPIANSK, at(9)))
+    await pipeline.handle_post(make_post(MEDIA, 5, "Срочно: " + RU_KUPIANSK, at(9, 40)))
+    archive = Archive(store, detector, "Europe/Kyiv")
+    page = await archive.timeline(Filters(place="kupiansk"))
+    assert keys(page) == [("ua_staff", 1), ("ru_blog", 1)]
+    [origin] = [i for i in page.items if i.stored.post.channel_username == "ru_blog"]
+    assert [sp.post.message_id for sp, _ in origin.copies] == [5]
+    view = await archive.post("wire", 5)
+    assert [sp.post.channel_username for sp, _ in view.item.copies] == ["ru_blog"]
