@@ -251,15 +251,16 @@ class Archive:
             clauses.append("p.id IN (SELECT post_id FROM post_places WHERE place_id = ?)")
             params.append(filters.place)
         if filters.side:
-            clauses.append("p.channel_id IN (SELECT id FROM channels WHERE side = ?)")
+            # `+` keeps SQLite walking posts newest first instead of sorting a whole side's posts
+            clauses.append("+p.channel_id IN (SELECT id FROM channels WHERE side = ?)")
             params.append(filters.side)
         if filters.channel is not None:
             clauses.append("p.channel_id = ?")
             params.append(filters.channel)
         if filters.action:
             # a topic the detector tagged, or an event a post states (asserted or denied)
-            clauses.append("(p.id IN (SELECT post_id FROM post_topics WHERE topic_id = ?)"
-                           " OR p.id IN (SELECT post_id FROM post_events WHERE action = ?))")
+            clauses.append("(EXISTS (SELECT 1 FROM post_topics t WHERE t.post_id = p.id AND t.topic_id = ?)"
+                           " OR EXISTS (SELECT 1 FROM post_events e WHERE e.post_id = p.id AND e.action = ?))")
             params += [filters.action, filters.action]
         if filters.tier:
             action = " AND c.action = ?" if filters.action else ""
