@@ -40,11 +40,12 @@ def standing(voices: Iterable[Voice]) -> Standing:
 
     Disputed when one side denies what the other side asserts and none of its own channels
     asserts it: a side that first denies and then admits (or a post that says both) has
-    come round, and the claim stands on both sides.
+    come round, and the claim stands on both sides. A source that both asserts and denies
+    counts as asserting.
     """
     voices = list(voices)
     asserting = {v.source: v.source_side for v in voices if v.stance == "asserted"}
-    denying = {v.source: v.source_side for v in voices if v.stance == "denied"}
+    denying = {v.source: v.source_side for v in voices if v.stance == "denied" and v.source not in asserting}
     sides = tuple(sorted({s for s in asserting.values() if s in OPPOSING}))
     if len(sides) == 2:
         tier = "both_sides"

@@ -155,6 +155,8 @@ class _Reader:
             name, side = self.channels.get(v.post.post.channel_id, (str(v.post.post.channel_id), "other"))
             (claimants if v.stance == "asserted" else deniers).setdefault(
                 v.source, Speaker(name, side, v.post.post.link))
+        for source in claimants:
+            deniers.pop(source, None)
         place = self.names.get(claim.place_id, claim.place_id)
         return ClaimSummary(place=place, text=claims.claim_text(claim.action, place, by), tier=claim.tier,
                             disputed=claim.disputed, first=claim.first_date, claimants=tuple(claimants.values()),

@@ -126,7 +126,13 @@ class Pipeline:
                 stored = await self.store.post(post_id)
                 if stored is None:
                     continue
-                what = ", ".join([*stored.topics, *(self._place_names.get(p, p) for p in stored.places)])
+                lead = claims.primary(await self.store.post_events(post_id))
+                if lead is not None:
+                    channel = await self._channel_of(stored.post.channel_id)
+                    what = claims.headline(channel.side if channel else "other", channel.kind if channel else "media",
+                                           lead.action, self._name(lead.place), lead.by, lead.stance)
+                else:
+                    what = ", ".join([*stored.topics, *(self._place_names.get(p, p) for p in stored.places)])
                 lines.append((f"{stored.post.channel_title or stored.post.channel_id}: {what}", stored.post.link))
             html = render_summary(SummaryView(
                 title=f"{title}: {len(lines)} flagged posts older than {self.cfg.late_after_minutes:g} min",
@@ -183,7 +189,7 @@ class Pipeline:
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         before_events = await self.store.post_events(saved.post_id) if before is not None else []
-        raw = self.detector.detect(post.text, side=channel.side)
+        raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
         if not raw.flagged and not raw.events and saved.status == "new":
@@ -303,8 +309,10 @@ class Pipeline:
                                                   severity=policy.severity(detection, channel)
                                                   if detection.flagged or detection.events else alert.severity)
             if not channel_muted:
+                relation = next((rel for sp, rel in await self.store.alert_posts(alert.id) if sp.post_id == post_id),
+                                "origin")
                 await self._claims(post, post_id, channel, detection, own_alert=alert.id if own else None,
-                                   copy_of=None if own else alert.id)
+                                   copy_of=alert.id if relation in ("forward", "copy") else None)
             for claim in old_claims:
                 await self._restand(claim.id, skip=alert.id)
             await self._rerender(alert.id)
@@ -355,9 +363,10 @@ class Pipeline:
                 if own_alert is not None and await self._alert_is_silent(claim.alert_id):
                     await self.store.set_claim_alert(claim_id, own_alert)
             source, source_side = await self._source(post, channel, claim_id, copy_of, words)
+            heard = (event.stance, source) in {(st, src) for st, src, _ in await self.store.claim_stances(claim_id)}
             await self.store.add_claim_voice(claim_id, post_id, event.stance, event.by, source, source_side,
                                              post.date)
-            if claim_id not in touched:
+            if claim_id not in touched and (claim is None or not heard or own_alert == claim.alert_id):
                 touched.append(claim_id)
         for claim_id in touched:
             await self._restand(claim_id, skip=own_alert)
@@ -421,6 +430,24 @@ class Pipeline:
                     >= self.cfg.near_copy_similarity:
                 return voice.source, voice.source_side
         return f"channel:{post.channel_id}", channel.side
+
+    async def _forwarded_channel(self, post: Post) -> Channel | None:
+        fwd = post.forward
+        if fwd is None:
+            return None
+        if fwd.channel_id is not None:
+            found = await self._channel_of(fwd.channel_id)
+            if found is not None:
+                return found
+        return await self._channel_named(fwd.name)
+
+    async def _voice_side(self, post: Post, channel: Channel) -> str | None:
+        """Whose "наши" a post's words mean: a forward speaks with its original channel's voice,
+        and a forward from a channel we do not know has no "ours" at all."""
+        if post.forward is None:
+            return channel.side
+        origin = await self._forwarded_channel(post)
+        return origin.side if origin is not None else None
 
     async def _channel_named(self, name: str) -> Channel | None:
         """An export names a forward's origin by title only; a followed channel of that exact
@@ -488,7 +515,11 @@ class Pipeline:
         headline = None
         more: list[str] = []
         if lead is not None:
-            headline = claims.headline(side, kind, lead.action, self._name(lead.place), lead.by, lead.stance)
+            origin_channel = await self._forwarded_channel(origin.post)
+            said_by = (origin_channel.side, origin_channel.kind) if origin_channel else (side, kind)
+            headline = claims.headline(*said_by, lead.action, self._name(lead.place), lead.by, lead.stance)
+            if origin.post.forward is not None:
+                headline += f" (forwarded by {claims.speaker(side, kind)})"
             for e in events:
                 if (e.action, e.place, e.by, e.stance) != (lead.action, lead.place, lead.by, lead.stance):
                     text = (claims.claim_text(e.action, self._name(e.place), e.by) if e.stance == "asserted"
@@ -518,12 +549,14 @@ class Pipeline:
         voices = await self.store.claim_voices(claim.id)
         standing = claims.standing(claims.Voice(v.stance, v.source, v.source_side) for v in voices)
         origin_source = next((v.source for v in voices if v.post.post_id == origin.post_id), None)
+        asserting = {v.source for v in voices if v.stance == "asserted"}
         by = next((v.by_side for v in voices if v.stance == "asserted"), None)
         lines: list[VoiceLine] = []
         seen: set[tuple[str, str]] = set()
         for v in voices:
             key = (v.source, v.stance)
-            if key in seen or (v.stance == "asserted" and v.source == origin_source):
+            if key in seen or (v.stance == "asserted" and v.source == origin_source) \
+                    or (v.stance == "denied" and v.source in asserting):
                 continue
             seen.add(key)
             ch = await self._channel_of(v.post.post.channel_id)

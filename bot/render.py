@@ -27,6 +27,7 @@ SEVERITY_LEGEND = (
     ("⚠️", "DISPUTED: the other side denies the claim"),
 )
 CLAIM_VOICES_SHOWN = 8
+HEADLINE_CLAIMS = 3
 SIDE_LABEL = {"ru": "🇷🇺 RU", "ua": "🇺🇦 UA", "other": "🌐"}
 
 
@@ -178,14 +179,17 @@ def _short(name: str, limit: int = 48) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _voice_lines(claims: tuple[ClaimView, ...], tz: str) -> list[str]:
+def _voice_lines(claims: tuple[ClaimView, ...], tz: str, per_line: int = CLAIM_VOICES_SHOWN) -> list[str]:
     lines: list[str] = []
     for claim in claims:
         for relation, label in (("asserts", "Also claimed by"), ("denies", "Denied by")):
             voices = [v for v in claim.voices if v.relation == relation]
             if not voices:
                 continue
-            shown = voices[:CLAIM_VOICES_SHOWN]
+            shown = voices[:per_line]
+            if not shown:
+                lines.append(f"{'⚪ ' if relation == 'denies' else ''}{label}: {len(voices)} more channel(s)")
+                continue
             parts = [f"{link(v.link, _short(v.channel))} ({esc(SIDE_LABEL.get(v.side, v.side))} {esc(v.kind)},"
                      f" {esc(local_time(v.date, tz))})" for v in shown]
             more = len(voices) - len(shown)
@@ -203,7 +207,7 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
         disputed = " · ⚠️ DISPUTED" if any(c.disputed for c in view.claims) else ""
         head = [f"{mark} <b>{esc(view.headline)}{disputed}</b>"]
         head += [f"… and: {esc(more)}" for more in view.more_events[:3]]
-        head += [_tier_line(c) for c in view.claims]
+        head += [_tier_line(c) for c in view.claims[:HEADLINE_CLAIMS]]
     else:
         shown = list(view.places[:HEADLINE_PLACES])
         if len(view.places) > HEADLINE_PLACES:
@@ -232,7 +236,7 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
 
     def build(budget: int) -> str:
         body = [*head, " · ".join(details), source, *lines_after, "", _excerpt_html(view.text, view.spans, budget), "",
-                link(view.link, "Open post"), *_voice_lines(view.claims, tz)]
+                link(view.link, "Open post"), *_voice_lines(view.claims[:HEADLINE_CLAIMS], tz, voices_shown)]
         if view.also_in:
             shown = view.also_in[:12]
             parts = [link(r.link, r.channel) + (" (fwd)" if r.relation == "forward" else "") for r in shown]
@@ -240,7 +244,13 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
             body.append("also in: " + ", ".join(parts) + (f" and {more} more" if more > 0 else ""))
         return "\n".join(line for line in body if line is not None)
 
-    return _fit(build, excerpt_chars)
+    # The voices of the claims come first to go when even an empty excerpt leaves no room:
+    # their count stays in the tier line ("5 independent channels").
+    for voices_shown in (CLAIM_VOICES_SHOWN, 4, 2, 1, 0):
+        html = _fit(build, excerpt_chars)
+        if utf16_len(html) <= TELEGRAM_LIMIT:
+            break
+    return html
 
 
 def render_summary(view: SummaryView) -> str:

@@ -142,7 +142,7 @@ def load_behaviour(path: Path) -> tuple[AlertSettings, DigestSettings, AccessSet
         raise ConfigError(str(path), "alerts.excerpt_chars", "expected an integer of at least 80")
     if alerts.alert_on not in ALERT_ON:
         raise ConfigError(str(path), "alerts.alert_on",
-                          f"expected one of {', '.join(ALERT_ON)}, got {alerts.alert_on!r}")
+                          f"expected one of {', '.join(ALERT_ON)}, got {alerts.alert_on[:40]!r}")
     digest = DigestSettings(**d)
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", digest.time):
         raise ConfigError(str(path), "digest.time", f"expected HH:MM (24-hour), got {digest.time!r}")

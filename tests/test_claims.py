@@ -53,8 +53,10 @@ async def env(store, channels, detector):
     sender = Recorder()
     outbox = Outbox(store, sender, rate_limit_per_minute=None)
 
-    def make(**settings) -> Pipeline:
-        return Pipeline(store, GivenEvents(detector, EVENTS), AlertSettings(**settings), clock=lambda: at(23, day=22))
+    def make(real: bool = False, **settings) -> Pipeline:
+        """The pipeline with this file's events, or with the real detector's (`real=True`)."""
+        return Pipeline(store, detector if real else GivenEvents(detector, EVENTS), AlertSettings(**settings),
+                        clock=lambda: at(23, day=22))
 
     return make, outbox, sender
 
@@ -324,6 +326,8 @@ def test_tiers_count_independent_sources_and_only_a_denial_by_the_other_side_dis
     assert not standing([ru1, Voice("denied", "channel:5", "other")]).disputed
     assert standing([ru1, Voice("denied", "channel:6", "ua")]).disputed
     assert not standing([ru1, Voice("denied", "channel:6", "ua"), ua1]).disputed
+    both_ways = standing([ru1, ua1, Voice("denied", "channel:1", "ru")])
+    assert both_ways.denials == 0 and not both_ways.disputed
 
 
 async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead_of_a_silent_edit(env, store):
@@ -336,3 +340,52 @@ async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead
     assert len(sender.sent) == 2
     assert await store.execute("SELECT tier, first_date FROM claims ORDER BY id") == [
         ("several", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T16:00:00+00:00")]
+
+
+async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_denial_disputes_the_claim(
+        env, store):
+    make, outbox, sender = env
+    pipeline = make(real=True)
+    claim = "ВСУ отступили из Купянска, наши штурмовики заходят в город."
+    await pipeline.handle_post(make_post(RU_BLOG, 1, claim, at(9)))
+    await outbox.flush()
+    await pipeline.handle_post(make_post(UA_BLOG, 1, claim, at(9, 30),
+                                         forward=ForwardOrigin(name=RU_BLOG.name, channel_id=RU_BLOG.id, message_id=1)))
+    await outbox.flush()
+    await pipeline.handle_post(make_post(
+        UA_OFFICIAL, 1, "Інформація про відхід наших підрозділів з Куп'янська не відповідає дійсності.", at(10)))
+    await outbox.flush()
+    assert len(sender.sent) == 1
+    versions = [text_of(sender.sent[0]), *(text_of(h) for _, h in sender.edits)]
+    assert versions[0].startswith("🔴 RU milblogger: UA forces withdrew from Kupiansk")
+    assert not any("BOTH SIDES" in v or v.startswith("🟣") for v in versions)
+    assert "DISPUTED" in versions[-1].splitlines()[0] and "Denied by: Штаб" in versions[-1]
+    assert await store.execute("SELECT tier, disputed FROM claims WHERE action = 'withdrawal'") == [("single", 1)]
+
+
+async def test_a_forward_whose_original_we_never_saw_speaks_with_the_original_channels_voice(env, store):
+    make, outbox, sender = env
+    pipeline = make(real=True)
+    text = "Наши штурмовики зашли в Часов Яр, противник отступает."
+    await pipeline.handle_post(make_post(UA_BLOG, 5, text, at(9), forward=ForwardOrigin(
+        name=RU_BLOG.name, channel_id=RU_BLOG.id, message_id=777)))
+    await outbox.flush()
+    [html] = sender.sent
+    headline = text_of(html).splitlines()[0]
+    assert headline.startswith("🔴 RU milblogger: RU forces took Chasiv Yar")
+    assert headline.endswith("(forwarded by UA milblogger)")
+    assert ("capture", "chasiv-yar", "ru", "asserted") in await store.execute(
+        "SELECT action, place_id, by_side, stance FROM post_events")
+
+
+async def test_an_edit_of_a_post_that_joined_a_claim_keeps_it_an_independent_channel(env, store):
+    make, outbox, sender = env
+    pipeline = make()
+    await pipeline.handle_post(make_post(RU_BLOG, 95, RU_KUPIANSK, at(9)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 96, UA_KUPIANSK, at(10)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 96, UA_KUPIANSK + " Деталі згодом.", at(10),
+                                         edit_date=at(10, 20)))
+    await outbox.flush()
+    assert await store.execute("SELECT source, source_side FROM claim_posts ORDER BY post_id") == [
+        (f"channel:{RU_BLOG.id}", "ru"), (f"channel:{UA_OFFICIAL.id}", "ua")]
+    assert await store.execute("SELECT tier FROM claims") == [("both_sides",)]

@@ -133,6 +133,8 @@ def test_a_commands_announced_decision_to_withdraw_is_an_asserted_withdrawal(det
     "Looking back: in autumn 2022 Russian forces fled Izium in a matter of days.",
     "После сдачи Херсона настроения в каналах сильно изменились.",
     "Сегодня годовщина: вспоминаем, как оккупанты бежали из Изюма.",
+    "Когда ВСУ отступили из Авдеевки, многие думали, что фронт посыплется.",
+    "Після того як ворог відступив з Херсона, місто почало відбудовуватись.",
 ])
 def test_a_dated_or_recalled_past_is_background_not_an_event(detector: Detector, text: str) -> None:
     assert claims(detector, text, "ru") == set()
@@ -165,12 +167,24 @@ def test_plans_forecasts_demands_and_hypotheticals_are_not_events(detector: Dete
     "Отступать из Купянска нам нельзя.",
     "Сдача Херсона — это не «перегруппировка», это провал.",
     "Retreating from Toretsk would be a mistake.",
+    "Я считаю, что ВСУ уже вышли из Покровска, просто это скрывают.",
+    "Армия, которая отступает из Купянска без приказа, обречена.",
 ])
 def test_opinion_about_a_withdrawal_is_not_an_event(detector: Detector, text: str) -> None:
     assert claims(detector, text, "ru") == set()
 
 
 # --- the place is the place left or taken -----------------------------------------------
+
+def test_a_subordinate_clause_is_a_claim_when_the_main_clause_makes_one_too(detector: Detector) -> None:
+    assert claims(detector, "После того как ВСУ отошли из Купянска, русские заняли город.", "ua") == {
+        ("withdrawal", "kupiansk", "ua", "asserted"), ("capture", "kupiansk", "ru", "asserted")}
+
+
+def test_an_ongoing_withdrawal_is_asserted(detector: Detector) -> None:
+    assert claims(detector, "Противник продолжает отводить технику из Часова Яра.", "ru") == {
+        ("withdrawal", "chasiv-yar", "ua", "asserted")}
+
 
 def test_the_place_is_the_one_left_not_the_destination_nor_a_landmark(detector: Detector) -> None:
     assert claims(detector, "ВСУ отошли из Купянска в сторону Изюма.", "ru") == {

@@ -153,6 +153,7 @@ async def test_posts_found_late_are_summarised_in_one_alert(env):
     await outbox.flush()
     [html] = sender.sent
     assert "5 flagged posts" in text_of(html)
+    assert text_of(html).count("Русский блог: RU milblogger: UA forces withdrew from Bakhmut") == 5
 
 
 async def test_a_post_that_breaks_the_pipeline_is_skipped_and_the_next_one_is_handled(env, monkeypatch):

@@ -82,3 +82,19 @@ def test_alert_names_the_channel_side_local_time_forward_and_deletion():
     assert "deleted by the channel at 20 Nov 14:00 Kyiv" in text
 
 
+
+
+def test_an_alert_for_several_claims_with_many_voices_each_still_fits_one_message():
+    from bot.render import ClaimView, VoiceLine
+
+    voices = tuple(VoiceLine(channel="Канал <b>" + "ж" * 80, side="ua" if i % 2 else "ru", kind="milblogger",
+                             date=WHEN, link=f"https://t.me/c{i}_{'x' * 25}/{i}",
+                             relation="asserts" if i % 3 else "denies") for i in range(40))
+    claims = tuple(ClaimView(text=f"UA forces withdrew from Place {n}", tier="both_sides", disputed=True,
+                             channels=27, sides=("ru", "ua"), voices=voices) for n in range(5))
+    html = render_post_alert(view("ВСУ отошли " * 800, headline="RU milblogger: UA forces withdrew from Place 0",
+                                  claims=claims), "Europe/Kyiv")
+    text, _ = tl_html.parse(html)
+    assert utf16_len(html) <= TELEGRAM_LIMIT
+    assert text.startswith("🟣 RU milblogger: UA forces withdrew from Place 0 · ⚠️ DISPUTED")
+    assert "BOTH SIDES" in text and "Канал <b>" in text

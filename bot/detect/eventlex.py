@@ -7,8 +7,10 @@ is a ConfigError naming the key.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.detect.config import Checker, load_toml, word_lists
@@ -16,64 +18,120 @@ from bot.detect.patterns import EMPTY, PatternError, WordSet, compile_phrase, co
 from bot.errors import ConfigError
 
 SIDES = ("ua", "ru", "own", "enemy")
+_MEMO_SIZE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
 class Phrases:
-    """Single words in one set test, longer phrases tried only where their first word fits."""
+    """Single words in one set test, longer phrases tried only where their first word fits;
+    `find` searches a stretch of words with one regular expression over the words joined
+    by spaces, which costs one C call where a loop over the words would cost dozens."""
 
     words: WordSet
     phrases: tuple[tuple[WordSet, ...], ...]
     heads: WordSet
+    regex: re.Pattern[str] | None = None
+    # token -> (a single word of the list, the first word of a phrase): posts repeat the same
+    # few hundred words, so a dictionary hit replaces the prefix and suffix tests
+    memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def length_at(self, tokens: Sequence[str], i: int) -> int:
         """How many tokens from i form one of the phrases (the longest), 0 when none."""
         token = tokens[i]
-        best = 1 if token in self.words else 0
-        if self.phrases and token in self.heads:
+        known = self.memo.get(token)
+        if known is None:
+            known = (token in self.words, bool(self.phrases) and token in self.heads)
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        best = 1 if known[0] else 0
+        if known[1]:
             for phrase in self.phrases:
                 n = len(phrase)
                 if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
                     best = n
         return best
 
+    def could_start(self, token: str) -> bool:
+        return token in self.words or (bool(self.phrases) and token in self.heads)
+
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
-        for i in range(max(low, 0), min(high, len(tokens))):
-            if self.length_at(tokens, i):
-                return i
-        return -1
-
-    def last(self, tokens: Sequence[str], low: int, high: int) -> int:
-        for i in range(min(high, len(tokens)) - 1, max(low, 0) - 1, -1):
-            if self.length_at(tokens, i):
-                return i
-        return -1
+        low, high = max(low, 0), min(high, len(tokens))
+        if low >= high or self.regex is None:
+            return -1
+        joined = " ".join(tokens[low:high])
+        found = self.regex.search(joined)
+        if found is None:
+            return -1
+        return low + joined.count(" ", 0, found.start())
 
 
 NO_PHRASES = Phrases(EMPTY, (), EMPTY)
 
 
+class Words:
+    """A word list tested one word at a time, remembering its answers (see `Phrases.memo`)."""
+
+    __slots__ = ("words", "memo")
+
+    def __init__(self, words: WordSet) -> None:
+        self.words = words
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, token: str) -> bool:
+        known = self.memo.get(token)
+        if known is None:
+            known = token in self.words
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        return known
+
+    def any_in(self, tokens: list[str]) -> bool:
+        return self.words.any_in(tokens)
+
+
+def _slot(words: WordSet) -> str:
+    parts = [re.escape(w) for w in sorted(words.exact)]
+    parts += [re.escape(p) + r"[^ ]*" for p in words.prefixes]
+    parts += [r"[^ ]*" + re.escape(p) for p in words.suffixes]
+    parts += [r"[^ ]*" + re.escape(p) + r"[^ ]*" for p in words.infixes]
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...]) -> re.Pattern[str] | None:
+    alternatives = [" ".join(_slot(slot) for slot in phrase) for phrase in phrases]
+    if not single.empty:
+        alternatives.append(_slot(single))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![^ ])(?:" + "|".join(alternatives) + r")(?![^ ])")
+
+
 @dataclass(frozen=True, slots=True)
 class EventLexicon:
     actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
+    actor_starts: Words                  # any word that may open an actor phrase: a quick first test
     objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
     back: Phrases
     not_after: Phrases
-    force: WordSet
-    command: WordSet
-    source: WordSet
-    nouns: WordSet
-    liberation: WordSet
-    occupation: WordSet
+    force: Words
+    command: Words
+    source: Words
+    nouns: Words
+    liberation: Words
+    occupation: Words
     expel: Phrases
     expelled: Phrases
-    fall: WordSet
-    states: WordSet
-    needs_place: WordSet
+    fall: Words
+    states: Words
+    needs_place: Words
     control: Phrases
-    ground: WordSet
+    ground: Words
     copula: Phrases
+    opinion: Phrases
+    subordinate: Phrases
     observe: Phrases
     vicinity: Phrases
     negation: Phrases
@@ -88,7 +146,7 @@ class EventLexicon:
     background_frame: Phrases
     generic: Phrases
     now: Phrases
-    months: WordSet
+    months: Words
     destination: Phrases
     near: Phrases
     within: Phrases
@@ -113,19 +171,21 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
                 heads.append(parts[0])
         except PatternError as exc:
             raise check.error(f"{key}[{n}]", str(exc)) from None
-    return Phrases(compile_word(single, lists), tuple(multi), compile_word(heads, lists))
+    words = compile_word(single, lists)
+    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)))
 
 
-def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> WordSet:
+def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Words:
     if key not in check.table:
-        return EMPTY
-    return compile_word(check.check_words(key, lists), lists)
+        return Words(EMPTY)
+    return Words(compile_word(check.check_words(key, lists), lists))
 
 
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "back", "not_after")
 _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
-             "background_before", "background_frame", "generic", "now", "months", "copula", "observe")
+             "background_before", "background_frame", "generic", "now", "months", "copula", "observe", "opinion",
+             "subordinate")
 _PLACE_KEYS = ("destination", "near", "within", "source", "anaphora", "vicinity")
 
 
@@ -145,17 +205,20 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     actions = section("actions", _ACTION_KEYS)
     cues = section("cues", _CUE_KEYS)
     places = section("places", _PLACE_KEYS)
+    sided = {side: _phrases(actors, side, lists) for side in SIDES}
+    starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
-        actors={side: _phrases(actors, side, lists) for side in SIDES},
+        actors=sided,
+        actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
         objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
         back=_phrases(actors, "back", lists), not_after=_phrases(actors, "not_after", lists),
-        force=compile_word(lists["force"], lists), command=compile_word(lists["command"], lists),
-        source=compile_word(lists["source"], lists),
+        force=Words(compile_word(lists["force"], lists)), command=Words(compile_word(lists["command"], lists)),
+        source=Words(compile_word(lists["source"], lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
         states=_words(actions, "states", lists), needs_place=_words(actions, "needs_place", lists),
-        control=_phrases(actions, "control", lists), ground=compile_word(lists["ground"], lists),
+        control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
         **{key: _phrases(cues, key, lists) for key in _CUE_KEYS if key != "months"},
         months=_words(cues, "months", lists),
         **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},

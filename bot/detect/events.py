@@ -41,16 +41,20 @@ ACTIONS = ("withdrawal", "capture")
 ASSERTED, DENIED = "asserted", "denied"
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]*(?=\s|$)|\n")
-_ABBREVIATIONS = frozenset({"с", "г", "п", "н", "пос", "смт", "им", "ул", "вул", "обл", "р", "т", "е", "mr", "dr", "st",
-                            "vs", "gen", "lt", "col", "maj", "sgt", "u", "s"})
-_CLAUSE_MARKS = frozenset(";:()—–")
+# A full stop after these is an abbreviation, not a sentence end ("с. Іванівка", "Gen. Syrskyi").
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:с|г|п|н|пос|смт|им|ул|вул|обл|р|т|е|mr|dr|st|vs|gen|lt|col|maj|sgt|u|s)$",
+                           re.IGNORECASE)
+# A post's opening this short is read whole: its heading ("Бахмут: ...") may name the place.
+_HEADING_CHARS = 300
 _CONJUNCTIONS = frozenset({
     "а", "но", "однако", "зато", "пока", "когда", "хотя", "потому", "поскольку", "что", "чтобы", "который",
     "которая", "которые", "которое", "где", "але", "проте", "однак", "поки", "коли", "хоча", "бо", "що", "щоб",
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
-_YEAR = re.compile(r"(?:19[4-9]\d|20[0-4]\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
+_MARK = re.compile(r"[;:()—–]| - ")
+_COMMA = re.compile(",")
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
 # forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
@@ -77,41 +81,59 @@ class _Mention:
 class _Post:
     """Words of one folded post with sentence and clause limits, built on demand."""
 
-    def __init__(self, norm: Normalized, original: str, places: Sequence[PlaceHit]) -> None:
+    def __init__(self, norm: Normalized, original: str, places: Sequence[PlaceHit],
+                 mentions: Sequence[int]) -> None:
         self.norm = norm
         self.original = original
         text = norm.text
         self.text = text
-        self.words: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in WORD.finditer(text):
-            self.words.append(m.group())
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-        self.digits = {bisect_left(self.starts, m.start()): m.group() for m in re.finditer(r"\d{4}", text)}
+        # Sentence ends of the whole post (one regex pass); words only for the sentences
+        # around the action words, the one before and the one after, so that a long post
+        # costs little more than a short one.
+        ends: list[tuple[int, bool]] = [(0, False)]
+        for m in _SENTENCE_END.finditer(text):
+            if m.group().startswith(".") and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+                continue
+            ends.append((m.end(), "?" in m.group()))
+        if ends[-1][0] < len(text):
+            ends.append((len(text), False))
+        positions = [e for e, _ in ends]
+        windows: list[list[int]] = []
+        for start in mentions:
+            k = bisect_right(positions, start)            # sentence k spans positions[k-1]..positions[k]
+            low = positions[max(0, k - 2)]
+            high = positions[min(len(positions) - 1, k + 1)]
+            if low <= _HEADING_CHARS:
+                low = 0
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        self.heading = bool(windows) and windows[0][0] == 0
+        found = [m for low, high in windows for m in WORD.finditer(text, low, high)]
+        self.words: list[str] = [m.group() for m in found]
+        self.starts: list[int] = [m.start() for m in found]
+        self.ends: list[int] = [m.end() for m in found]
+        self.years = {bisect_left(self.starts, m.start()) for low, high in windows
+                      for m in _YEAR.finditer(text, low, high)}
+        # word indices with a clause mark (";", ":", a dash, a bracket) or a comma before them
+        self.marks = {bisect_left(self.starts, m.end()) for low, high in windows for m in _MARK.finditer(text, low, high)}
+        self.commas = {bisect_left(self.starts, m.end()) for low, high in windows
+                       for m in _COMMA.finditer(text, low, high)}
         # sentences as word ranges; `question[k]` when sentence k ends with "?"
         self.sentences: list[tuple[int, int]] = []
         self.question: list[bool] = []
-        self.paragraph_break: list[bool] = []   # a blank line before sentence k
-        low = 0
-        pos = 0
-        for m in _SENTENCE_END.finditer(text):
-            if m.group().startswith(".") and m.start() > 0:
-                before = bisect_left(self.starts, m.start()) - 1
-                if before >= 0 and self.ends[before] == m.start() and self.words[before] in _ABBREVIATIONS:
+        self.paragraph_break: list[bool] = []   # a blank line (or a part not read) before sentence k
+        for w_low, w_high in windows:
+            for n in range(1, len(ends)):
+                a, b = ends[n - 1][0], ends[n][0]
+                if b <= w_low or a >= w_high:
                     continue
-            high = bisect_left(self.starts, m.end())
-            if high > low:
-                self.sentences.append((low, high))
-                self.question.append("?" in m.group())
-                self.paragraph_break.append("\n\n" in text[pos:self.starts[low]] if low < len(self.starts) else False)
-                low = high
-                pos = m.end()
-        if low < len(self.words):
-            self.sentences.append((low, len(self.words)))
-            self.question.append(False)
-            self.paragraph_break.append("\n\n" in text[pos:self.starts[low]])
+                low, high = bisect_left(self.starts, a), bisect_left(self.starts, b)
+                if high > low:
+                    self.sentences.append((low, high))
+                    self.question.append(ends[n][1])
+                    self.paragraph_break.append(a == w_low and a > 0 or "\n\n" in text[a:self.starts[low]])
         self.sentence_starts = [s for s, _ in self.sentences]
         # places: for each word index, the place it belongs to
         self.place_of: dict[int, tuple[str, bool, int]] = {}
@@ -142,11 +164,11 @@ class _Post:
         low, high = self.sentences[k]
         out: list[tuple[int, int]] = []
         start = low
+        words, marks, commas, place_of = self.words, self.marks, self.commas, self.place_of
         for i in range(low + 1, high):
-            gap = self.between(i)
-            split = any(ch in _CLAUSE_MARKS for ch in gap) or " - " in gap or self.words[i] in _CONJUNCTIONS
-            if not split and "," in gap:
-                split = not (i - 1 in self.place_of and i in self.place_of)
+            split = i in marks or words[i] in _CONJUNCTIONS
+            if not split and i in commas:
+                split = not (i - 1 in place_of and i in place_of)
             if split:
                 out.append((start, i))
                 start = i
@@ -179,10 +201,10 @@ def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequ
     mentions = _mentions(norm, topics)
     if not mentions:
         return ()
-    post = _Post(norm, original, places)
+    post = _Post(norm, original, places, [m.start for m in mentions])
     if not post.words:
         return ()
-    judge = _Judge(lex, post, side, language, regions)
+    judge = _Judge(lex, post, side, language, regions, mentions)
     events: list[Event] = []
     for mention in mentions:
         events += judge.events(mention)
@@ -205,8 +227,9 @@ def _mentions(norm: Normalized, topics: Sequence[TopicHit]) -> list[_Mention]:
 
 class _Judge:
     def __init__(self, lex: EventLexicon, post: _Post, side: str | None, language: str,
-                 regions: frozenset[str]) -> None:
+                 regions: frozenset[str], mentions: Sequence[_Mention]) -> None:
         self.lex = lex
+        self.mentions = mentions
         self.regions = regions
         self.language = language
         self.post = post
@@ -233,7 +256,10 @@ class _Judge:
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
-        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0:
+        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0 \
+                or lex.opinion.find(words, s_low, h) >= 0:
+            return []
+        if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
             return []
         if self._background(h, k, low, high, form):
             return []
@@ -265,6 +291,19 @@ class _Judge:
                 return []
         return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
                 for place, where in places]
+
+    def _main_claim(self, k: int, low: int, high: int) -> bool:
+        """Whether an action word of the sentence stands outside the clause low..high, in a
+        clause that is not itself subordinate."""
+        post, lex = self.post, self.lex
+        s_low, s_high = post.sentences[k]
+        for m in self.mentions:
+            i = bisect_left(post.starts, m.start)
+            if s_low <= i < s_high and not low <= i < high:
+                c_low, _ = post.clause_of(i)
+                if not lex.subordinate.length_at(self.words, c_low):
+                    return True
+        return False
 
     def _form(self, h: int, low: int) -> str:
         head = self.words[h]
@@ -303,17 +342,18 @@ class _Judge:
             if clause[1] <= low and post.ends_with_colon(clause):
                 ranges.append(clause)
         first = post.clauses(0)[0]
-        if post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1])):
+        if post.heading and (post.ends_with_colon(first)
+                             or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))):
             ranges.append(first)
         for a, b in ranges:
-            if lex.background.find(words, a, b) >= 0 or any(i in post.digits and _YEAR.fullmatch(post.digits[i])
-                                                              for i in range(a, b + 1)):
+            if lex.background.find(words, a, b) >= 0 or (post.years and any(a <= i <= b for i in post.years)):
                 return True
         return self._post_frame()
 
     def _post_frame(self) -> bool:
         if self._frame is None:
-            self._frame = self.lex.background_frame.find(self.words, 0, len(self.words)) >= 0
+            every = WORD.findall(self.post.text)
+            self._frame = self.lex.background_frame.find(every, 0, len(every)) >= 0
         return self._frame
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
@@ -384,9 +424,12 @@ class _Judge:
     def _subjects(self, low: int, high: int, skip: tuple[int, int]) -> list[tuple[int, int, str]]:
         lex, words = self.lex, self.words
         found: list[tuple[int, int, str]] = []
+        if low >= high or not lex.actor_starts.any_in(words[low:high]):
+            return found
+        starts = lex.actor_starts
         i = low
         while i < high:
-            if skip[0] <= i <= skip[1]:
+            if skip[0] <= i <= skip[1] or words[i] not in starts:
                 i += 1
                 continue
             hit = self._actor_at(i, lex.actors)
@@ -575,7 +618,7 @@ class _Judge:
                 if found:
                     return found
         first = post.clauses(0)[0]
-        if k > 0 and (post.ends_with_colon(first) or (first == (0, post.sentences[0][1]) and first[1] <= 4)):
+        if k > 0 and post.heading and (post.ends_with_colon(first) or (first == (0, post.sentences[0][1]) and first[1] <= 4)):
             found, _ = self._eligible(*first)
             if found:
                 return found

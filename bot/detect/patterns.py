@@ -31,7 +31,7 @@ class WordSet:
     def __contains__(self, token: str) -> bool:
         return (token in self.exact or (bool(self.prefixes) and token.startswith(self.prefixes))
                 or (bool(self.suffixes) and token.endswith(self.suffixes))
-                or any(part in token for part in self.infixes))
+                or (bool(self.infixes) and any(part in token for part in self.infixes)))
 
     def any_in(self, tokens: list[str]) -> bool:
         """Whether any of the tokens fits: set and tuple tests in C, not a call per token."""
