@@ -282,7 +282,7 @@ async def measure(path: Path, detector: Detector, repeats: int) -> None:
         charted = time.perf_counter() - t0
         print(f"digest of a {digest.total_posts:,}-post day ({digest.flagged_posts:,} flagged, "
               f"{digest.withdrawal_total:,} withdrawal, {digest.deleted_total} deleted, "
-              f"{len(digest.corroborated)} both-sides events)")
+              f"{len(digest.claims)} claims)")
         print(f"  build {built * 1000:.0f} ms (Python heap peak {peak / 1e6:.1f} MB), render {rendered * 1000:.1f} ms "
               f"into {len(pages)} page(s), chart {charted * 1000:.0f} ms ({len(png) / 1e3:.0f} kB PNG)")
     finally:
