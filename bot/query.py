@@ -390,16 +390,10 @@ class Archive:
         where, params = self.where(filters, built)
         per_side = ", ".join(f"count(DISTINCT CASE WHEN coalesce(c.side, 'other') = '{side}' THEN canon END)"
                              for side in SIDES)
-        # The story of each post that is a forward or copy, worked out once for the few that can be;
-        # every other post is its own story.
         rows = await self.store.execute(
-            f"WITH copy_of(post_id, origin) AS MATERIALIZED (SELECT p.id, {CANONICAL} FROM posts p WHERE {where}"
-            " AND p.id IN (SELECT post_id FROM alert_posts WHERE relation IN ('forward', 'copy')"
-            " UNION SELECT post_id FROM claim_posts))"
-            f" SELECT place_id, count(DISTINCT canon), {per_side} FROM (SELECT pp.place_id,"
-            " coalesce(cm.origin, p.id) AS canon, p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id"
-            f" LEFT JOIN copy_of cm ON cm.post_id = p.id WHERE {where})"
-            " LEFT JOIN channels c ON c.id = channel_id GROUP BY place_id", [*params, *params])
+            f"SELECT place_id, count(DISTINCT canon), {per_side} FROM (SELECT pp.place_id, {CANONICAL} AS canon,"
+            f" p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id WHERE {where})"
+            " LEFT JOIN channels c ON c.id = channel_id GROUP BY place_id", params)
         counts = [PlaceCount(r[0], self.place_name(r[0]), r[1], {side: n for side, n in zip(SIDES, r[2:]) if n})
                   for r in rows if not filters.place or r[0] == filters.place]
         return sorted(counts, key=lambda pc: (-pc.posts, pc.name))
