@@ -99,20 +99,20 @@ async def bench_queries(db: Path, detector: Detector, repeats: int) -> None:
         "search word, side": Filters(q="отступили", side="ua"),
         "search place, side": Filters(q="Kupiansk", side="ru"),
         "timeline, action": Filters(action="withdrawal"),
-        "place counts": Filters(),
+        "place counts, map window": Filters(),
     }
     try:
         for name, filters in cases.items():
             wall, cpu = [], []
             for _ in range(repeats):
                 w0, c0 = time.perf_counter(), time.process_time()
-                if name == "place counts":
-                    await archive.place_counts(filters)
+                if name.startswith("place counts"):
+                    await archive.place_counts(await archive.map_window(filters))
                 else:
                     await archive.timeline(filters, limit=20)
                 wall.append((time.perf_counter() - w0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
-            print(f"  query {name:<22} wall p50 {statistics.median(wall):6.1f} p95 {percentile(wall, 0.95):6.1f} ms"
+            print(f"  query {name:<25} wall p50 {statistics.median(wall):6.1f} p95 {percentile(wall, 0.95):6.1f} ms"
                   f" | cpu min {min(cpu):6.1f} med {statistics.median(cpu):6.1f} max {max(cpu):6.1f} ms")
     finally:
         await store.close()
