@@ -214,6 +214,8 @@ class Pipeline:
         target = await self._merge_target(post, post_id, detection)
         if target is not None:
             alert_id, relation = target
+            if relation == "copy":
+                detection = await self._as_copy(post, post_id, channel, alert_id, detection)
             await self.store.link_alert_post(alert_id, post_id, relation)
             await self._claims(post, post_id, channel, detection, own_alert=None, copy_of=alert_id)
             await self._rerender(alert_id)
@@ -239,6 +241,24 @@ class Pipeline:
             self.stats.alerts += 1
         return Outcome(status, alert_id=alert_id)
 
+    @property
+    def _claim_lifetime(self) -> timedelta:
+        return timedelta(hours=max(self.cfg.merge_window_hours, self.cfg.corroboration_window_hours))
+
+    async def _as_copy(self, post: Post, post_id: int, channel: Channel, alert_id: int,
+                       detection: Detection) -> Detection:
+        """A near-copy of another side's post («Z-каналы пишут: …») speaks with that post's
+        voice: its "наши" are the original's, so it is detected again with the original's side."""
+        alert = await self.store.alert(alert_id)
+        origin = await self.store.post(alert.post_id) if alert is not None and alert.post_id else None
+        origin_channel = await self._channel_of(origin.post.channel_id) if origin is not None else None
+        if origin_channel is None or origin_channel.side == channel.side or post.forward is not None:
+            return detection
+        raw = self.detector.detect(post.text, side=origin_channel.side)
+        await self.store.save_detection(post_id, raw, post.text)
+        tracked, muted_places, _, _ = await self._filters(channel)
+        return policy.filter_detection(raw, tracked, muted_places)
+
     async def _claim_alerts_to_join(self, post: Post, detection: Detection) -> list[int]:
         """The alerts of open claims when every event of the post repeats one: the post then
         raises their tier instead of sending a message of its own. Empty when anything is new."""
@@ -249,7 +269,7 @@ class Pipeline:
         for event in detection.events:
             if event.place is None:
                 return []
-            claim = await self.store.open_claim(event.action, event.place, post.date, window)
+            claim = await self.store.open_claim(event.action, event.place, post.date, window, self._claim_lifetime)
             alert = await self.store.alert(claim.alert_id) if claim and claim.alert_id else None
             if alert is None or alert.state in ("held", "folded", "failed"):
                 return []
@@ -348,7 +368,7 @@ class Pipeline:
             if event.place is None or (event.action, event.place, event.stance) in seen:
                 continue
             seen.add((event.action, event.place, event.stance))
-            claim = await self.store.open_claim(event.action, event.place, post.date, window)
+            claim = await self.store.open_claim(event.action, event.place, post.date, window, self._claim_lifetime)
             if claim is None:
                 home = own_alert if own_alert is not None else copy_of
                 if event.stance != "asserted" or home is None:
@@ -526,8 +546,17 @@ class Pipeline:
                             else "denies " + claims.denial_text(e.action, self._name(e.place), e.by, side))
                     if text not in more:
                         more.append(text)
-        views = [view for claim in await self.store.claims_of_alert(alert_id)
-                 if (view := await self._claim_view(claim, origin)).channels]
+        views: list[ClaimView] = []
+        disputed = False
+        for claim in await self.store.claims_of_alert(alert_id):
+            view = await self._claim_view(claim, origin)
+            if not view.channels:
+                continue
+            if lead is not None and (claim.action, claim.place_id) == (lead.action, lead.place):
+                disputed = view.disputed
+                views.insert(0, view)
+            else:
+                views.append(view)
         severity = alert.severity
         if any(v.tier == "both_sides" for v in views):
             severity = "both"
@@ -542,7 +571,7 @@ class Pipeline:
             also_in=tuple(related), edited=origin.post.edit_date is not None
             and await self.store.version_count(origin.post_id) > 1,
             deleted_at=origin.deleted_at, late=origin.post.late,
-            headline=headline, more_events=tuple(more), claims=tuple(views))
+            headline=headline, disputed=disputed, more_events=tuple(more), claims=tuple(views))
         return render_post_alert(view, self.cfg.timezone, self.cfg.excerpt_chars), severity
 
     async def _claim_view(self, claim, origin: StoredPost) -> ClaimView:

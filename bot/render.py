@@ -100,6 +100,7 @@ class PostAlertView:
     deleted_at: datetime | None = None
     late: bool = False
     headline: str | None = None
+    disputed: bool = False  # the headline's own claim is disputed
     more_events: tuple[str, ...] = ()
     claims: tuple[ClaimView, ...] = ()
 
@@ -187,13 +188,14 @@ def _voice_lines(claims: tuple[ClaimView, ...], tz: str, per_line: int = CLAIM_V
             if not voices:
                 continue
             shown = voices[:per_line]
+            which = f" «{esc(claim.text)}»" if len(claims) > 1 else ""
             if not shown:
-                lines.append(f"{'⚪ ' if relation == 'denies' else ''}{label}: {len(voices)} more channel(s)")
+                lines.append(f"{'⚪ ' if relation == 'denies' else ''}{label}{which}: {len(voices)} more channel(s)")
                 continue
             parts = [f"{link(v.link, _short(v.channel))} ({esc(SIDE_LABEL.get(v.side, v.side))} {esc(v.kind)},"
                      f" {esc(local_time(v.date, tz))})" for v in shown]
             more = len(voices) - len(shown)
-            lines.append(f"{'⚪ ' if relation == 'denies' else ''}{label}: " + ", ".join(parts)
+            lines.append(f"{'⚪ ' if relation == 'denies' else ''}{label}{which}: " + ", ".join(parts)
                          + (f" and {more} more" if more > 0 else ""))
     return lines
 
@@ -204,7 +206,7 @@ def render_post_alert(view: PostAlertView, tz: str, excerpt_chars: int = 700) ->
         severity = "both"
     mark = SEVERITY_MARK.get(severity, "•")
     if view.headline is not None:
-        disputed = " · ⚠️ DISPUTED" if any(c.disputed for c in view.claims) else ""
+        disputed = " · ⚠️ DISPUTED" if view.disputed else ""
         head = [f"{mark} <b>{esc(view.headline)}{disputed}</b>"]
         head += [f"… and: {esc(more)}" for more in view.more_events[:3]]
         head += [_tier_line(c) for c in view.claims[:HEADLINE_CLAIMS]]

@@ -330,16 +330,17 @@ def test_tiers_count_independent_sources_and_only_a_denial_by_the_other_side_dis
     assert both_ways.denials == 0 and not both_ways.disputed
 
 
-async def test_a_claim_still_repeated_after_its_window_opens_a_new_alert_instead_of_a_silent_edit(env, store):
+async def test_a_claim_stays_open_while_echoed_but_opens_a_new_alert_past_the_merge_window(env, store):
     make, outbox, sender = env
-    pipeline = make(corroboration_window_hours=6)
+    pipeline = make(corroboration_window_hours=6, merge_window_hours=8)
     await pipeline.handle_post(make_post(RU_BLOG, 90, RU_KUPIANSK, at(9)))
     await pipeline.handle_post(make_post(RU_OFFICIAL, 91, RU_KUPIANSK_2, at(14)))
-    await pipeline.handle_post(make_post(UA_BLOG, 92, UA_KUPIANSK, at(16)))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 93, UA_KUPIANSK, at(16)))
+    await pipeline.handle_post(make_post(UA_BLOG, 92, UA_KUPIANSK + " Слава ЗСУ!", at(18)))
     await outbox.flush()
     assert len(sender.sent) == 2
     assert await store.execute("SELECT tier, first_date FROM claims ORDER BY id") == [
-        ("several", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T16:00:00+00:00")]
+        ("both_sides", "2026-11-20T09:00:00+00:00"), ("single", "2026-11-20T18:00:00+00:00")]
 
 
 async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_denial_disputes_the_claim(
@@ -359,7 +360,8 @@ async def test_with_the_real_detector_a_forward_across_sides_adds_no_side_and_a_
     versions = [text_of(sender.sent[0]), *(text_of(h) for _, h in sender.edits)]
     assert versions[0].startswith("🔴 RU milblogger: UA forces withdrew from Kupiansk")
     assert not any("BOTH SIDES" in v or v.startswith("🟣") for v in versions)
-    assert "DISPUTED" in versions[-1].splitlines()[0] and "Denied by: Штаб" in versions[-1]
+    assert "DISPUTED" in versions[-1].splitlines()[0]
+    assert "Denied by «UA forces withdrew from Kupiansk»: Штаб" in versions[-1]
     assert await store.execute("SELECT tier, disputed FROM claims WHERE action = 'withdrawal'") == [("single", 1)]
 
 
@@ -389,3 +391,40 @@ async def test_an_edit_of_a_post_that_joined_a_claim_keeps_it_an_independent_cha
     assert await store.execute("SELECT source, source_side FROM claim_posts ORDER BY post_id") == [
         (f"channel:{RU_BLOG.id}", "ru"), (f"channel:{UA_OFFICIAL.id}", "ua")]
     assert await store.execute("SELECT tier FROM claims") == [("both_sides",)]
+
+
+async def test_the_headline_is_marked_disputed_only_when_its_own_claim_is(env, store):
+    make, outbox, sender = env
+    both = "ВСУ отступили из Купянска, а наши взяли Боровую."
+    EVENTS[both] = (event(both, "withdrawal", "kupiansk", "ua", "asserted", "ВСУ", "отступили"),
+                    event(both, "capture", "borova", "ru", "asserted", "наши", "взяли"))
+    denial = "Боровую ворог не взяв."
+    EVENTS[denial] = (event(denial, "capture", "borova", "ru", "denied", "не взяв"),)
+    try:
+        pipeline = make()
+        await pipeline.handle_post(make_post(RU_BLOG, 97, both, at(9)))
+        await pipeline.handle_post(make_post(UA_OFFICIAL, 98, denial, at(10)))
+        await outbox.flush()
+    finally:
+        del EVENTS[both], EVENTS[denial]
+    [html] = sender.sent
+    lines = text_of(html).splitlines()
+    assert lines[0] == "🔴 RU milblogger: UA forces withdrew from Kupiansk"
+    assert "Claim «RU forces took Borova»: one source so far · ⚠️ DISPUTED: the other side denies it" in lines
+    assert "⚪ Denied by «RU forces took Borova»: Штаб (🇺🇦 UA official, 20 Nov 12:00 Kyiv)" in lines
+
+
+async def test_a_near_copy_of_the_other_sides_post_reads_its_ours_as_the_originals(env, store):
+    make, outbox, sender = env
+    pipeline = make(real=True)
+    text = "Противник отходит из Купянска, наши штурмовые группы зачищают город. Подробности позже."
+    await pipeline.handle_post(make_post(RU_BLOG, 99, text, at(9)))
+    await pipeline.handle_post(make_post(UA_BLOG, 99, "🤡 Z-каналы пишут:\n\n" + text, at(9, 20)))
+    await outbox.flush()
+    events = await store.execute(
+        "SELECT p.channel_id, e.action, e.by_side FROM post_events e JOIN posts p ON p.id = e.post_id"
+        " WHERE e.stance = 'asserted' ORDER BY p.id, e.seq")
+    assert {(a, by) for ch, a, by in events if ch == UA_BLOG.id} == {(a, by) for ch, a, by in events
+                                                                     if ch == RU_BLOG.id}
+    assert ("withdrawal", "ua") in {(a, by) for _, a, by in events}
+    assert len(sender.sent) == 1

@@ -3,9 +3,17 @@ the labelling contract (../shared/eval/README.md, "Events"), on sentences of our
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.detect import Detector
+from bot.errors import ConfigError
+
+CONFIG = Path(__file__).resolve().parents[1] / "config"
 
 
 def claims(detector: Detector, text: str, side: str | None = None) -> set[tuple]:
@@ -81,6 +89,8 @@ def test_entering_a_place_and_a_place_falling_are_captures(detector: Detector) -
         ("capture", "kupiansk", "ru", "asserted")}
     assert claims(detector, "Bakhmut fell after ten months of fighting.", "other") == {
         ("capture", "bakhmut", None, "asserted")}
+    assert claims(detector, "Pokrovsk has fallen, Russian bloggers claim.", "other") == {
+        ("capture", "pokrovsk", None, "asserted")}
     assert claims(detector, "Oil prices fell sharply on Monday, traders in Kharkiv said.", "other") == set()
 
 
@@ -94,13 +104,18 @@ def test_entering_a_place_and_a_place_falling_are_captures(detector: Detector) -
     ("Російські пабліки пишуть, що ЗСУ залишили Часів Яр. Це брехня: місто тримаємо.", "ua",
      ("withdrawal", "chasiv-yar", "ua", "denied")),
     ("Kyiv denies Russian claims that its troops retreated from Toretsk.", "other",
-     ("withdrawal", "toretsk", None, "denied")),
+     ("withdrawal", "toretsk", "ua", "denied")),
 ])
 def test_a_denied_claim_is_reported_as_denied_never_as_asserted(detector: Detector, text: str, side: str,
                                                                 expected: tuple) -> None:
     found = claims(detector, text, side)
     assert expected in found
     assert all(stance == "denied" for *_, stance in found)
+
+
+def test_a_denial_of_one_claim_does_not_deny_another_in_the_same_sentence(detector: Detector) -> None:
+    found = claims(detector, "Росіяни брешуть про захоплення Куп'янська, а ЗСУ звільнили Вовчанськ.", "ua")
+    assert found == {("capture", "kupiansk", "ru", "denied"), ("capture", "vovchansk", "ua", "asserted")}
 
 
 def test_the_words_that_decided_a_denial_are_kept(detector: Detector) -> None:
@@ -223,3 +238,32 @@ def test_a_withdrawn_statement_is_not_a_withdrawal(detector: Detector) -> None:
 
 def test_a_post_without_an_action_word_has_no_events(detector: Detector) -> None:
     assert detector.detect("Обстрел Харькова: повреждены дома в центре.", "ua").events == ()
+
+
+# --- robustness and configuration -------------------------------------------------------
+
+_PIECES = ["ВСУ", "отошли", "из", "Купянска", "противник", "освободили", "Изюм", ",", ".", "?", ":", "—", "не",
+           "фейк", "2022", "20.11.2026", "наши", "withdrew", "from", "Pokrovsk", "Russian", "troops", "fell", "\n",
+           "\n\n", "«", "»", "\u00ad", "когда", "который", "якобы", "взяли", "под", "контроль", "Бахмут", "у", "-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.sampled_from(["ru", "ua", "other", None]))
+def test_any_mix_of_claim_words_gives_events_whose_words_are_in_the_text(detector: Detector, pieces: list[str],
+                                                                       side: str | None) -> None:
+    text = " ".join(pieces)
+    for event in detector.detect(text, side).events:
+        assert event.action in ("withdrawal", "capture") and event.stance in ("asserted", "denied")
+        assert event.by in ("ru", "ua", None)
+        assert all(text[m.start:m.end] == m.text for m in event.matches)
+
+
+def test_a_mistake_in_the_events_lexicon_names_the_file_and_key(tmp_path: Path) -> None:
+    for name in ("places.toml", "topics.toml"):
+        shutil.copy(CONFIG / name, tmp_path / name)
+    text = (CONFIG / "events.toml").read_text(encoding="utf-8").replace("[cues]\n", "[cues]\nnegaton = [\"не\"]\n")
+    (tmp_path / "events.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        Detector.from_config(tmp_path)
+    assert err.value.source.endswith("events.toml") and err.value.where == "cues.negaton"
+    assert "unknown key" in err.value.problem

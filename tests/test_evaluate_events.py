@@ -123,3 +123,10 @@ def test_check_with_a_side_shows_each_event_and_the_words_that_decided_it(
     assert (event["action"], event["place"], event["by"], event["stance"]) == ("withdrawal", "kupiansk", "ua",
                                                                                "asserted")
     assert {m["text"] for m in event["matches"]} == {"оставил", "Противник", "Купянск"}
+
+
+def test_the_demo_corpus_claims_are_found_as_its_labels_say(detector: Detector) -> None:
+    data = evaluate(detector, ROOT / "corpus" / "demo" / "labels.jsonl").to_dict()
+    assert data["events"]["f1"] >= 0.85
+    assert data["events_loose"]["f1"] >= 0.90
+    assert data["events"]["precision"] >= 0.90

@@ -93,7 +93,7 @@ def test_an_alert_for_several_claims_with_many_voices_each_still_fits_one_messag
     claims = tuple(ClaimView(text=f"UA forces withdrew from Place {n}", tier="both_sides", disputed=True,
                              channels=27, sides=("ru", "ua"), voices=voices) for n in range(5))
     html = render_post_alert(view("ВСУ отошли " * 800, headline="RU milblogger: UA forces withdrew from Place 0",
-                                  claims=claims), "Europe/Kyiv")
+                                  disputed=True, claims=claims), "Europe/Kyiv")
     text, _ = tl_html.parse(html)
     assert utf16_len(html) <= TELEGRAM_LIMIT
     assert text.startswith("🟣 RU milblogger: UA forces withdrew from Place 0 · ⚠️ DISPUTED")

@@ -31,6 +31,8 @@ class Phrases:
     phrases: tuple[tuple[WordSet, ...], ...]
     heads: WordSet
     regex: re.Pattern[str] | None = None
+    text_regex: re.Pattern[str] | None = None     # the same over folded text, not joined words
+    parts: tuple[str, ...] = ()                   # fixed letters every match contains one of
     # token -> (a single word of the list, the first word of a phrase): posts repeat the same
     # few hundred words, so a dictionary hit replaces the prefix and suffix tests
     memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
@@ -52,8 +54,11 @@ class Phrases:
                     best = n
         return best
 
-    def could_start(self, token: str) -> bool:
-        return token in self.words or (bool(self.phrases) and token in self.heads)
+    def in_text(self, text: str) -> bool:
+        """Whether a phrase occurs anywhere in a folded text, without splitting it into words:
+        substring tests of the words' fixed parts first (fast in C), the regex only then."""
+        return (self.text_regex is not None and any(part in text for part in self.parts)
+                and self.text_regex.search(text) is not None)
 
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
@@ -100,13 +105,26 @@ def _slot(words: WordSet) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...]) -> re.Pattern[str] | None:
-    alternatives = [" ".join(_slot(slot) for slot in phrase) for phrase in phrases]
+def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...],
+           over_text: bool = False) -> re.Pattern[str] | None:
+    """Words joined by single spaces, or (over_text) folded text where anything not a letter
+    separates words."""
+    gap = _NOT_LETTERS if over_text else " "
+    alternatives = [gap.join(_slot(slot) for slot in phrase) for phrase in phrases]
     if not single.empty:
         alternatives.append(_slot(single))
     if not alternatives:
         return None
-    return re.compile(r"(?<![^ ])(?:" + "|".join(alternatives) + r")(?![^ ])")
+    body = "(?:" + "|".join(alternatives) + ")"
+    if over_text:
+        return re.compile(_NO_LETTER_BEFORE + body.replace("[^ ]", _LETTER) + _NO_LETTER_AFTER)
+    return re.compile(r"(?<![^ ])" + body + r"(?![^ ])")
+
+
+_LETTER = r"[^\W\d_']"
+_NOT_LETTERS = r"[\W\d_]+"
+_NO_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +132,8 @@ class EventLexicon:
     actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
     actor_starts: Words                  # any word that may open an actor phrase: a quick first test
     objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
-    back: Phrases
     not_after: Phrases
     force: Words
-    command: Words
     source: Words
     nouns: Words
     liberation: Words
@@ -126,6 +142,7 @@ class EventLexicon:
     expelled: Phrases
     fall: Words
     states: Words
+    not_claims: Words
     needs_place: Words
     control: Phrases
     ground: Words
@@ -133,7 +150,6 @@ class EventLexicon:
     opinion: Phrases
     subordinate: Phrases
     observe: Phrases
-    vicinity: Phrases
     negation: Phrases
     denial: Phrases
     denial_next: Phrases
@@ -146,12 +162,12 @@ class EventLexicon:
     background_frame: Phrases
     generic: Phrases
     now: Phrases
-    months: Words
     destination: Phrases
     near: Phrases
     within: Phrases
     source_preps: Phrases
-    anaphora: Phrases
+    vicinity: Phrases
+    area: Phrases
 
 
 def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
@@ -172,7 +188,10 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
         except PatternError as exc:
             raise check.error(f"{key}[{n}]", str(exc)) from None
     words = compile_word(single, lists)
-    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)))
+    firsts = [words, *(phrase[0] for phrase in multi)]
+    parts = tuple(sorted({p for w in firsts for p in (*w.exact, *w.prefixes, *w.suffixes, *w.infixes)}))
+    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)),
+                   _regex(words, tuple(multi), over_text=True), parts)
 
 
 def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Words:
@@ -181,12 +200,13 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
     return Words(compile_word(check.check_words(key, lists), lists))
 
 
-_ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "back", "not_after")
-_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control")
+_ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
+_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control",
+                "not_claims")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
-             "background_before", "background_frame", "generic", "now", "months", "copula", "observe", "opinion",
+             "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
              "subordinate")
-_PLACE_KEYS = ("destination", "near", "within", "source", "anaphora", "vicinity")
+_PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
 
 
 def read_event_lexicon(path: Path) -> EventLexicon:
@@ -194,7 +214,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     top = Checker(path, "", data, {"words": dict, "actors": dict, "actions": dict, "cues": dict, "places": dict},
                   required=("actors", "actions", "cues", "places"))
     lists = word_lists(path, top.get("words", {}))
-    for name in ("force", "command", "source", "ground"):
+    for name in ("force", "source", "ground"):
         if name not in lists:
             raise ConfigError(str(path), f"words.{name}", "missing required word list")
 
@@ -211,16 +231,15 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         actors=sided,
         actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
         objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
-        back=_phrases(actors, "back", lists), not_after=_phrases(actors, "not_after", lists),
-        force=Words(compile_word(lists["force"], lists)), command=Words(compile_word(lists["command"], lists)),
+        not_after=_phrases(actors, "not_after", lists),
+        force=Words(compile_word(lists["force"], lists)),
         source=Words(compile_word(lists["source"], lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
-        states=_words(actions, "states", lists), needs_place=_words(actions, "needs_place", lists),
+        states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
         control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
-        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS if key != "months"},
-        months=_words(cues, "months", lists),
+        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},
         **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
         source_preps=_phrases(places, "source", lists),
     )

@@ -6,24 +6,29 @@ between clause marks: ; : — ( ) a comma, or a word such as "но", "що", "wh
 a new clause):
 
 - Not news: a question; a plan, forecast, demand, hypothetical or opinion (a modal or
-  conditional word before the verb in its clause); a generalisation; a past the post
-  dates or recalls (a year or "год назад" in the clause or in a dateline before a colon,
-  a memorial frame anywhere in the post, unless the sentence says "today"); a noun named
-  in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive
-  counts only when it is denied, ordered, decided or reported as done or under way — so
-  "наше отступление — позор" and "отступать некуда" are not claims, while "принято
-  решение о перегруппировке" and "получили приказ отходить" are.
+  conditional word before the verb in its clause, "я считаю" before it in its sentence,
+  a future form); a generalisation; a past the post dates or recalls (a year that is not
+  the report's own date, or "год назад", before the claim in its sentence or in the
+  post's dateline; a memorial frame in the post's opening or around the claim; unless
+  the clause says "today"); a clause that only sets the time or describes a noun ("когда
+  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing; a
+  noun named in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an
+  infinitive counts only when it is denied, ordered, decided or reported as done or
+  under way — so "наше отступление — позор" and "отступать некуда" are not claims, while
+  "принято решение о перегруппировке" and "получили приказ отходить" are.
 - Stance: a negation right before the verb, a denial word in the sentence ("фейк",
-  "denies"), or a following sentence that opens with one ("Это ложь").
+  "denies") outside the clauses of other claims, or a following sentence that opens
+  with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
 - By: the nearest actor word of the clause that is not after a preposition nor before a
   word of a source ("Russian channels"); "наши" and "противник" are resolved against the
   channel's side; with none, a liberation verb means the channel's side and an occupation
   verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
   troops withdrew"). Verbs of pushing out take their object ("выбили противника из").
-- Place: the places of the clause except destinations ("к Лисичанску") and places that
-  only locate another ("Андреевка под Бахмутом"), axes excluded; with none, the places of
-  an earlier clause, of the previous sentence, or of the post's heading ("Бахмут: ..."),
-  unless the clause names a place the gazetteer does not know.
+- Place: the places of the clause except destinations ("к Лисичанску"), places that only
+  locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
+  noun's and an English active verb's place follows them. With none, the places of an
+  earlier clause, of the two sentences before in the paragraph, or of the post's heading
+  ("Бахмут: ..."), unless the clause names a place the gazetteer does not know.
 """
 
 from __future__ import annotations
@@ -33,39 +38,50 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.detect.eventlex import EventLexicon, Phrases
+from bot.detect.eventlex import EventLexicon
 from bot.detect.model import Event, Match, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized
 
 ACTIONS = ("withdrawal", "capture")
 ASSERTED, DENIED = "asserted", "denied"
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]*(?=\s|$)|\n")
 # A full stop after these is an abbreviation, not a sentence end ("с. Іванівка", "Gen. Syrskyi").
 _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:с|г|п|н|пос|смт|им|ул|вул|обл|р|т|е|mr|dr|st|vs|gen|lt|col|maj|sgt|u|s)$",
                            re.IGNORECASE)
 # A post's opening this short is read whole: its heading ("Бахмут: ...") may name the place.
 _HEADING_CHARS = 300
+_REACH = 1200   # characters either side of an action word searched for sentence ends
 _CONJUNCTIONS = frozenset({
     "а", "но", "однако", "зато", "пока", "когда", "хотя", "потому", "поскольку", "что", "чтобы", "который",
     "которая", "которые", "которое", "где", "але", "проте", "однак", "поки", "коли", "хоча", "бо", "що", "щоб",
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
+# Plain character classes: Python's regex engine scans them several times faster than
+# alternations with look-arounds, and the few hits are sorted out in code.
+_STOPS = ".!?…"
+_CLOSERS = "\"»”)"
+_STOP = re.compile(r"[.!?…\n]")
+_MARK = re.compile(r"[;:()—–,-]")
+_DIGITS = re.compile(r"\d\d\d\d")
+_DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
+# English names that are capitalised without naming a place
+_CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                       "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                       "november", "december"})
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
-_MARK = re.compile(r"[;:()—–]| - ")
-_COMMA = re.compile(",")
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
 # forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
-_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
+_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)"
+                         r"(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
                          r"|нн(?:ый|ая|ое|ые|ого|ой|ому|ую|ых|ым|ыми)$")
 _PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
 _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
-_BE = frozenset({"is", "are", "was", "were", "been", "be", "being", "am"})
+_BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
 
@@ -91,12 +107,31 @@ class _Post:
         # around the action words, the one before and the one after, so that a long post
         # costs little more than a short one.
         ends: list[tuple[int, bool]] = [(0, False)]
-        for m in _SENTENCE_END.finditer(text):
-            if m.group().startswith(".") and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
-                continue
-            ends.append((m.end(), "?" in m.group()))
-        if ends[-1][0] < len(text):
-            ends.append((len(text), False))
+        for low, high in _reach(mentions, len(text)):
+            if low > ends[-1][0]:
+                ends.append((low, False))
+            size = len(text)
+            last = -1
+            for m in _STOP.finditer(text, low, high):
+                pos = m.start()
+                if pos < last:
+                    continue
+                if text[pos] == "\n":
+                    ends.append((pos + 1, False))
+                    continue
+                j = pos + 1
+                while j < size and text[j] in _STOPS:
+                    j += 1
+                while j < size and text[j] in _CLOSERS:
+                    j += 1
+                last = j
+                if j < size and not text[j].isspace():
+                    continue
+                if text[pos] == "." and j == pos + 1 and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                    continue
+                ends.append((j, "?" in text[pos:j]))
+            if high > ends[-1][0]:
+                ends.append((high, False))
         positions = [e for e, _ in ends]
         windows: list[list[int]] = []
         for start in mentions:
@@ -114,21 +149,33 @@ class _Post:
         self.words: list[str] = [m.group() for m in found]
         self.starts: list[int] = [m.start() for m in found]
         self.ends: list[int] = [m.end() for m in found]
-        self.years = {bisect_left(self.starts, m.start()) for low, high in windows
-                      for m in _YEAR.finditer(text, low, high)}
-        # word indices with a clause mark (";", ":", a dash, a bracket) or a comma before them
-        self.marks = {bisect_left(self.starts, m.end()) for low, high in windows for m in _MARK.finditer(text, low, high)}
-        self.commas = {bisect_left(self.starts, m.end()) for low, high in windows
-                       for m in _COMMA.finditer(text, low, high)}
+        # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
+        self.years: set[int] = set()
+        self.marks: set[int] = set()
+        self.commas: set[int] = set()
+        starts = self.starts
+        for low, high in windows:
+            for m in _MARK.finditer(text, low, high):
+                pos = m.start()
+                ch = text[pos]
+                if ch == ",":
+                    self.commas.add(bisect_left(starts, pos))
+                elif ch != "-" or (text[pos - 1:pos] == " " and text[pos + 1:pos + 2] == " "):
+                    self.marks.add(bisect_left(starts, pos))
+            if _DIGITS.search(text, low, high):
+                # a year dates a past; the year of a full date ("20 ноября 2026", "21.11.2026")
+                # is the day of the report
+                self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high)
+                                  if not _DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()))
         # sentences as word ranges; `question[k]` when sentence k ends with "?"
         self.sentences: list[tuple[int, int]] = []
         self.question: list[bool] = []
         self.paragraph_break: list[bool] = []   # a blank line (or a part not read) before sentence k
         for w_low, w_high in windows:
-            for n in range(1, len(ends)):
+            for n in range(max(1, bisect_right(positions, w_low)), len(ends)):
                 a, b = ends[n - 1][0], ends[n][0]
-                if b <= w_low or a >= w_high:
-                    continue
+                if a >= w_high:
+                    break
                 low, high = bisect_left(self.starts, a), bisect_left(self.starts, b)
                 if high > low:
                     self.sentences.append((low, high))
@@ -195,6 +242,21 @@ class _Post:
         return Match(a, b, self.original[a:b], rule)
 
 
+def _reach(mentions: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """Stretches of text around the action words in which sentence ends are looked for:
+    wide enough for the sentence before and the sentence after."""
+    out: list[tuple[int, int]] = []
+    for start in mentions:
+        low, high = max(0, start - _REACH), min(size, start + _REACH)
+        if low <= _HEADING_CHARS:
+            low = 0
+        if out and low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out
+
+
 def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequence[PlaceHit],
                 topics: Sequence[TopicHit], side: str | None, language: str,
                 regions: frozenset[str] = frozenset()) -> tuple[Event, ...]:
@@ -252,7 +314,7 @@ class _Judge:
         low, high = post.clause_of(h)
         head = words[h]
         form = self._form(h, low)
-        if form == "participle" or head in lex.states:
+        if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
@@ -291,6 +353,10 @@ class _Judge:
                 return []
         return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
                 for place, where in places]
+
+    def _mentions_in(self, low: int, high: int) -> bool:
+        starts = self.post.starts
+        return any(low <= bisect_left(starts, m.start) < high for m in self.mentions)
 
     def _main_claim(self, k: int, low: int, high: int) -> bool:
         """Whether an action word of the sentence stands outside the clause low..high, in a
@@ -336,11 +402,8 @@ class _Judge:
         if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 1 \
                 and words[h - 1] not in lex.nouns:
             return True
-        ranges = [(low, high)]
         s_low, _ = post.sentences[k]
-        for clause in post.clauses(k):
-            if clause[1] <= low and post.ends_with_colon(clause):
-                ranges.append(clause)
+        ranges = [(s_low, high)]    # "Тогда, как говорят в прокуратуре, ВСУ отступили"
         first = post.clauses(0)[0]
         if post.heading and (post.ends_with_colon(first)
                              or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))):
@@ -352,8 +415,11 @@ class _Judge:
 
     def _post_frame(self) -> bool:
         if self._frame is None:
-            every = WORD.findall(self.post.text)
-            self._frame = self.lex.background_frame.find(every, 0, len(every)) >= 0
+            # the opening of the post and the sentences read around its claims: a memorial
+            # or a look back announces itself there
+            words = self.words
+            self._frame = self.lex.background_frame.find(words, 0, len(words)) >= 0 or (
+                not self.post.heading and self.lex.background_frame.in_text(self.post.text[:_HEADING_CHARS]))
         return self._frame
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
@@ -367,9 +433,13 @@ class _Judge:
                 return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
         s_low, s_high = post.sentences[k]
         i = lex.denial.find(words, s_low, s_high)
-        if i >= 0:
-            n = lex.denial.length_at(words, i)
-            return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
+        while i >= 0:
+            # a denial in a clause that holds another action word is about that one
+            c_low, c_high = post.clause_of(i)
+            if (c_low <= h < c_high) or not self._mentions_in(c_low, c_high):
+                n = lex.denial.length_at(words, i)
+                return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
+            i = lex.denial.find(words, c_high, s_high)
         if k + 1 < len(post.sentences):
             n_low, n_high = post.sentences[k + 1]
             for i in range(n_low, min(n_low + 2, n_high)):
@@ -511,6 +581,8 @@ class _Judge:
                 j += 1
             if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 around = True
+            elif any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                pass
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
@@ -533,6 +605,10 @@ class _Judge:
     def _locates(self, i: int, low: int) -> bool:
         """A place that only says where the name before it lies."""
         post, lex, words = self.post, self.lex, self.words
+        if post.place_of.get(i, ("",))[0] in self.regions and i > low and (
+                (i - 1 in post.place_of and post.place_of[i - 1][2] != i)
+                or (post.capitalised(i - 1) and i - 1 > post.sentences[post.sentence_of(i)][0])):
+            return True     # "Купянск Харьковской области", "н.п. Романовка Донецкой области"
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
@@ -566,10 +642,11 @@ class _Judge:
         clause names a place we do not know, so no other place may stand in for it."""
         post, lex, words = self.post, self.lex, self.words
         for i in range(low + 1, high):
-            if i == h or i in post.place_of or not post.capitalised(i):
+            if i == h or i in post.place_of or not post.capitalised(i) or words[i] in _CALENDAR \
+                    or words[i] in lex.actor_starts:
                 continue
-            prev = words[i - 1]
-            if lex.not_after.length_at(words, i - 1) and prev not in ("по", "of", "by", "for", "with", "about"):
+            if lex.source_preps.length_at(words, i - 1) or lex.near.length_at(words, i - 1) \
+                    or lex.within.length_at(words, i - 1):
                 return True
         return False
 
@@ -593,8 +670,10 @@ class _Judge:
                 return None
             first = post.place_of[beside[0]][2]
             return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
-        # a noun's place is its complement after it ("отход из X", "capture of X")
-        own, around = self._eligible(h + 1 if form == "noun" else low, high)
+        # a noun's place is its complement after it ("отход из X", "capture of X"); so is an
+        # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
+        after = form == "noun" or (head.isascii() and not any(words[j] in _BE for j in range(max(low, h - 2), h)))
+        own, around = self._eligible(h + 1 if after else low, high)
         if own:
             return own
         if around:
@@ -612,13 +691,16 @@ class _Judge:
                 found, _ = self._eligible(*clause)
                 if found:
                     return found
-        if k > 0 and not post.paragraph_break[k]:
-            for clause in reversed(post.clauses(k - 1)):
+        back = k
+        while back > 0 and back > k - 2 and not post.paragraph_break[back]:
+            back -= 1
+            for clause in reversed(post.clauses(back)):
                 found, _ = self._eligible(*clause)
                 if found:
                     return found
         first = post.clauses(0)[0]
-        if k > 0 and post.heading and (post.ends_with_colon(first) or (first == (0, post.sentences[0][1]) and first[1] <= 4)):
+        short_first = first == (0, post.sentences[0][1]) and first[1] <= 4
+        if k > 0 and post.heading and (post.ends_with_colon(first) or short_first):
             found, _ = self._eligible(*first)
             if found:
                 return found
@@ -638,7 +720,10 @@ def _merge(events: list[Event]) -> tuple[Event, ...]:
             by_key[key] = e
     kept: list[Event] = []
     values = list(by_key.values())
+    asserted = {(e.action, e.place) for e in values if e.stance == ASSERTED}
     for e in values:
+        if e.stance == DENIED and (e.action, e.place) in asserted:
+            continue    # "отходит с боями, но не бежит": the manner is denied, not the withdrawal
         if e.by is None and any(o.by is not None and (o.action, o.place, o.stance) == (e.action, e.place, e.stance)
                                 for o in values):
             continue
@@ -654,4 +739,4 @@ def _union(a: tuple[Match, ...], b: tuple[Match, ...]) -> tuple[Match, ...]:
     return a + tuple(m for m in b if (m.start, m.end) not in seen)
 
 
-__all__ = ["ACTIONS", "find_events", "Phrases"]
+__all__ = ["ACTIONS", "find_events"]

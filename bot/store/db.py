@@ -659,17 +659,18 @@ class Store:
             " ORDER BY p.date, p.id", (action, place_id, stance, iso(start), iso(end)))
         return [r[0] for r in rows]
 
-    async def open_claim(self, action: str, place_id: str, when: datetime, window: timedelta) -> ClaimRow | None:
-        """The claim a post at `when` belongs to: first asserted no more than `window` away.
+    async def open_claim(self, action: str, place_id: str, when: datetime, window: timedelta,
+                         lifetime: timedelta) -> ClaimRow | None:
+        """The claim a post at `when` belongs to: last spoken of no more than `window` before it,
+        and first asserted no more than `lifetime` before it.
 
-        Anchored on the first assertion, not the latest post, so a place that is talked about
-        every day gets a new claim (and a new alert) each window instead of one alert edited
-        for ever; edits do not notify anyone.
+        A claim stays open while channels keep echoing it, but not for ever: a place talked of
+        every day gets a new claim (and a new alert) each `lifetime`, since edits notify no one.
         """
         row = await self._one(
-            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE action = ? AND place_id = ? AND first_date >= ?"
-            " AND first_date <= ? ORDER BY first_date DESC, id DESC LIMIT 1",
-            (action, place_id, iso(when - window), iso(when + window)))
+            f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE action = ? AND place_id = ? AND last_date >= ?"
+            " AND first_date >= ? AND first_date <= ? ORDER BY first_date DESC, id DESC LIMIT 1",
+            (action, place_id, iso(when - window), iso(when - lifetime), iso(when + window)))
         return _claim(row) if row else None
 
     async def claim(self, claim_id: int) -> ClaimRow | None:
