@@ -171,9 +171,8 @@ def test_a_bad_filter_shows_which_parameter_is_wrong(site, browser):
     assert browser.find_element(By.ID, "problem").text.startswith("place: no known place «Atlantis»")
 
 
-# the withdrawals the demo corpus plants as echoed by both sides (corpus/demo/README.md), less
-# those whose echo the detector does not read yet (test_demo keeps them as strict xfails)
-from test_demo import ECHOED, MISSED_BY_DETECTOR  # noqa: E402
+# the withdrawals the demo corpus plants as echoed by both sides (corpus/demo/README.md)
+from test_demo import ECHOED  # noqa: E402
 
 
 def test_the_demo_report_maps_the_demos_places_and_lists_its_planted_claims(demo, browser):
@@ -185,7 +184,7 @@ def test_the_demo_report_maps_the_demos_places_and_lists_its_planted_claims(demo
     assert {name for name, _ in demo["top_places"]} <= mapped
     both = {row.find_element(By.XPATH, "preceding::h3[1]").text
             for row in browser.find_elements(By.CSS_SELECTOR, "#claims li.tier-both_sides")}
-    assert both == ECHOED - set(MISSED_BY_DETECTOR)
+    assert both == ECHOED
     rings = {c.get_attribute("data-claim") for c in browser.find_elements(By.CSS_SELECTOR, "svg.map circle.claim-ring")}
     assert len(rings) >= len(both)
     assert "New claims:" in browser.find_element(By.ID, "lead-claims").text
