@@ -30,7 +30,7 @@ if not (CHROMIUM and DRIVER):
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 def new_browser() -> webdriver.Chrome:
@@ -60,6 +60,11 @@ def browser():
     driver.quit()
 
 
+def arrive(browser, fragment: str) -> None:
+    """A click starts a navigation; wait until the new address is the one shown."""
+    WebDriverWait(browser, 10).until(lambda b: fragment in b.current_url)
+
+
 def items(browser) -> list:
     return browser.find_elements(By.CSS_SELECTOR, "#items article.item")
 
@@ -70,6 +75,7 @@ def test_the_timeline_filters_by_side_and_place_through_the_form(site, browser):
     Select(browser.find_element(By.NAME, "side")).select_by_value("ua")
     Select(browser.find_element(By.NAME, "place")).select_by_value("chasiv-yar")
     browser.find_element(By.ID, "apply").click()
+    arrive(browser, "side=ua")
     assert "side=ua" in browser.current_url and "place=chasiv-yar" in browser.current_url
     shown = items(browser)
     assert 0 < len(shown) < everything
@@ -93,6 +99,7 @@ def test_a_topic_word_in_any_language_searches_the_topic_and_highlights_its_word
         box = browser.find_element(By.NAME, "q")
         box.send_keys(word)
         box.submit()
+        arrive(browser, "q=")
         assert "topic withdrawal" in browser.find_element(By.ID, "query-meaning").text
         shown = items(browser)
         assert shown
@@ -117,7 +124,7 @@ def test_the_post_page_shows_highlights_forwards_edits_and_deletion(site, browse
     assert browser.find_elements(By.CSS_SELECTOR, "#post-text mark")
     assert "Восточный рубеж" in browser.find_element(By.ID, "copies").text
     browser.find_element(By.CSS_SELECTOR, "#copies a").click()
-    assert browser.current_url.endswith("/post/vostochny_rubezh_demo/5")
+    arrive(browser, "/post/vostochny_rubezh_demo/5")
     assert "Штаб оборони" in browser.find_element(By.ID, "copies").text
 
     browser.get(site.url + "/post/vostochny_rubezh_demo/9")
@@ -144,7 +151,7 @@ def test_the_map_draws_each_counted_place_at_its_coordinates_and_links_to_its_po
     circle = browser.find_element(By.CSS_SELECTOR, f"svg.map a circle[data-place='{top}']")
     # neighbours overlap it on a crowded front, so the click is dispatched on the circle itself
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", circle)
-    assert f"place={top}" in browser.current_url
+    arrive(browser, f"place={top}")
     shown = items(browser)
     assert len(shown) == min(busiest["posts"], 50)
     assert all(busiest["name"] in [t.text for t in a.find_elements(By.CSS_SELECTOR, ".tags .place")] for a in shown)
