@@ -90,8 +90,8 @@ class Pages:
     def archive(self, request: web.Request) -> Archive:
         return Archive(request.app[STORE_KEY], self.detector, self.tz)
 
-    async def read(self, request: web.Request) -> tuple[Archive, Filters, int] | web.Response:
-        """The request's archive, filters and offset, or the 400 naming the bad parameter."""
+    async def read(self, request: web.Request) -> tuple[Archive, Filters, int]:
+        """The request's archive, filters and offset; a bad parameter ends the request with a 400 naming it."""
         archive = self.archive(request)
         try:
             filters = await archive.parse(request.query)
@@ -99,7 +99,8 @@ class Pages:
             if not raw.isdigit() or int(raw) > MAX_OFFSET:
                 raise FilterError("offset", f"expected a whole number from 0 to {MAX_OFFSET}, got «{raw}»")
         except FilterError as problem:
-            return self.bad(request, problem)
+            bad = self.bad(request, problem)
+            raise web.HTTPBadRequest(text=bad.text, content_type=bad.content_type) from None
         return archive, filters, int(raw)
 
     def html(self, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -135,10 +136,7 @@ class Pages:
         return filters.params(names)
 
     async def timeline(self, request: web.Request) -> web.Response:
-        got = await self.read(request)
-        if isinstance(got, web.Response):
-            return got
-        archive, filters, offset = got
+        archive, filters, offset = await self.read(request)
         searching = request.path == "/search"
         if searching and not filters.q:
             page = Page((), False, 0, None)
@@ -150,10 +148,7 @@ class Pages:
                          **self._chrome(request, params, await self._form(archive)))
 
     async def map(self, request: web.Request) -> web.Response:
-        got = await self.read(request)
-        if isinstance(got, web.Response):
-            return got
-        archive, asked, _ = got
+        archive, asked, _ = await self.read(request)
         filters = await archive.map_window(asked)
         params = await self._params(archive, filters)
         counts = await archive.place_counts(filters)
@@ -174,28 +169,19 @@ class Pages:
                              problem=FilterError("post", "no such post is stored"), **self._chrome(request, {}, {}))
         return self.html("post.html", view=view, title="Post", **self._chrome(request, {}, {}))
 
-    async def _export_page(self, request: web.Request) -> tuple[Archive, Filters, Page] | web.Response:
-        got = await self.read(request)
-        if isinstance(got, web.Response):
-            return got
-        archive, filters, _ = got
+    async def _export_page(self, request: web.Request) -> tuple[Archive, Filters, Page]:
+        archive, filters, _ = await self.read(request)
         return archive, filters, await archive.export(filters)
 
     async def export_json(self, request: web.Request) -> web.Response:
-        got = await self._export_page(request)
-        if isinstance(got, web.Response):
-            return got
-        archive, filters, page = got
+        archive, filters, page = await self._export_page(request)
         body = {"filters": await self._params(archive, filters), "truncated": page.more,
                 "items": [export_row(item, archive) for item in page.items]}
         return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False, indent=1),
                                  headers=_attachment("frontwatch.json"))
 
     async def export_csv(self, request: web.Request) -> web.Response:
-        got = await self._export_page(request)
-        if isinstance(got, web.Response):
-            return got
-        archive, _, page = got
+        archive, _, page = await self._export_page(request)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
@@ -207,10 +193,7 @@ class Pages:
                             headers=_attachment("frontwatch.csv"))
 
     async def geojson(self, request: web.Request) -> web.Response:
-        got = await self.read(request)
-        if isinstance(got, web.Response):
-            return got
-        archive, filters, _ = got
+        archive, filters, _ = await self.read(request)
         filters = await archive.map_window(filters)
         features = []
         for pc in await archive.place_counts(filters):
