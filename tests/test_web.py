@@ -160,3 +160,27 @@ def test_frontwatch_web_on_a_network_address_without_a_token_refuses_to_start(de
     status = main(["web", "--env", str(tmp_path / "none.env"), "--db", str(demo_db), "--host", "0.0.0.0",
                    "--port", "8765"])
     assert status == 2 and "set FRONTWATCH_WEB_TOKEN" in capsys.readouterr().err
+
+
+async def test_a_posts_markup_is_shown_as_text_never_run(tmp_path, detector):
+    import asyncio
+
+    from bot.pipeline import Pipeline
+    from bot.settings import AlertSettings
+    from conftest import RU_BLOG, at, make_post
+
+    store = await Store.open(tmp_path / "x.sqlite")
+    async with store.transaction():
+        await store.upsert_channel(RU_BLOG)
+    text = 'Купянск: <script>alert("x")</script><img src=x onerror=alert(1)> "quoted"'
+    await Pipeline(store, detector, AlertSettings(), clock=lambda: at(12)).handle_post(
+        make_post(RU_BLOG, 1, text, at(11)))
+    await store.close()
+
+    def fetch_all() -> list[str]:
+        with LiveServer(tmp_path / "x.sqlite", detector) as server:
+            return [get(server.url + path)[1] for path in ("/", "/search?q=%D0%9A%D1%83%D0%BF%D1%8F%D0%BD%D1%81%D0%BA", "/post/ru_blog/1")]
+
+    for body in await asyncio.to_thread(fetch_all):
+        assert "<script>alert" not in body and "<img src=x" not in body
+        assert "&lt;script&gt;alert(" in body
