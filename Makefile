@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_store.py
 	$(PY) benchmarks/bench_start.py
 	$(PY) benchmarks/bench_replay.py --limit 1800
+	$(PY) benchmarks/bench_web.py
 	$(PY) benchmarks/bench_claims.py
 
 # Pin what the working venv holds (runtime and test tools); commit the result. Upgrade a

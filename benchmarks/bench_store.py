@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 from bot.detect import Detector  # noqa: E402
 from bot.detect.normalize import fold  # noqa: E402
 from bot.digest import build_digest, chart_png, render_digest  # noqa: E402
-from bot.search import result_blocks, run_search  # noqa: E402
+from bot.query import Archive, Filters  # noqa: E402
+from bot.search import result_blocks  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.store.db import iso, place_token  # noqa: E402
 
@@ -239,14 +240,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def bench_search(store: Store, detector: Detector, repeats: int) -> dict[str, list[float]]:
-    channels = {ch.id: ch for ch in await store.channels()}
+    archive = Archive(store, detector, "Europe/Kyiv")
     times: dict[str, list[float]] = {}
     for _ in range(repeats):
         for kind, queries in QUERIES.items():
             for q in queries:
                 t0 = time.perf_counter()
-                result = await run_search(store, detector, q, limit=10)
-                list(result_blocks(result, detector, channels, "Europe/Kyiv"))
+                page = await archive.search(Filters(q=q), limit=10)
+                list(result_blocks(page.items, "Europe/Kyiv"))
                 times.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
     return times
 
@@ -271,7 +272,7 @@ async def measure(path: Path, detector: Detector, repeats: int) -> None:
     store = await Store.open(path)
     try:
         t0 = time.perf_counter()
-        await run_search(store, detector, "Изюм", limit=10)
+        await Archive(store, detector, "Europe/Kyiv").search(Filters(q="Изюм"), limit=10)
         cold = (time.perf_counter() - t0) * 1000
         times = await bench_search(store, detector, repeats)
         everything = [t for ts in times.values() for t in ts]
@@ -297,7 +298,7 @@ async def measure(path: Path, detector: Detector, repeats: int) -> None:
         charted = time.perf_counter() - t0
         print(f"digest of a {digest.total_posts:,}-post day ({digest.flagged_posts:,} flagged, "
               f"{digest.withdrawal_total:,} withdrawal, {digest.deleted_total} deleted, "
-              f"{len(digest.corroborated)} both-sides events)")
+              f"{len(digest.claims)} claims)")
         print(f"  build {built * 1000:.0f} ms (Python heap peak {peak / 1e6:.1f} MB), render {rendered * 1000:.1f} ms "
               f"into {len(pages)} page(s), chart {charted * 1000:.0f} ms ({len(png) / 1e3:.0f} kB PNG)")
     finally:

@@ -59,6 +59,19 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _filter_options(p: argparse.ArgumentParser, *, with_q: bool) -> None:
+    """The archive's filters, named as in the web app's addresses."""
+    p.add_argument("--place", help="place id or any of its names")
+    p.add_argument("--side", help="ru, ua or other")
+    p.add_argument("--channel", help="@username or channel id")
+    p.add_argument("--action", help="topic or claimed action, e.g. withdrawal")
+    p.add_argument("--tier", help="claim tier")
+    p.add_argument("--since", help="first day, YYYY-MM-DD")
+    p.add_argument("--until", help="last day, YYYY-MM-DD")
+    if with_q:
+        p.add_argument("--q", default="", help="search words")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontwatch",
@@ -100,17 +113,24 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("query", nargs="+", help="words or place names, in any form")
     p.add_argument("--limit", type=int, default=10, help="most results to show (default: 10)")
+    _filter_options(p, with_q=False)
 
-    p = sub.add_parser("digest", help="write the digest of a day from the store")
+    p = sub.add_parser("digest", help="write the morning report of a day from the store")
     _common(p)
-    p.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD, the morning the digest is sent "
-                   "(default: the latest)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the HTML page and chart (default: out)")
+    p.add_argument("--date", type=_day, default=None,
+                   help="YYYY-MM-DD, the morning it is sent (default: the last complete day that has posts)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the report page (default: out)")
 
     p = sub.add_parser("health", help="is `frontwatch run` alive and connected? exit 0 if so, 1 if not "
                        "(for a container's health check)")
     _common(p, db="SQLite store of the running service; the heartbeat sits beside it "
                   "(default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+
+    p = sub.add_parser("web", help="browse the store in a web browser: timeline, search, map, post pages, exports")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other "
+                   "address needs FRONTWATCH_WEB_TOKEN)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
 
     from bot.telegram.cli import register
 
@@ -173,6 +193,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if summary["export_problems"]:
         print(f"  export problems      {len(summary['export_problems'])} (skipped, see log)")
     print(f"  digest               {summary['digest_html']} (+ chart {summary['digest_png']})")
+    print(f"  morning report       {summary['report_html']} ({summary['report_pages']} Telegram pages)")
     print(f"  database             {summary['database']}")
     print(f"  wall time            {summary['wall_seconds']} s")
     return 0
@@ -256,7 +277,8 @@ MAX_LIMIT = 1000
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from bot.search import describe_query, result_blocks, run_search
+    from bot.query import Archive, FilterError
+    from bot.search import describe_query, result_blocks
     from bot.store import Store
     from bot.terminal import html_to_terminal
 
@@ -265,31 +287,38 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if not 1 <= args.limit <= MAX_LIMIT:
         raise ConfigError("--limit", None, f"expected a number from 1 to {MAX_LIMIT}, got {args.limit}")
+    params = {name: getattr(args, name) or "" for name in ("place", "side", "channel", "action", "tier", "since",
+                                                           "until")}
 
     db_path = _existing_store(settings)
 
     async def go() -> int:
         store = await Store.open(db_path)
         try:
-            result = await run_search(store, detector, query, limit=args.limit)
-            channels = {ch.id: ch for ch in await store.channels()}
+            archive = Archive(store, detector, settings.alerts.timezone)
+            try:
+                filters = await archive.parse({**params, "q": query})
+            except FilterError as problem:
+                print(f"frontwatch: error: search: --{problem.param}: {problem.message}", file=sys.stderr)
+                return 2
+            page = await archive.search(filters, limit=args.limit)
         finally:
             await store.close()
-        if result.query is None:
+        if page.query is None:
             print(f"frontwatch: error: search: nothing to search for in {query!r}", file=sys.stderr)
             return 2
         color = sys.stdout.isatty()
-        for block in result_blocks(result, detector, channels, settings.alerts.timezone):
+        for block in result_blocks(page.items, settings.alerts.timezone):
             print(html_to_terminal(block, color))
-        more = " (more exist: raise --limit)" if result.more else ""
-        print(f"{len(result.hits)} result(s) for {describe_query(result.query, detector)}{more}")
+        more = " (more exist: raise --limit)" if page.more else ""
+        print(f"{len(page.items)} result(s) for {describe_query(page.query, detector)}{more}")
         return 0
 
     return asyncio.run(go())
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.digest import chart_png, digest_for, digest_html_page, render_digest
+    from bot.report import report_for, report_html, report_pages
     from bot.store import Store
     from bot.terminal import html_to_terminal
 
@@ -301,16 +330,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
     async def go() -> int:
         store = await Store.open(db_path)
         try:
-            digest = await digest_for(store, detector, settings, args.date, datetime.now(UTC))
+            report = await report_for(store, detector, settings, args.date, datetime.now(UTC))
         finally:
             await store.close()
-        stem = f"digest-{digest.end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}"
+        digest = report.digest
+        name = f"report-{digest.end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}.html"
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / f"{stem}.png").write_bytes(chart_png(digest))
-        (args.out / f"{stem}.html").write_text(digest_html_page(digest, f"{stem}.png"), encoding="utf-8")
-        for page in render_digest(digest):
+        (args.out / name).write_text(report_html(report), encoding="utf-8")
+        for page in report_pages(report):
             print(html_to_terminal(page))
-        print(f"\nwritten: {args.out / (stem + '.html')} and {args.out / (stem + '.png')}")
+        print(f"\nwritten: {args.out / name} (one self-contained page)")
         return 0
 
     return asyncio.run(go())
@@ -326,8 +355,40 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0 if verdict.ok else 1
 
 
-COMMANDS = {"health": cmd_health, "demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval, "search": cmd_search,
-            "digest": cmd_digest}
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from bot.web.app import WebConfigError, start_web
+
+    settings = _settings(args)
+    detector = _detector(settings)
+    if not 0 < args.port < 65536:
+        raise ConfigError("--port", None, f"expected 1 to 65535, got {args.port}")
+    db_path = _existing_store(settings)
+
+    async def go() -> int:
+        try:
+            runner, store = await start_web(db_path, detector, settings.alerts.timezone, args.host,
+                                            args.port, settings.web_token)
+        except (WebConfigError, FileNotFoundError, RuntimeError, OSError) as problem:
+            print(f"frontwatch: error: web: {problem}", file=sys.stderr)
+            return 2
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"frontwatch web: http://{host}:{args.port}/ (read-only over {db_path}; Ctrl-C stops)")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+            await store.close()
+        return 0
+
+    try:
+        return asyncio.run(go())
+    except KeyboardInterrupt:
+        return 0
+
+
+COMMANDS = {"health": cmd_health, "demo": cmd_demo, "replay": cmd_replay, "check": cmd_check, "eval": cmd_eval,
+            "search": cmd_search, "digest": cmd_digest, "web": cmd_web}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlencode
 
 from bot import claims, policy
 from bot.channels import KINDS, SIDES, Channel, parse_channel_ref
@@ -33,8 +34,9 @@ from bot.detect.model import Match
 from bot.detect.settlements import load_book
 from bot.digest import caption, chart_png, digest_for, digest_window, paginate, render_digest, tracked_places
 from bot.post import bare_channel_id
+from bot.query import Archive, Filters
 from bot.render import SEVERITY_LEGEND, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
-from bot.search import describe_query, result_blocks, run_search, snippet_html
+from bot.search import describe_query, result_blocks, snippet_html
 from bot.settings import Settings
 from bot.store import Store, StoredPost
 from bot.store.db import iso, utcnow
@@ -54,6 +56,7 @@ class Spec:
     args: str
     about: str
     changes: bool = False
+    admin_only: bool = False  # reads nothing private to the group, but hands out access (/web)
 
     @property
     def usage(self) -> str:
@@ -76,6 +79,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("unmute", "PLACE|@channel", "end a mute", changes=True),
     Spec("explain", "LINK", "why a post was or was not flagged"),
     Spec("alerts", "[events|events_and_tracked|everything]", "what reaches the group", changes=True),
+    Spec("web", "", "a link to the web app: timeline, search, map, exports", admin_only=True),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 COMMAND_LIST: list[tuple[str, str]] = [(s.name, s.about) for s in SPECS]
@@ -223,10 +227,11 @@ class Commands:
         if spec is None:
             return [Reply(f"Unknown command /{esc(name)}. /help lists what I can do.")]
         try:
-            if spec.changes and not await self._is_admin(chat_id, user_id):
+            if (spec.changes or spec.admin_only) and not await self._is_admin(chat_id, user_id):
                 self._log_refusal("admin", user_id, f"/{name} from user {user_id} in chat {chat_id}: not an admin; "
                                                     "refused (further refusals of this user are not logged)")
-                return [Reply(f"🔒 Only admins can use /{spec.name}. Nothing was changed.")]
+                return [Reply(f"🔒 Only admins can use /{spec.name}."
+                              + (" Nothing was changed." if spec.changes else ""))]
             if not spec.args and rest.strip():
                 raise _Usage(f"/{spec.name} takes no arguments.")
             return _fitted(await self._handlers[name](rest.split(), rest.strip()))
@@ -498,20 +503,22 @@ class Commands:
     async def _cmd_search(self, args: list[str], raw: str) -> list[Reply]:
         if not raw:
             raise _Usage("What should I search for?")
-        result = await run_search(self.store, self.detector, raw, limit=SEARCH_RESULTS)
-        if result.query is None:
+        page = await self._archive().search(Filters(q=raw), limit=SEARCH_RESULTS)
+        if page.query is None:
             raise _Usage(f"Nothing to search for in «{_short(raw)}».")
-        what = esc(_short(describe_query(result.query, self.detector), 200))
-        if not result.hits:
+        what = esc(_short(describe_query(page.query, self.detector), 200))
+        if not page.items:
             return [Reply(f"🔎 No stored post matches «{esc(_short(raw))}» ({what}).")]
-        channels = {ch.id: ch for ch in await self.store.channels()}
-        newest = f"{len(result.hits)} newest" if result.more else f"{len(result.hits)} found"
+        newest = f"{len(page.items)} newest" if page.more else f"{len(page.items)} found"
         lines = [f"🔎 <b>{esc(_short(raw))}</b> — {what} · {newest}"]
-        for block in result_blocks(result, self.detector, channels, self.tz):
+        for block in result_blocks(page.items, self.tz):
             lines += ["", block]
-        if result.more:
+        if page.more:
             lines += ["", "More posts match; add a word to narrow the search."]
         return self._pages(lines)
+
+    def _archive(self) -> Archive:
+        return Archive(self.store, self.detector, self.tz)
 
     async def _cmd_latest(self, args: list[str], raw: str) -> list[Reply]:
         count = DEFAULT_LATEST
@@ -528,27 +535,28 @@ class Commands:
             place_id = self._resolve_place(query)
             if place_id is None:
                 return self._unknown_place(query)
-        posts = await self.store.latest_flagged(count, place_id=place_id, tracked=await self._tracked())
+        page = await self._archive().latest(count, place_id=place_id, tracked=await self._tracked())
         about = f" on {esc(self._place_label(place_id))}" if place_id else ""
-        if not posts:
+        if not page.items:
             return [Reply(f"📰 No flagged post{about} stored yet.")]
-        channels = {ch.id: ch for ch in await self.store.channels()}
-        lines = [f"📰 <b>Latest {len(posts)} flagged posts</b>{about}, newest first"]
-        for n, sp in enumerate(posts, start=1):
-            lines += ["", self._post_block(n, sp, channels)]
+        lines = [f"📰 <b>Latest {len(page.items)} flagged posts</b>{about}, newest first"]
+        for block in result_blocks(page.items, self.tz, what=self._what_flagged):
+            lines += ["", block]
         return self._pages(lines)
 
-    def _post_block(self, n: int, sp: StoredPost, channels: dict[int, Channel]) -> str:
-        post = sp.post
-        channel = channels.get(post.channel_id)
-        name = channel.name if channel else (post.channel_title or str(post.channel_id))
-        side = side_label(channel.side) if channel else side_label("other")
-        what = ", ".join([*(t.upper() for t in sp.topics),
+    def _what_flagged(self, sp: StoredPost) -> str:
+        return ", ".join([*(t.upper() for t in sp.topics),
                           *(self.detector.place(p).en if p in self._place_ids() else p for p in sp.places)])
-        spans = tuple(sorted((int(s), int(e)) for s, e in sp.matches))
-        deleted = " · 🗑 deleted" if sp.deleted_at else ""
-        return (f"{n}. {esc(local_time(post.date, self.tz))} · {link(post.link, name)} ({esc(side)})"
-                f" · <b>{esc(what)}</b>{deleted}\n{snippet_html(post.text, spans, 240)}")
+
+    async def _cmd_web(self, args: list[str], raw: str) -> list[Reply]:
+        base = self.settings.web_url
+        if not base:
+            return [Reply("🌐 The web app's address is not configured: set FRONTWATCH_WEB_URL (and "
+                          "FRONTWATCH_WEB_LISTEN to serve it beside the bot), then restart.")]
+        token = self.settings.web_token
+        url = f"{base}/?{urlencode({'token': token})}" if token else f"{base}/"
+        return [Reply(f"🌐 {link(url, 'Open the frontwatch web app')} — read-only: timeline, search, map, "
+                      "exports." + (" The link carries the access token: keep it in the team." if token else ""))]
 
     async def _cmd_digest(self, args: list[str], raw: str) -> list[Reply]:
         if len(args) > 1:

@@ -20,6 +20,7 @@ from bot.claims import TIERS
 from bot.detect import Detector
 from bot.digest import build_digest, caption, chart_png, digest_html_page, digest_window, render_digest
 from bot.outbox import Outbox
+from bot.report import build_report, report_html, report_pages
 from bot.pipeline import Pipeline
 from bot.post import Post
 from bot.replay import collect_posts, register_channels
@@ -114,6 +115,13 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
         (out_dir / f"{stem}.png").write_bytes(png)
         (out_dir / f"{stem}.html").write_text(digest_html_page(digest, f"{stem}.png"), encoding="utf-8")
         pages = render_digest(digest)
+        # The report of the demo tells its whole timeline, so every planted storyline is in it.
+        report = await build_report(store, detector, end, settings.digest.timezone,
+                                    top_channels=settings.digest.top_channels, tracked=settings.tracked_places,
+                                    start=min(first, end - timedelta(days=1)))
+        report_file = out_dir / f"report-{end.astimezone(ZoneInfo(settings.digest.timezone)):%Y-%m-%d}.html"
+        report_file.write_text(report_html(report), encoding="utf-8")
+        report_page_count = len(report_pages(report))
         counts = await store.alert_counts()
         denial_posts = (await store.execute(
             "SELECT count(DISTINCT post_id) FROM post_events WHERE stance = 'denied'"))[0][0]
@@ -144,6 +152,8 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
         "digest_png": str(out_dir / f"{stem}.png"),
         "digest_pages": len(pages),
         "digest_caption": caption(digest),
+        "report_html": str(report_file),
+        "report_pages": report_page_count,
         "database": str(db_path),
         "wall_seconds": round(time.perf_counter() - started, 2),
     }

@@ -20,7 +20,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.detect import Detector
-from bot.digest import Digest, caption, chart_png, digest_for, digest_window, render_digest
+from bot.digest import Digest, caption, chart_png, digest_window
+from bot.report import report_for, report_pages
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import iso, utcnow
@@ -120,10 +121,11 @@ class DigestScheduler:
                     await self.store.set_setting(LAST_SENT_KEY, iso(digest.end))
 
     async def _send(self, day: date | None) -> Digest:
-        digest = await digest_for(self.store, self.detector, self.settings, day, self.clock())
+        report = await report_for(self.store, self.detector, self.settings, day, self.clock())
+        digest = report.digest
         png = await asyncio.to_thread(chart_png, digest)
         # The caption goes first: short enough to ride on the photo, so chart and headline arrive together.
-        await self.send([caption(digest), *render_digest(digest)], png)
+        await self.send([caption(digest), *report_pages(report)], png)
         log.info("digest for %s sent (%d posts, %d flagged)", digest.day_label, digest.total_posts,
                  digest.flagged_posts)
         return digest

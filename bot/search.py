@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.channels import Channel
 from bot.detect.model import merge_spans
 from bot.detect import Detector
 from bot.detect.normalize import fold
 from bot.render import SIDE_LABEL, excerpt_pieces, esc, link, local_time
-from bot.store import Store, StoredPost
+from bot.store import StoredPost
 from bot.store.db import place_token
 
 # A query or post word: letters and digits, with the apostrophes, hyphens and invisible
@@ -104,22 +105,10 @@ def _plain(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    match: str
+    match: str  # the FTS5 expression; empty when only topics are asked for
     places: tuple[str, ...]
     words: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    stored: StoredPost
-    spans: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: SearchQuery | None
-    hits: tuple[SearchHit, ...]
-    more: bool
+    topics: tuple[str, ...] = ()
 
 
 def _fts_string(term: str) -> str:
@@ -142,15 +131,18 @@ def _without_possessive(token: str) -> str:
 
 
 def build_query(query: str, detector: Detector) -> SearchQuery | None:
-    """The FTS5 MATCH expression for a query; None when it holds nothing to search for.
+    """The FTS5 MATCH expression and topics for a query; None when it holds nothing to search for.
 
     The longest run of words that names a place wins, so `Великий Бурлук` is one place
-    rather than two words.
+    rather than two words. A word that names a topic (`отступили`, `відступ`,
+    `withdrawal`) asks for posts the detector put under that topic, not for its letters,
+    so a text indent or a digression is not a retreat.
     """
     tokens = [_without_possessive(t) for t in _TOKEN.findall(query)]
     content = [t for t in tokens if fold(t).lower() not in STOPWORDS] or tokens
     places: list[str] = []
     words: list[str] = []
+    topics: list[str] = []
     i = 0
     while i < len(content):
         for n in range(min(_MAX_PLACE_WORDS, len(content) - i), 0, -1):
@@ -161,23 +153,31 @@ def build_query(query: str, detector: Detector) -> SearchQuery | None:
                 i += n
                 break
         else:
+            topic = detector.topic_of_word(content[i])
+            if topic is not None:
+                if topic not in topics:
+                    topics.append(topic)
+                i += 1
+                continue
             for term in _word_terms(content[i]):
                 if term not in words:
                     words.append(term)
             i += 1
-    if not places and not words:
+    if not places and not words and not topics:
         return None
     terms = [f"places : {_fts_string(place_token(p))}" for p in places]
     terms += [f"text : {_fts_string(w)}*" for w in words]
-    return SearchQuery(match=" AND ".join(terms), places=tuple(places), words=tuple(words))
+    return SearchQuery(match=" AND ".join(terms), places=tuple(places), words=tuple(words), topics=tuple(topics))
 
 
 def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tuple[int, int], ...]:
-    """Where in the original text the query matched: the detector's place spans and the stemmed words."""
+    """Where in the original text the query matched: the detector's place and topic spans, the stemmed words."""
     spans: list[tuple[int, int]] = []
-    if built.places:
+    if built.places or built.topics:
+        detection = detector.detect(text)
         wanted = set(built.places)
-        spans += [(m.start, m.end) for hit in detector.detect(text).places if hit.place_id in wanted
+        spans += [(m.start, m.end) for hit in detection.places if hit.place_id in wanted for m in hit.matches]
+        spans += [(m.start, m.end) for hit in detection.topics if hit.topic_id in built.topics
                   for m in hit.matches]
     if built.words:
         prefixes = tuple(_plain(w) for w in built.words)
@@ -186,17 +186,6 @@ def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tupl
             if any(piece.startswith(prefixes) for piece in pieces):
                 spans.append(token.span())
     return tuple(merge_spans(spans))
-
-
-async def run_search(store: Store, detector: Detector, query: str, *, limit: int = 10,
-                     offset: int = 0) -> SearchResult:
-    """Newest matches first; one extra row is read to know whether more exist."""
-    built = build_query(query, detector)
-    if built is None:
-        return SearchResult(None, (), False)
-    rows = await store.search_posts(built.match, limit=limit + 1, offset=offset)
-    hits = tuple(SearchHit(sp, match_spans(sp.post.text, built, detector)) for sp in rows[:limit])
-    return SearchResult(built, hits, len(rows) > limit)
 
 
 def snippet_html(text: str, spans: tuple[tuple[int, int], ...], width: int = 240) -> str:
@@ -208,19 +197,29 @@ def snippet_html(text: str, spans: tuple[tuple[int, int], ...], width: int = 240
 
 def describe_query(built: SearchQuery, detector: Detector) -> str:
     parts = [f"place {detector.place(p).en}" for p in built.places]
+    parts += [f"topic {t}" for t in built.topics]
     parts += [f"{w}…" for w in built.words]
     return " + ".join(parts)
 
 
-def result_blocks(result: SearchResult, detector: Detector, channels: Mapping[int, Channel], tz: str,
-                  *, width: int = 240) -> Iterable[str]:
-    """One HTML block per hit: when, where, a highlighted snippet and the link."""
-    for n, hit in enumerate(result.hits, start=1):
-        post = hit.stored.post
-        channel = channels.get(post.channel_id)
-        name = (channel.name if channel else None) or post.channel_title or post.channel_username \
-            or str(post.channel_id)
-        side = SIDE_LABEL.get(channel.side, channel.side) if channel else SIDE_LABEL["other"]
-        deleted = " · 🗑 deleted" if hit.stored.deleted_at else ""
-        yield (f"{n}. {esc(local_time(post.date, tz))} · {link(post.link, name)} ({esc(side)}){deleted}\n"
-               f"{snippet_html(post.text, hit.spans, width)}")
+def channel_name(post_channel: Channel | None, stored: StoredPost) -> str:
+    post = stored.post
+    return (post_channel.name if post_channel else None) or post.channel_title or post.channel_username \
+        or str(post.channel_id)
+
+
+def result_blocks(items: Iterable[Any], tz: str, *, width: int = 240,
+                  what: Callable[[StoredPost], str] | None = None) -> Iterable[str]:
+    """One HTML block per story: when, where, a highlighted snippet, the link, and its copies."""
+    for n, item in enumerate(items, start=1):
+        post = item.stored.post
+        side = SIDE_LABEL.get(item.channel.side, item.channel.side) if item.channel else SIDE_LABEL["other"]
+        deleted = " · 🗑 deleted" if item.stored.deleted_at else ""
+        also = ""
+        if item.copies:
+            shown = ", ".join(link(sp.post.link, channel_name(ch, sp)) for sp, ch in item.copies[:5])
+            more = f" and {len(item.copies) - 5} more" if len(item.copies) > 5 else ""
+            also = f"\n↪ also in: {shown}{more}"
+        label = f" · <b>{esc(what(item.stored))}</b>" if what else ""
+        yield (f"{n}. {esc(local_time(post.date, tz))} · {link(post.link, channel_name(item.channel, item.stored))}"
+               f" ({esc(side)}){label}{deleted}\n{snippet_html(post.text, item.spans, width)}{also}")

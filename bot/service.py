@@ -96,6 +96,7 @@ class Service:
         self.directory: ChannelDirectory | None = None
         self.team: TeamBot | None = None
         self.scheduler: Any = None
+        self._web: tuple[Any, Store] | None = None
 
     def _configured_channels(self) -> list[Channel]:
         return configured_channels(self.settings)
@@ -203,6 +204,21 @@ class Service:
         if self.scheduler is not None:
             self.scheduler.start()
             tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
+        if self.settings.web_listen is not None:
+            await self._start_web()
+
+    async def _start_web(self) -> None:
+        """The web app beside the bot, on its own read-only connection; a busy port costs only the web app."""
+        from bot.web.app import start_web
+
+        host, port = self.settings.web_listen
+        try:
+            self._web = await start_web(self.settings.db_path, self.detector, self.settings.alerts.timezone, host,
+                                        port, self.settings.web_token)
+        except OSError as exc:
+            log.error("the web app could not listen on %s:%s (%s); the bot runs without it", host, port, exc)
+            return
+        log.info("web app on http://%s:%s/", host, port)
 
     async def _reader(self, client: Any, store: Store, queue: asyncio.Queue) -> Reader:
         reader = Reader(client, store, self.pipeline, ChannelDirectory(client, store), sleep=self.sleep,
@@ -270,6 +286,11 @@ class Service:
 
     async def _shutdown(self, tasks: list[asyncio.Task]) -> None:
         self.stop.set()
+        if self._web is not None:
+            runner, web_store = self._web
+            self._web = None
+            await runner.cleanup()
+            await web_store.close()
         if self.scheduler is not None:
             self.scheduler.shutdown()
         by_name = {t.get_name(): t for t in tasks}

@@ -22,6 +22,7 @@ from bot.channels import MAIN_ACCOUNT, check_account_name
 from bot.claims import ALERT_ON
 from bot.errors import ConfigError
 from bot.tomlconf import check_table, load_toml
+from bot.web.access import is_loopback
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,9 @@ class Settings:
     tracked_places: tuple[str, ...] | None = None
     log_level: str = "INFO"
     env_source: str = ".env"
+    web_token: str | None = field(default=None, repr=False)
+    web_listen: tuple[str, int] | None = None  # `frontwatch run` serves the web app here when set
+    web_url: str | None = None  # how the team reaches it, for the link /web gives
 
 
 _ALERT_SPEC: dict[str, Any] = {
@@ -255,6 +259,7 @@ ENV_KEYS = (
     "TG_SERVER_DC", "TG_SERVER_ADDRESS", "TG_SERVER_PORT", "TG_SERVER_RSA_KEY",
     "FRONTWATCH_CONFIG", "FRONTWATCH_DB", "FRONTWATCH_ADMINS", "FRONTWATCH_ALLOWED_USERS",
     "FRONTWATCH_LOG_LEVEL", "FRONTWATCH_SWEEP_MINUTES", "FRONTWATCH_RECHECK_HOURS",
+    "FRONTWATCH_WEB_LISTEN", "FRONTWATCH_WEB_TOKEN", "FRONTWATCH_WEB_URL",
 )
 DEFAULT_ENV = Path(".env")
 #: The session string of reader account NAME is the main one's key + _NAME (NAME lower-case
@@ -376,4 +381,21 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = DEFAUL
         tracked_places=tracked,
         log_level=level,
         env_source=source,
+        web_token=env.get("FRONTWATCH_WEB_TOKEN") or None,
+        web_listen=_listen_env(source, env, "FRONTWATCH_WEB_LISTEN"),
+        web_url=(env.get("FRONTWATCH_WEB_URL") or "").rstrip("/") or None,
     )
+
+
+def _listen_env(source: str, env: dict[str, str], key: str) -> tuple[str, int] | None:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return None
+    host, sep, port = raw.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536 or not host:
+        raise ConfigError(source, key, f"expected HOST:PORT like 127.0.0.1:8765, got {raw!r}")
+    host = host.strip("[]")
+    if not is_loopback(host) and not env.get("FRONTWATCH_WEB_TOKEN"):
+        raise ConfigError(source, key, f"{host} is not a loopback address: set FRONTWATCH_WEB_TOKEN too, so that "
+                                       "only holders of the link can read the archive")
+    return host, int(port)

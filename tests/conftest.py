@@ -21,6 +21,14 @@ def detector() -> Detector:
 
 
 @pytest.fixture
+def empty_env(tmp_path: Path) -> str:
+    """An empty settings file: `--env` must name a file that exists."""
+    path = tmp_path / "empty.env"
+    path.write_text("")
+    return str(path)
+
+
+@pytest.fixture
 async def store(tmp_path: Path):
     s = await Store.open(tmp_path / "fw.sqlite")
     yield s

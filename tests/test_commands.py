@@ -131,7 +131,7 @@ def bold(reply: Reply) -> list[str]:
 def test_the_command_list_for_telegram_names_every_command_with_a_short_description():
     names = [name for name, _ in COMMAND_LIST]
     assert names == ["help", "status", "channels", "follow", "unfollow", "places", "track", "untrack", "search",
-                     "latest", "digest", "mute", "unmute", "explain", "alerts"]
+                     "latest", "digest", "mute", "unmute", "explain", "alerts", "web"]
     assert all(name.islower() and len(name) <= 32 and 3 <= len(about) <= 256 for name, about in COMMAND_LIST)
 
 
@@ -646,3 +646,30 @@ async def test_explain_says_a_mention_was_not_alerted_because_alerts_are_set_to_
     await kit.post(RU_BLOG, 8, KUPIANSK, at(11))
     text = await kit.say("/explain https://t.me/ru_blog/8")
     assert "alerts are set to events (/alerts) and the post makes no claim" in text
+
+
+async def test_web_gives_an_admin_the_link_with_the_access_token_and_members_nothing(kit, tmp_path):
+    from dataclasses import replace as _replace
+
+    assert "FRONTWATCH_WEB_URL" in await kit.say("/web", user=ADMIN)
+    kit.commands.settings = _replace(kit.commands.settings, web_url="https://fw.example.org",
+                                     web_token="tok 0123&x")
+    [reply] = await kit.ask("/web", user=ADMIN)
+    assert links(reply) == ["https://fw.example.org/?token=tok+0123%26x"]
+    refused = await kit.say("/web", user=MEMBER)
+    assert refused == "🔒 Only admins can use /web." and "tok" not in refused
+
+
+async def test_search_and_latest_show_a_forward_once_with_where_else_it_appeared(kit):
+    from conftest import make_post as _make_post
+    from bot.post import ForwardOrigin
+
+    await kit.post(RU_BLOG, 7, KUPIANSK, at(11))
+    kit.now["t"] = at(11, 5)
+    await kit.pipeline.handle_post(_make_post(UA_OFFICIAL, 8, KUPIANSK, at(11, 5),
+                                              forward=ForwardOrigin(RU_BLOG.name, RU_BLOG.id, 7)))
+    for command in ("/search Kupiansk", "/latest"):
+        [reply] = await kit.ask(command)
+        assert links(reply).count("https://t.me/ru_blog/7") == 1, command
+        assert "https://t.me/ua_staff/8" in links(reply)
+        assert "↪ also in: Штаб" in tl_html.parse(reply.html)[0]

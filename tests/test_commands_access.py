@@ -16,7 +16,7 @@ EXAMPLES = {
     "help": "/help", "status": "/status", "channels": "/channels", "follow": "/follow @new_chan ua",
     "unfollow": "/unfollow @ru_blog", "places": "/places", "track": "/track Изюм", "untrack": "/untrack Изюм",
     "search": "/search Изюм", "latest": "/latest", "digest": "/digest", "mute": "/mute Изюм 6h",
-    "unmute": "/unmute Изюм", "explain": "/explain https://t.me/ru_blog/1",
+    "unmute": "/unmute Изюм", "explain": "/explain https://t.me/ru_blog/1", "web": "/web",
     "alerts": "/alerts events",
 }
 CHANGING = [s.name for s in SPECS if s.changes]

@@ -74,11 +74,11 @@ def test_the_text_report_shows_event_lines_and_each_errors_post_and_matched_word
     assert any("matched:" in line and "'отошли'" in line and "'Наши'" in line for line in lines)
 
 
-def test_json_carries_the_counts_the_text_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_carries_the_counts_the_text_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str], empty_env) -> None:
     path = _write(tmp_path / "ev.jsonl", ROWS)
-    assert main(["eval", "--config", str(ROOT / "config"), "--env", _empty_env(tmp_path), str(path)]) == 0
+    assert main(["eval", "--config", str(ROOT / "config"), "--env", empty_env, str(path)]) == 0
     text = capsys.readouterr().out
-    assert main(["eval", "--config", str(ROOT / "config"), "--env", _empty_env(tmp_path), "--json",
+    assert main(["eval", "--config", str(ROOT / "config"), "--env", empty_env, "--json",
                  str(path)]) == 0
     data = json.loads(capsys.readouterr().out)
     for key in ("places", "withdrawal", "events", "events_loose"):
@@ -111,8 +111,8 @@ def test_an_unknown_source_side_is_refused(detector: Detector, tmp_path: Path) -
 
 
 def test_check_with_a_side_shows_each_event_and_the_words_that_decided_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["check", "--config", str(ROOT / "config"), "--env", _empty_env(tmp_path)]
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], empty_env) -> None:
+    args = ["check", "--config", str(ROOT / "config"), "--env", empty_env]
     assert main([*args, "--side", "ua", "Противник залишив Куп'янськ, наші заходять у місто."]) == 0
     out = capsys.readouterr().out
     assert "event withdrawal kupiansk by ru asserted:" in out
@@ -130,9 +130,3 @@ def test_the_demo_corpus_claims_are_found_as_its_labels_say(detector: Detector) 
     assert data["events"]["f1"] >= 0.85
     assert data["events_loose"]["f1"] >= 0.90
     assert data["events"]["precision"] >= 0.90
-
-
-def _empty_env(tmp_path) -> str:
-    path = tmp_path / "empty.env"
-    path.write_text("")
-    return str(path)

@@ -125,7 +125,7 @@ async def test_a_digest_missed_while_down_is_sent_at_start_and_only_once(stocked
     headline, text = tl_html.parse(pages[0])[0], tl_html.parse(pages[1])[0]
     assert headline.startswith("🗞 Digest · 21 Nov 2026\n1 post, 1 flagged, 1 on withdrawal")
     assert utf16_len(pages[0]) <= CAPTION_LIMIT
-    assert text.startswith("🗞 Digest · 21 Nov 2026") and "1 post read, 1 flagged" in text
+    assert text.startswith("🗞 Morning report · 21 Nov 2026") and "1 post, 1 flagged" in text
     assert await scheduler.last_sent() == at(6, day=21)
 
 

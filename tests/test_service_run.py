@@ -323,3 +323,20 @@ async def test_a_store_that_is_not_a_database_stops_the_service_at_start_naming_
     with pytest.raises(StoreUnavailable, match="not a SQLite database") as raised:
         await asyncio.wait_for(run.service.run(), 30)
     assert str(run.settings.db_path) in str(raised.value)
+
+
+async def test_with_a_web_address_set_the_service_serves_the_archive_beside_the_bot(tmp_path, detector):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with Running(tmp_path, detector, web_listen=("127.0.0.1", port)) as run:
+        post = await run.publish(RU, WITHDRAWAL)
+        await run.until(lambda: run.team_messages(), "the alert")
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET /export.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        answer = (await reader.read()).decode()
+        writer.close()
+    assert answer.startswith("HTTP/1.1 200") and f"https://t.me/{RU.username}/{post.id}" in answer
+    assert run.task.result() == 0

@@ -250,3 +250,21 @@ def test_run_with_a_broken_bot_session_string_creates_no_user_session_file(tmp_p
     err = capsys.readouterr().err.strip()
     assert status == 2 and "TG_BOT_SESSION_STRING" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.env"]
+
+
+def test_serving_the_web_app_off_loopback_needs_a_token_and_the_token_is_never_printed(tmp_path, monkeypatch):
+    for key in ("FRONTWATCH_WEB_LISTEN", "FRONTWATCH_WEB_TOKEN", "FRONTWATCH_WEB_URL"):
+        monkeypatch.delenv(key, raising=False)
+    d = config_dir(tmp_path)
+    env = tmp_path / ".env"
+    env.write_text("FRONTWATCH_WEB_LISTEN=0.0.0.0:8765\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\.env: FRONTWATCH_WEB_LISTEN: 0\.0\.0\.0 is not a loopback address"):
+        load_settings(d, env_file=env)
+    env.write_text("FRONTWATCH_WEB_LISTEN=8765\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"FRONTWATCH_WEB_LISTEN: expected HOST:PORT"):
+        load_settings(d, env_file=env)
+    env.write_text("FRONTWATCH_WEB_LISTEN=0.0.0.0:8765\nFRONTWATCH_WEB_TOKEN=tok-0123456789\n", encoding="utf-8")
+    s = load_settings(d, env_file=env)
+    assert s.web_listen == ("0.0.0.0", 8765) and "tok-0123456789" not in repr(s)
+    env.write_text("FRONTWATCH_WEB_LISTEN=127.0.0.1:8765\n", encoding="utf-8")
+    assert load_settings(d, env_file=env).web_listen == ("127.0.0.1", 8765)

@@ -216,6 +216,27 @@ class Detector:
     def topics(self) -> tuple[str, ...]:
         return tuple(topic.id for topic in self._book.topics)
 
+    def topic_of_word(self, word: str) -> str | None:
+        """The topic one searched word names (`отступили`, `відступ`, `withdrawal`), or None.
+
+        A search word is read out of context, so a term that needs a neighbour in a post
+        (`отступ*` near troops) still names its topic here; a phrase's first word alone
+        (`вывод`) does not, and neither does a listed exception (`отступные`).
+        """
+        folded = words(word)
+        if len(folded) != 1:
+            return None
+        token = folded[0]
+        for topic in self._book.topics:
+            if token == topic.id or token in words(topic.title)[:1]:
+                return topic.id
+        entries = list(self._book.exact.get(token, ()))
+        entries += [e for stem, found in self._book.prefix.items() if token.startswith(stem) for e in found]
+        for entry in entries:
+            if not entry.rest and token not in self._book.topics[entry.topic].rules[entry.rule].except_words:
+                return self._book.topics[entry.topic].id
+        return None
+
     def resolve_place(self, query: str) -> str | None:
         query = query.strip()
         if not query:

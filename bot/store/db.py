@@ -259,6 +259,25 @@ class Store:
         problem = store_problem(exc)
         return StoreUnavailable(self.path, problem) if problem is not None else exc
 
+    @classmethod
+    async def open_readonly(cls, path: str | Path) -> "Store":
+        """A connection SQLite itself refuses to write through, for viewers that must never change the store.
+
+        Nothing is created or migrated: an absent file or another schema version is an error.
+        """
+        resolved = Path(path).resolve()
+        if not resolved.is_file():
+            raise FileNotFoundError(f"{path}: no frontwatch database there")
+        conn = await aiosqlite.connect(f"{resolved.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        await conn.execute("PRAGMA busy_timeout=5000")
+        store = cls(conn, str(path))
+        version = await store.schema_version()
+        if version != SCHEMA_VERSION:
+            await conn.close()
+            raise RuntimeError(f"{path}: database schema version {version}, this frontwatch reads "
+                               f"{SCHEMA_VERSION}; open it once with `frontwatch run` or `replay` to upgrade")
+        return store
+
     async def close(self) -> None:
         await self._conn.close()
 

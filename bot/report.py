@@ -1,0 +1,210 @@
+"""The morning report: the digest's day told as a story, as one HTML file and as Telegram pages.
+
+The data is the digest (bot/digest.py: claims, denials, busiest channels, deletions) plus
+what a reader needs to see change: stories per place (a forward or copy counts once, for
+the side of the channel it copies), the day before and a 7-day trend, which side writes
+about which place, and the day's map. Rendering is templates only (bot/templates/report*),
+so the data and its presentation change independently.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import claims
+from bot.detect import Detector
+from bot.digest import ClaimSummary, Digest, build_digest, digest_window, paginate, tracked_places
+from bot.geo import MapPoint, MapView, build_map, tone
+from bot.query import CANONICAL
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.db import iso
+from bot.templating import environment, style
+
+TREND_DAYS = 7
+LEADING = 8
+RISEN = 5
+SIDE_ROWS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceStory:
+    """Stories about one place: today, the day before, the week, and by whose channels."""
+
+    place_id: str
+    name: str
+    today: int
+    yesterday: int
+    trend: tuple[int, ...]  # TREND_DAYS values, oldest first, today last
+    sides: dict[str, int]
+    newest_link: str | None
+    claimed: str | None  # the highest tier of a claim about it in the window
+    seen_before: bool    # mentioned in the week before the window
+
+    @property
+    def change(self) -> int:
+        return self.today - self.yesterday
+
+    @property
+    def is_new(self) -> bool:
+        return self.today > 0 and not self.seen_before
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    digest: Digest
+    places: tuple[PlaceStory, ...]   # mentioned today or the day before, most stories first
+    days: tuple[date, ...]           # the trend's days, oldest first
+    claim_groups: tuple[tuple[str, tuple[ClaimSummary, ...]], ...]
+    map: MapView
+
+    @property
+    def new_claims(self) -> tuple[ClaimSummary, ...]:
+        return tuple(c for c in self.digest.claims if c.first >= self.digest.start)
+
+    @property
+    def new_claims_by_tier(self) -> tuple[tuple[str, int], ...]:
+        counts = {tier: sum(1 for c in self.new_claims if c.tier == tier) for tier in claims.TIERS}
+        return tuple((claims.TIER_LABEL[t], counts[t]) for t in reversed(claims.TIERS) if counts[t])
+
+    @property
+    def denied(self) -> tuple[ClaimSummary, ...]:
+        return tuple(c for c in self.digest.claims if c.deniers)
+
+    @property
+    def risen(self) -> tuple[PlaceStory, ...]:
+        return tuple(sorted((p for p in self.places if p.change > 0 and not p.is_new),
+                            key=lambda p: (-p.change, p.name))[:RISEN])
+
+    @property
+    def new_places(self) -> tuple[PlaceStory, ...]:
+        return tuple(p for p in self.places if p.is_new)
+
+    @property
+    def leading(self) -> tuple[PlaceStory, ...]:
+        return tuple(p for p in self.places if p.today)[:LEADING]
+
+    def side_rows(self, side: str) -> tuple[PlaceStory, ...]:
+        rows = sorted((p for p in self.places if p.sides.get(side)), key=lambda p: (-p.sides[side], p.name))
+        return tuple(rows[:SIDE_ROWS])
+
+    def only(self, side: str) -> tuple[PlaceStory, ...]:
+        other = claims.OPPOSING[side]
+        return tuple(p for p in self.places if p.sides.get(side) and not p.sides.get(other))
+
+
+_TIER_RANK = {tier: n for n, tier in enumerate(claims.TIERS)}
+
+
+async def _stories(store: Store, start: datetime, end: datetime) -> list[tuple[str, int, datetime, str]]:
+    """(place, story, first date in the range, side of the story's first channel)."""
+    rows = await store.execute(
+        f"SELECT pp.place_id, {CANONICAL} AS canon, min(p.date) FROM posts p JOIN post_places pp ON pp.post_id = p.id"
+        " WHERE p.date >= ? AND p.date < ? GROUP BY pp.place_id, canon", (iso(start), iso(end)))
+    canons = sorted({r[1] for r in rows})
+    side: dict[int, str] = {}
+    for i in range(0, len(canons), 500):
+        chunk = canons[i:i + 500]
+        for pid, s in await store.execute(
+                f"SELECT p.id, coalesce(c.side, 'other') FROM posts p LEFT JOIN channels c ON c.id = p.channel_id"
+                f" WHERE p.id IN ({','.join('?' * len(chunk))})", chunk):
+            side[pid] = s
+    return [(r[0], r[1], datetime.fromisoformat(r[2]), side.get(r[1], "other")) for r in rows]
+
+
+async def _newest_links(store: Store, place_ids: list[str], start: datetime, end: datetime) -> dict[str, str]:
+    if not place_ids:
+        return {}
+    rows = await store.execute(
+        "SELECT pp.place_id, p.link, p.date FROM posts p JOIN post_places pp ON pp.post_id = p.id"
+        f" WHERE p.date >= ? AND p.date < ? AND pp.place_id IN ({','.join('?' * len(place_ids))})"
+        " ORDER BY p.date", (iso(start), iso(end), *place_ids))
+    return {r[0]: r[1] for r in rows}
+
+
+async def build_report(store: Store, detector: Detector, end: datetime, tz: str, *, top_channels: int = 5,
+                       tracked: tuple[str, ...] | None = None, start: datetime | None = None) -> Report:
+    """The 24 hours before `end` (or from `start`, as the demo reports its whole timeline),
+    against the span before it, with the week's trend up to `end`."""
+    digest = await build_digest(store, detector, end, tz, top_channels=top_channels, tracked=tracked, start=start)
+    start = digest.start
+    span = end - start
+    names = {p.id: p.en for p in detector.places()}
+    week = end - timedelta(days=TREND_DAYS)
+    today: dict[str, int] = defaultdict(int)
+    before: dict[str, int] = defaultdict(int)
+    seen: set[str] = set()
+    trend: dict[str, list[int]] = defaultdict(lambda: [0] * TREND_DAYS)
+    sides: dict[str, dict[str, int]] = defaultdict(dict)
+    for place, _, when, side in await _stories(store, min(start - span, start - timedelta(days=TREND_DAYS)), end):
+        if tracked is not None and place not in tracked:
+            continue
+        if when >= start:
+            today[place] += 1
+            sides[place][side] = sides[place].get(side, 0) + 1
+        else:
+            seen.add(place)
+            if when >= start - span:
+                before[place] += 1
+        if when >= week:
+            trend[place][TREND_DAYS - 1 - min(TREND_DAYS - 1, int((end - when) / timedelta(days=1)))] += 1
+    shown = [p for p in set(today) | set(before)]
+    links = await _newest_links(store, shown, start, end)
+    claimed: dict[str, str] = {}
+    by_place: dict[str, list[ClaimSummary]] = defaultdict(list)
+    id_of = {name: pid for pid, name in names.items()}
+    for c in digest.claims:
+        by_place[c.place].append(c)
+        pid = id_of.get(c.place, c.place)
+        if _TIER_RANK.get(c.tier, -1) > _TIER_RANK.get(claimed.get(pid, ""), -1):
+            claimed[pid] = c.tier
+    places = sorted((PlaceStory(p, names.get(p, p), today[p], before[p], tuple(trend[p]), dict(sides.get(p, {})),
+                                links.get(p), claimed.get(p), p in seen) for p in shown),
+                    key=lambda s: (-s.today, -s.change, s.name))
+    for group in by_place.values():
+        group.sort(key=lambda c: (-_TIER_RANK.get(c.tier, 0), -len(c.claimants), c.first))
+    groups = sorted(by_place.items(), key=lambda kv: (-max(_TIER_RANK.get(c.tier, 0) for c in kv[1]), kv[0]))
+    view = build_map(MapPoint(p.place_id, p.name, p.today, tone(p.sides), href=p.newest_link or "",
+                              marked=p.claimed or "") for p in places if p.today)
+    zone = ZoneInfo(tz)
+    days = tuple((end - timedelta(days=TREND_DAYS - 1 - i, seconds=1)).astimezone(zone).date()
+                 for i in range(TREND_DAYS))
+    return Report(digest, tuple(places), days, tuple((k, tuple(v)) for k, v in groups), view)
+
+
+async def report_for(store: Store, detector: Detector, settings: Settings, day: date | None,
+                     now: datetime) -> Report:
+    """The report of `day`, or of the last complete day that has posts."""
+    at, tz = settings.digest.hour_minute, settings.digest.timezone
+    end = digest_window(day, at, tz, now)[1] if day else await last_complete_end(store, at, tz, now)
+    return await build_report(store, detector, end, tz, top_channels=settings.digest.top_channels,
+                              tracked=await tracked_places(store, settings))
+
+
+async def last_complete_end(store: Store, at: tuple[int, int], tz: str, now: datetime) -> datetime:
+    """The end of the newest whole digest day holding posts, so a replay or the demo is not an empty page."""
+    _, latest = digest_window(None, at, tz, now)
+    row = await store.execute("SELECT max(date) FROM posts WHERE date < ?", (iso(latest),))
+    if not row or row[0][0] is None:
+        return latest
+    newest = datetime.fromisoformat(row[0][0]).astimezone(ZoneInfo(tz))
+    end = datetime.combine(newest.date(), time(*at), ZoneInfo(tz))
+    return end if end > newest else datetime.combine(newest.date() + timedelta(days=1), time(*at), ZoneInfo(tz))
+
+
+def report_html(report: Report) -> str:
+    """One self-contained page: style, map and charts inline, no file or address beside it."""
+    env = environment(report.digest.timezone)
+    return env.get_template("report.html").render(r=report, d=report.digest, style=style(),
+                                                  tier_label=claims.TIER_LABEL)
+
+
+def report_pages(report: Report) -> list[str]:
+    """The same content as Telegram HTML pages, each within one message."""
+    env = environment(report.digest.timezone, lines=True)
+    text = env.get_template("report_telegram.html").render(r=report, d=report.digest, tier_label=claims.TIER_LABEL)
+    lines = ["" if line.strip() == "~" else line.rstrip() for line in text.split("\n") if line.strip()]
+    return paginate(lines)

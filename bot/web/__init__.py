@@ -1,0 +1,1 @@
+"""The read-only browser view of the archive (`frontwatch web`)."""
