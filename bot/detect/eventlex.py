@@ -141,6 +141,7 @@ class EventLexicon:
     expel: Phrases
     expelled: Phrases
     fall: Words
+    ours: Words
     states: Words
     not_claims: Words
     needs_place: Words
@@ -201,8 +202,8 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
 
 
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
-_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control",
-                "not_claims")
+_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "ours", "states", "needs_place",
+                "control", "not_claims")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
              "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
              "subordinate")
@@ -237,6 +238,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
+        ours=_words(actions, "ours", lists),
         states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
         control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
         **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},

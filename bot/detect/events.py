@@ -81,6 +81,8 @@ _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+# Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
+_INTO = frozenset({"до", "into", "to"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
@@ -298,6 +300,7 @@ class _Judge:
         self.side = side if side in ("ru", "ua") else None
         self.words = post.words
         self._frame: bool | None = None
+        self._capture = False     # the action word being judged is a capture's
 
     # --- one action word ------------------------------------------------------------
 
@@ -313,6 +316,9 @@ class _Judge:
         s_low, s_high = post.sentences[k]
         low, high = post.clause_of(h)
         head = words[h]
+        self._capture = mention.action == "capture"
+        if head in lex.ours:
+            return self._ours(h, k, mention)
         form = self._form(h, low)
         if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
@@ -353,6 +359,20 @@ class _Judge:
                 return []
         return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
                 for place, where in places]
+
+    def _ours(self, h: int, k: int, mention: _Mention) -> list[Event]:
+        """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
+        right after the place's name; "Харьков — наш город" and a region ("Крым наш") claim nothing."""
+        post = self.post
+        entry = post.place_of.get(h - 1)
+        if entry is None or entry[0] in self.regions or entry[1]:
+            return []
+        after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
+        if "!" not in after and h + 1 != post.sentences[k][1]:
+            return []
+        by, actor = self._actor(h, 1, "own", "an exclamation after the place")
+        where = post.original_match(entry[2], h - 1, f"place {entry[0]}: taken")
+        return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
 
     def _mentions_in(self, low: int, high: int) -> bool:
         starts = self.post.starts
@@ -508,8 +528,8 @@ class _Judge:
                 continue
             side, n = hit
             after = i + n
-            if i > low and lex.not_after.length_at(words, i - 1):
-                i = after
+            if i > low and (lex.not_after.length_at(words, i - 1) or lex.expel.length_at(words, i - 1)):
+                i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
             if any(j < len(words) and words[j] in lex.source for j in range(after, min(after + 2, high))):
                 i = after
@@ -594,7 +614,7 @@ class _Judge:
         lex, words = self.lex, self.words
         for j in range(i - 1, max(low, i - 6) - 1, -1):
             n = lex.destination.length_at(words, j)
-            if n and j + n <= i:
+            if n and j + n <= i and not (self._capture and words[j] in _INTO):
                 return True
             if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
                                                         and self.post.place_of[j][2] != self.post.place_of.get(

@@ -1,0 +1,85 @@
+"""What the events (claims) cost on bench_detect's stream: the same detector with and
+without its event lexicon, on the same posts, in one run.
+
+    python benchmarks/bench_events.py [--posts N] [--rounds R]
+
+Both detectors share the gazetteer, topics and settlements, so the difference is the work
+of bot/detect/events.py alone. Rounds alternate between the two so that a busy machine
+slows both alike; CPU time (`time.process_time`) of detecting every post with the
+channel's side "ru" is printed as min / median / max, with the overhead of the medians.
+Issue 9's target: events add at most 10% to detection without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_detect import build_posts  # noqa: E402
+
+from bot.detect import Detector  # noqa: E402
+from bot.detect.config import read_places, read_topics  # noqa: E402
+from bot.detect.gazetteer import build_gazetteer  # noqa: E402
+from bot.detect.settlements import SettlementMatcher, load_book  # noqa: E402
+from bot.detect.topics import build_topics  # noqa: E402
+
+
+def cpu_seconds(detector: Detector, posts: list[str]) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        for post in posts:
+            detector.detect(post, "ru")
+        return time.process_time() - started
+    finally:
+        gc.enable()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=60_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    with_events = Detector.from_config(ROOT / "config")
+    config = ROOT / "config"
+    gazetteer = build_gazetteer(read_places(config / "places.toml"))
+    spec = read_topics(config / "topics.toml")
+    matcher = SettlementMatcher(load_book(), gazetteer.places)
+    without = Detector(gazetteer, build_topics(spec), None, matcher)
+    # nor the capture topic, which exists for the events
+    no_capture = replace(spec, topics=tuple(t for t in spec.topics if t.id != "capture"))
+    bare = Detector(gazetteer, build_topics(no_capture), None, matcher)
+    posts, source = build_posts(args.posts)
+    flagged = sum(1 for p in posts if with_events.detect(p, "ru").events)
+    for d in (with_events, without, bare):
+        for post in posts[:2000]:
+            d.detect(post, "ru")
+    times: dict[str, list[float]] = {"without events": [], "with events": [], "nor capture": []}
+    for _ in range(args.rounds):
+        times["nor capture"].append(cpu_seconds(bare, posts))
+        times["without events"].append(cpu_seconds(without, posts))
+        times["with events"].append(cpu_seconds(with_events, posts))
+    print(f"{len(posts):,} posts ({source}); {flagged:,} of them with events; {args.rounds} rounds, CPU s")
+    for name, values in times.items():
+        print(f"{name:<16} min {min(values):.2f}  median {statistics.median(values):.2f}  max {max(values):.2f}")
+    base, full, bare_s = (statistics.median(v) for v in times.values())
+    print(f"events overhead (medians): {100 * (full - base) / base:+.1f}% over detection without the "
+          f"lexicon (target <= +10%); {100 * (full - bare_s) / bare_s:+.1f}% over detection without the "
+          f"capture topic either")
+
+
+if __name__ == "__main__":
+    main()
