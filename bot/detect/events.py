@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.detect.eventlex import EventLexicon
+from bot.detect.eventlex import EventLexicon, JoinedWords
 from bot.detect.model import Event, Match, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized
 
@@ -59,9 +59,8 @@ _CONJUNCTIONS = frozenset({
 })
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
-_STOPS = ".!?…"
-_CLOSERS = "\"»”)"
-_STOP = re.compile(r"[.!?…\n]")
+# A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space.
+_END = re.compile(r"\n|[.!?…]+[\"»”)]*(?=\s|\Z)")
 _MARK = re.compile(r"[;:()—–,-]")
 _DIGITS = re.compile(r"\d\d\d\d")
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
@@ -112,26 +111,15 @@ class _Post:
         for low, high in _reach(mentions, len(text)):
             if low > ends[-1][0]:
                 ends.append((low, False))
-            size = len(text)
-            last = -1
-            for m in _STOP.finditer(text, low, high):
-                pos = m.start()
-                if pos < last:
-                    continue
-                if text[pos] == "\n":
-                    ends.append((pos + 1, False))
-                    continue
-                j = pos + 1
-                while j < size and text[j] in _STOPS:
-                    j += 1
-                while j < size and text[j] in _CLOSERS:
-                    j += 1
-                last = j
-                if j < size and not text[j].isspace():
-                    continue
-                if text[pos] == "." and j == pos + 1 and _ABBREVIATION.search(text, max(0, pos - 6), pos):
-                    continue
-                ends.append((j, "?" in text[pos:j]))
+            for m in _END.finditer(text, low, high):
+                pos, j = m.span()
+                if j == pos + 1:
+                    if text[pos] == "\n":
+                        ends.append((j, False))
+                        continue
+                    if text[pos] == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                        continue
+                ends.append((j, "?" in m.group()))
             if high > ends[-1][0]:
                 ends.append((high, False))
         positions = [e for e, _ in ends]
@@ -148,7 +136,7 @@ class _Post:
                 windows.append([low, high])
         self.heading = bool(windows) and windows[0][0] == 0
         found = [m for low, high in windows for m in WORD.finditer(text, low, high)]
-        self.words: list[str] = [m.group() for m in found]
+        self.words: list[str] = JoinedWords([m.group() for m in found])
         self.starts: list[int] = [m.start() for m in found]
         self.ends: list[int] = [m.end() for m in found]
         # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
