@@ -46,6 +46,7 @@ def test_a_chat_group_left_is_still_no_withdrawal(detector: Detector) -> None:
     ("ru", "Торецк пал.", ("capture", "toretsk", None, "asserted")),
     ("ua", "Вовчанськ впав.", ("capture", "vovchansk", None, "asserted")),
     ("other", "Toretsk has fallen.", ("capture", "toretsk", None, "asserted")),
+    ("other", "Vuhledar has fallen to the Russians.", ("capture", "vuhledar", "ru", "asserted")),
 ])
 def test_an_exclamation_of_ours_or_a_fall_is_a_capture(detector: Detector, side: str, text: str,
                                                        expected: tuple) -> None:
@@ -66,6 +67,7 @@ def test_our_as_a_plain_possessive_is_no_capture(detector: Detector, text: str) 
     ("Информация о выходе наших подразделений из Торецка — фейк.", ("withdrawal", "toretsk", "ua", "denied")),
     ("Інформація про відступ з Куп'янська — російська ІПСО.", ("withdrawal", "kupiansk", None, "denied")),
     ("Генштаб опроверг сообщения о выходе подразделений из Торецка.", ("withdrawal", "toretsk", None, "denied")),
+    ("Інформація про залишення Куп'янська не відповідає дійсності.", ("withdrawal", "kupiansk", None, "denied")),
 ])
 def test_a_report_of_a_withdrawal_called_false_is_a_denied_withdrawal(detector: Detector, text: str,
                                                                       expected: tuple) -> None:
@@ -81,6 +83,7 @@ def test_a_report_of_a_withdrawal_called_false_is_a_denied_withdrawal(detector: 
     ("В Торецке бойцы ВСУ сложили оружие.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("Ukrainian marines surrendered in Toretsk after running out of ammunition.",
      ("withdrawal", "toretsk", "ua", "asserted")),
+    ("Dozens of Ukrainian soldiers laid down their arms near Vuhledar.", ("withdrawal", "vuhledar", "ua", "asserted")),
 ])
 def test_surrender_is_a_withdrawal(detector: Detector, text: str, expected: tuple) -> None:
     assert claims(detector, text, "ru") == {expected}

@@ -80,6 +80,9 @@ _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+# "Dozens of Ukrainian soldiers": the side after "of" is the subject.
+_QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
+                       "elements", "several"})
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
 _INTO = frozenset({"до", "into", "to"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
@@ -516,7 +519,9 @@ class _Judge:
                 continue
             side, n = hit
             after = i + n
-            if i > low and (lex.not_after.length_at(words, i - 1) or lex.expel.length_at(words, i - 1)):
+            if i > low and (lex.not_after.length_at(words, i - 1) and not (
+                    words[i - 1] == "of" and i - 1 > low and words[i - 2] in _QUANTITY)
+                            or lex.expel.length_at(words, i - 1)):
                 i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
             if any(j < len(words) and words[j] in lex.source for j in range(after, min(after + 2, high))):
@@ -544,6 +549,11 @@ class _Judge:
                     return self._actor(i, n, side, "whose action the noun names")
             if lex.observe.find(self.words, low, h) >= 0:
                 return None, None
+        if head in lex.fall and last + 2 < high and self.words[last + 1] == "to":
+            j = last + 3 if self.words[last + 2] == "the" and last + 3 < high else last + 2
+            hit = self._actor_at(j, lex.actors)      # "Vuhledar has fallen to (the) Russian forces"
+            if hit is not None:
+                return self._actor(j, hit[1], hit[0], "to whom the place fell")
         if action == "capture":
             i = lex.control.find(self.words, low, high)
             if i >= 0:
