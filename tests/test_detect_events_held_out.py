@@ -139,3 +139,12 @@ def test_a_question_a_recalled_past_and_a_capture_to_avoid_are_no_events(detecto
 def test_a_past_withdrawal_held_up_as_an_example_in_an_argument_is_no_event(detector: Detector, side: str,
                                                                             text: str) -> None:
     assert claims(detector, text, side) == set()
+
+
+@pytest.mark.parametrize(("side", "text"), [
+    ("ru", "Загнанные в окопы украинцы под Торецком зачастую просто бегут с позиций."),
+    ("ru", "Дроны отрезают противнику путь отхода из Торецка."),
+    ("ua", "Наші дрони перекрили шляхи відходу з Торецька."),
+])
+def test_a_habit_or_a_way_out_is_no_withdrawal(detector: Detector, side: str, text: str) -> None:
+    assert claims(detector, text, side) == set()

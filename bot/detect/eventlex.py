@@ -87,7 +87,7 @@ class JoinedWords(list):
 
     def __init__(self, words: list[str]) -> None:
         super().__init__(words)
-        self.joined = "".join(" " + word for word in words)    # each word after a space
+        self.joined = " " + " ".join(words)    # each word after a space
         # of the space before each word
         self.offsets = list(accumulate(map(len, words), lambda pos, n: pos + n + 1, initial=0))
 

@@ -138,10 +138,10 @@ class _Post:
             else:
                 windows.append([low, high])
         self.heading = bool(windows) and windows[0][0] == 0
-        found = [m for low, high in windows for m in WORD.finditer(text, low, high)]
-        self.words: list[str] = JoinedWords([m.group() for m in found])
-        self.starts: list[int] = [m.start() for m in found]
-        self.ends: list[int] = [m.end() for m in found]
+        spans = [m.span() for low, high in windows for m in WORD.finditer(text, low, high)]
+        self.words: list[str] = JoinedWords([text[a:b] for a, b in spans])
+        self.starts: list[int] = [a for a, _ in spans]
+        self.ends: list[int] = [b for _, b in spans]
         # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
         self.years: set[int] = set()
         self.marks: set[int] = set()
