@@ -43,6 +43,7 @@ def test_a_chat_group_left_is_still_no_withdrawal(detector: Detector) -> None:
     ("ru", "Часов Яр НАШ!", ("capture", "chasiv-yar", "ru", "asserted")),
     ("ua", "Куп'янськ наш!", ("capture", "kupiansk", "ua", "asserted")),
     ("other", "Торецк наш!", ("capture", "toretsk", None, "asserted")),
+    ("ua", "Kupiansk is ours!", ("capture", "kupiansk", "ua", "asserted")),
     ("ru", "Торецк пал.", ("capture", "toretsk", None, "asserted")),
     ("ua", "Вовчанськ впав.", ("capture", "vovchansk", None, "asserted")),
     ("other", "Toretsk has fallen.", ("capture", "toretsk", None, "asserted")),
@@ -68,6 +69,8 @@ def test_our_as_a_plain_possessive_is_no_capture(detector: Detector, text: str) 
     ("Інформація про відступ з Куп'янська — російська ІПСО.", ("withdrawal", "kupiansk", None, "denied")),
     ("Генштаб опроверг сообщения о выходе подразделений из Торецка.", ("withdrawal", "toretsk", None, "denied")),
     ("Інформація про залишення Куп'янська не відповідає дійсності.", ("withdrawal", "kupiansk", None, "denied")),
+    ("Claims of a Ukrainian withdrawal from Toretsk are Russian propaganda, the brigade said.",
+     ("withdrawal", "toretsk", "ua", "denied")),
 ])
 def test_a_report_of_a_withdrawal_called_false_is_a_denied_withdrawal(detector: Detector, text: str,
                                                                       expected: tuple) -> None:
@@ -105,6 +108,7 @@ def test_pushing_out_and_entering_are_a_withdrawal_and_a_capture_by_the_pusher(d
     ("other", "The AFU pulled out of Toretsk.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ua", "Our brigade withdrew from Toretsk to new positions.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ru", "Силы обороны отошли из Торецка.", ("withdrawal", "toretsk", "ua", "asserted")),
+    ("ru", "Под Курахово укронацисты массово складывают оружие.", ("withdrawal", "kurakhove", "ua", "asserted")),
     ("ru", "Сили оборони відійшли з Торецька.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ru", "Наша бригада вошла в Торецк.", ("capture", "toretsk", "ru", "asserted")),
     ("ua", "Наша бригада вийшла з Торецька.", ("withdrawal", "toretsk", "ua", "asserted")),
@@ -123,6 +127,7 @@ def test_abbreviations_and_our_units_name_the_side(detector: Detector, side: str
     ("other", "Troops left the trenches to avoid encirclement and capture in Toretsk."),
     ("other", "Ukrainian troops risk capture if they stay in Pokrovsk."),
     ("ru", "«Мы уйдём из Купянска?» — пишут в личку. Когда уходили из Херсона, тоже никто не верил."),
+    ("ru", "«Отступим ли мы из Купянска?» — спрашивают подписчики. Напомню, в 2022-м мы уже уходили из Херсона."),
 ])
 def test_a_question_a_recalled_past_and_a_capture_to_avoid_are_no_events(detector: Detector, side: str,
                                                                           text: str) -> None:

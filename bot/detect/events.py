@@ -355,14 +355,15 @@ class _Judge:
         """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
         right after the place's name; "Харьков — наш город" and a region ("Крым наш") claim nothing."""
         post = self.post
-        entry = post.place_of.get(h - 1)
+        before = h - 2 if h > 1 and self.words[h - 1] in ("is", "are") else h - 1     # "Kupiansk is ours!"
+        entry = post.place_of.get(before)
         if entry is None or entry[0] in self.regions or entry[1]:
             return []
         after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
         if "!" not in after and h + 1 != post.sentences[k][1]:
             return []
         by, actor = self._actor(h, 1, "own", "an exclamation after the place")
-        where = post.original_match(entry[2], h - 1, f"place {entry[0]}: taken")
+        where = post.original_match(entry[2], before, f"place {entry[0]}: taken")
         return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
 
     def _mentions_in(self, low: int, high: int) -> bool:
