@@ -108,6 +108,8 @@ def test_pushing_out_and_entering_are_a_withdrawal_and_a_capture_by_the_pusher(d
     ("other", "The AFU pulled out of Toretsk.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ua", "Our brigade withdrew from Toretsk to new positions.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ru", "Силы обороны отошли из Торецка.", ("withdrawal", "toretsk", "ua", "asserted")),
+    ("other", "The Armed Forces of Ukraine withdrew from Toretsk.", ("withdrawal", "toretsk", "ua", "asserted")),
+    ("other", "ZSU units left Toretsk.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ru", "Под Курахово укронацисты массово складывают оружие.", ("withdrawal", "kurakhove", "ua", "asserted")),
     ("ru", "Сили оборони відійшли з Торецька.", ("withdrawal", "toretsk", "ua", "asserted")),
     ("ru", "Наша бригада вошла в Торецк.", ("capture", "toretsk", "ru", "asserted")),
