@@ -32,6 +32,7 @@ from bench_detect import build_posts  # noqa: E402
 import bot.detect.detector as detector_module  # noqa: E402
 from bot.detect import Detector  # noqa: E402
 from bot.detect.config import read_places, read_topics  # noqa: E402
+from bot.detect.eventlex import read_event_lexicon  # noqa: E402
 from bot.detect.gazetteer import build_gazetteer  # noqa: E402
 from bot.detect.settlements import SettlementMatcher, load_book  # noqa: E402
 from bot.detect.topics import build_topics  # noqa: E402
@@ -63,12 +64,15 @@ def main() -> None:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    with_events = Detector.from_config(ROOT / "config")
     config = ROOT / "config"
     gazetteer = build_gazetteer(read_places(config / "places.toml"))
     spec = read_topics(config / "topics.toml")
     matcher = SettlementMatcher(load_book(), gazetteer.places)
-    without = Detector(gazetteer, build_topics(spec), None, matcher)
+    # one gazetteer, topic book and settlement matcher for all, so that no detector finds
+    # its automata colder in the CPU's caches than another's
+    book = build_topics(spec)
+    with_events = Detector(gazetteer, book, read_event_lexicon(config / "events.toml"), matcher)
+    without = Detector(gazetteer, book, None, matcher)
     # nor the capture topic, which exists for the events
     no_capture = replace(spec, topics=tuple(t for t in spec.topics if t.id != "capture"))
     bare = Detector(gazetteer, build_topics(no_capture), None, matcher)

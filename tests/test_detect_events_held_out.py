@@ -32,6 +32,13 @@ def test_the_place_left_or_entered_is_attached_to_the_event(detector: Detector, 
     assert claims(detector, text, side) == {expected}
 
 
+def test_a_village_named_only_beside_a_withdrawal_word_is_the_place_left(detector: Detector) -> None:
+    text = "Принято решение об отводе подразделений из населённого пункта Невельское."
+    [event] = detector.detect(text, "ua").events
+    assert (event.action, event.by, event.stance) == ("withdrawal", None, "asserted")
+    assert event.place is not None and event.place.startswith("UA")
+
+
 def test_a_chat_group_left_is_still_no_withdrawal(detector: Detector) -> None:
     assert claims(detector, "Депутаты вышли из группы в парламенте Торецка.", "ru") == set()
 
