@@ -84,7 +84,7 @@ _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall"
 _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
                        "elements", "several"})
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
-_INTO = frozenset({"до", "into", "to"})
+_INTO = frozenset({"до", "into"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
