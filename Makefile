@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_pipeline.py
 	$(PY) benchmarks/bench_store.py
 	$(PY) benchmarks/bench_start.py
+	$(PY) benchmarks/bench_replay.py --limit 1800
 
 # Pin what the working venv holds (runtime and test tools); commit the result. Upgrade a
 # package in .venv first (pip install -U NAME), run `make test`, then `make constraints`.

@@ -205,6 +205,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
               f"{pipeline.stats.flagged} flagged, {outbox.sent} alerts, {pipeline.stats.merged} merged; "
               f"{pipeline.stats.corroborations} both-sides; "
               f"{len(report.problems)} malformed entries skipped, {report.errors} posts failed")
+        if report.resumed:
+            print(f"resumed an interrupted replay of this export: {report.resumed} posts it had handled were skipped")
         if report.unlisted:
             print(f"{len(report.unlisted)} channel(s) not in {channels_file}, replayed as media of side 'other' "
                   "(they never make a both-sides alert): "

@@ -9,8 +9,9 @@ nothing and re-edits no alert.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,13 @@ from bot.channels import Channel
 from bot.pipeline import Pipeline
 from bot.post import Post
 from bot.progress import Progress
-from bot.sources.export import ExportChannel, ExportProblem, load_channels, read_posts
+from bot.sources.export import ExportChannel, ExportProblem, find_exports, read_posts
+from bot.sources.ordered import read_export, temporary_folder, version_rank
 from bot.store import Store
+
+#: Where a replay keeps the position reached (runtime settings), and how often it writes it.
+RESUME_KEY = "replay.resume"
+CHECKPOINT_EVERY = 200
 
 
 @dataclass
@@ -30,6 +36,8 @@ class ReplayReport:
     duplicates: int = 0
     edited: int = 0
     errors: int = 0
+    #: Posts handled by an interrupted replay of the same files, skipped on resuming.
+    resumed: int = 0
     problems: list[ExportProblem] = field(default_factory=list)
     unlisted: list[Channel] = field(default_factory=list)
 
@@ -67,11 +75,6 @@ async def register_channels(store: Store, exports: list[ExportChannel], known: l
     return out
 
 
-def version_rank(post: Post) -> datetime:
-    """How new a version of a message is: its edit date, or its date if never edited."""
-    return post.edit_date or post.date
-
-
 def collect_posts(exports: list[ExportChannel], channels: dict[int, Channel], local_tz: ZoneInfo,
                   problems: list[ExportProblem]) -> list[Post]:
     """Every message once per distinct edit date, oldest version first; of two versions with
@@ -94,32 +97,64 @@ async def _stale(store: Store, post: Post) -> bool:
             and version_rank(post) <= version_rank(stored.post))
 
 
+def export_mark(path: Path, local_tz: ZoneInfo) -> str:
+    """Names one export as it is on disk: a resumed replay continues only the same files."""
+    files = find_exports(path)
+    stats = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    return hashlib.sha256(json.dumps([str(path.resolve()), str(local_tz), stats]).encode()).hexdigest()
+
+
 async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Channel], *,
                  local_tz: ZoneInfo = ZoneInfo("UTC"), progress: bool | None = None,
                  after_each=None) -> ReplayReport:
+    """Reads the export in date order with bounded memory, then sends each post through the
+    pipeline. Every `CHECKPOINT_EVERY` posts the position reached is kept in the store, after
+    the posts before it are committed and their alerts sent: a replay of the same files
+    started again after a kill skips to it, and what it replays again is a repeat."""
     report = ReplayReport()
-    exports = load_channels(path, report.problems)
-    channels = await register_channels(store, exports, known, report.unlisted)
-    posts = collect_posts(exports, channels, local_tz, report.problems)
-    report.channels = len(exports)
-    bar = Progress(len(posts), "replay", enabled=progress)
-    for post in posts:
-        report.posts += 1
-        if await _stale(store, post):
-            report.duplicates += 1
-            bar.advance()
-            continue
-        outcome = await pipeline.handle_post(post)
-        if outcome.status == "new":
-            report.new += 1
-        elif outcome.status == "duplicate":
-            report.duplicates += 1
-        elif outcome.status == "edited":
-            report.edited += 1
-        else:
-            report.errors += 1
+    mark = export_mark(path, local_tz)
+    with temporary_folder() as folder:
+        reading = Progress(None, "reading", enabled=progress)
+        read = read_export(path, Path(folder), local_tz=local_tz, on_read=reading.ticks())
+        reading.close()
+        report.problems = read.problems
+        report.channels = len(read.channels)
+        channels = await register_channels(store, read.channels, known, report.unlisted)
+        saved = await store.get_setting(RESUME_KEY)
+        through = tuple(saved["through"]) if isinstance(saved, dict) and saved.get("export") == mark else None
         if after_each is not None:
             await after_each()
-        bar.advance()
-    bar.close()
+        bar = Progress(read.entries, "replay", enabled=progress)
+        unmarked = 0
+        usernames = {cid: ch.username for cid, ch in channels.items()}
+        for at, post, entries in read.ordered(usernames):
+            report.posts += 1
+            bar.advance(entries)
+            if through is not None and at <= through:
+                report.resumed += 1
+                continue
+            await _replay_one(post, store, pipeline, report)
+            if after_each is not None:
+                await after_each()
+            unmarked += 1
+            if unmarked >= CHECKPOINT_EVERY:
+                await store.set_setting(RESUME_KEY, {"export": mark, "through": list(at)})
+                unmarked = 0
+        bar.close()
+    await store.set_setting(RESUME_KEY, None)
     return report
+
+
+async def _replay_one(post: Post, store: Store, pipeline: Pipeline, report: ReplayReport) -> None:
+    if await _stale(store, post):
+        report.duplicates += 1
+        return
+    outcome = await pipeline.handle_post(post)
+    if outcome.status == "new":
+        report.new += 1
+    elif outcome.status == "duplicate":
+        report.duplicates += 1
+    elif outcome.status == "edited":
+        report.edited += 1
+    else:
+        report.errors += 1

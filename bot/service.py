@@ -1,4 +1,8 @@
-"""`frontwatch run`: the live service, from both Telegram sessions to the team chat.
+"""`frontwatch run`: the live service, from the Telegram sessions to the team chat.
+
+One bot session; one reader session per account channels.toml names (`main` always, since
+the bot's /follow joins with it), each following its share of the channels into one queue,
+one pipeline worker, one store and one sender.
 
 Three store connections, one per concurrent part (the reader's pipeline, the outbox,
 the bot's commands and digest): SQLite in WAL mode isolates them, so the outbox never
@@ -19,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import health
-from bot.channels import Channel, load_channels
+from bot.channels import MAIN_ACCOUNT, Channel, load_channels
 from bot.commands import COMMAND_LIST, Commands
 from bot.detect import Detector
 from bot.outbox import Outbox
@@ -37,11 +41,13 @@ from bot.telegram.sessions import (
     TelegramAuthError,
     TelegramUnreachable,
     add_server_key,
+    check_reader_sessions,
     connect_bot,
     connect_user,
     describe_start_failure,
     make_client,
     make_session,
+    reader_accounts,
 )
 from bot.telegram.team import TeamBot
 
@@ -55,7 +61,8 @@ STOP_GRACE_SECONDS = 10.0
 class Service:
     """One running frontwatch. Clients are passed in so tests can put a fake network under them."""
 
-    def __init__(self, settings: Settings, *, user_client: Any, bot_client: Any, detector: Detector | None = None,
+    def __init__(self, settings: Settings, *, user_client: Any, bot_client: Any,
+                 account_clients: dict[str, Any] | None = None, detector: Detector | None = None,
                  channels: list[Channel] | None = None, commands_class: Any = Commands,
                  scheduler_class: Any = DigestScheduler, command_list: list[tuple[str, str]] = COMMAND_LIST,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, clock: Callable[[], datetime] = utcnow,
@@ -63,6 +70,8 @@ class Service:
         self.settings = settings
         self.user_client = user_client
         self.bot_client = bot_client
+        #: Reader accounts beside the main one (`user_client`), by name.
+        self.account_clients = dict(account_clients or {})
         self.detector = detector or Detector.from_config(settings.config_dir)
         self.channels = channels if channels is not None else self._configured_channels()
         self.commands_class = commands_class
@@ -80,6 +89,8 @@ class Service:
         self.ready = asyncio.Event()
         self.stop = asyncio.Event()
         self.reader: Reader | None = None
+        #: Every account's reader, the main one first; `reader` and `directory` are the main one's.
+        self.readers: dict[str, Reader] = {}
         self.outbox: Outbox | None = None
         self.pipeline: Pipeline | None = None
         self.directory: ChannelDirectory | None = None
@@ -112,7 +123,8 @@ class Service:
                     raise
                 raise TelegramUnreachable(problem) from None
             self.ready.set()
-            log.info("frontwatch is running: %d channels followed", len(self.directory.followed))
+            log.info("frontwatch is running: %d channels followed by %d reader account(s)",
+                     sum(len(r.directory.followed) for r in self.readers.values()), len(self.readers))
             await self._wait(tasks)
         except TelegramAuthError as exc:
             self._fail(exc)
@@ -130,23 +142,32 @@ class Service:
         tg = self.settings.telegram
         await connect_bot(self.bot_client, tg.bot_token or "")
         await connect_user(self.user_client)
+        for account, client in self.account_clients.items():
+            try:
+                await connect_user(client)
+            except TelegramAuthError as exc:
+                raise TelegramAuthError(f"reader account {account!r}: " + str(exc).replace(
+                    "`frontwatch login`", f"`frontwatch login --account {account}`")) from None
 
         sender = BotSender(self.bot_client, tg.team_chat_ids[0], on_fatal=self._fail)
         self.outbox = Outbox(sending, sender, rate_limit_per_minute=self.settings.alerts.rate_limit_per_minute,
                              clock=self.clock, sleep=self.sleep)
         self.pipeline = Pipeline(reading, self.detector, self.settings.alerts, tracked=self.settings.tracked_places,
                                  clock=self.clock, on_alert=self.outbox.notify)
-        self.directory = ChannelDirectory(self.user_client, reading)
-        self.reader = Reader(self.user_client, reading, self.pipeline, self.directory, sleep=self.sleep,
-                             clock=self.clock, page_wait=self.page_wait,
-                             recheck_hours=self.settings.telegram.recheck_hours)
-        await self.reader.load_positions()
-        self.reader.register()
-        if hasattr(self.user_client, "on_reconnected"):
-            self.user_client.on_reconnected.append(lambda: self.reader.request_catch_up("reconnected"))
-        dialogs = await self.directory.dialogs()
-        await self.directory.load(self.channels, dialogs)
-        self.reader.request_catch_up("start", dialogs=dialogs)
+        queue: asyncio.Queue = asyncio.Queue()
+        for account, client in {MAIN_ACCOUNT: self.user_client, **self.account_clients}.items():
+            self.readers[account] = await self._reader(client, reading, queue)
+        self.reader = self.readers[MAIN_ACCOUNT]
+        self.directory = self.reader.directory
+        # The other accounts first: what they follow is not the main account's to take on.
+        elsewhere: list[Channel] = []
+        for account, reader in [*list(self.readers.items())[1:], (MAIN_ACCOUNT, self.reader)]:
+            dialogs = await reader.directory.dialogs()
+            await reader.directory.load([ch for ch in self.channels if ch.account == account], dialogs,
+                                        from_store=account == MAIN_ACCOUNT, elsewhere=elsewhere)
+            elsewhere += [f.channel for f in reader.directory.followed.values()]
+            elsewhere += [ch for ch in self.channels if ch.account == account]
+            reader.request_catch_up("start", dialogs=dialogs)
 
         self.team = TeamBot(self.bot_client, sender, sleep=self.sleep)
         if self.scheduler_class is not None:
@@ -165,9 +186,11 @@ class Service:
         self._outbox_stop = outbox_stop
         tasks.append(asyncio.create_task(self.reader.run(self.stop), name="reader"))
         tasks.append(asyncio.create_task(self.outbox.run(outbox_stop), name="outbox"))
-        tasks.append(asyncio.create_task(keep_connected(
-            self.user_client, self.stop, name="user", sleep=self.sleep,
-            on_reconnected=lambda: self.reader.request_catch_up("reconnected")), name="user-connection"))
+        for account, reader in self.readers.items():
+            name = "user" if account == MAIN_ACCOUNT else f"user-{account}"
+            tasks.append(asyncio.create_task(keep_connected(
+                reader.client, self.stop, name=name, sleep=self.sleep,
+                on_reconnected=lambda r=reader: r.request_catch_up("reconnected")), name=f"{name}-connection"))
         tasks.append(asyncio.create_task(keep_connected(
             self.bot_client, self.stop, name="bot", sleep=self.sleep, on_reconnected=self.outbox.notify),
             name="bot-connection"))
@@ -175,10 +198,21 @@ class Service:
             tasks.append(asyncio.create_task(self._sweep(), name="sweep"))
         tasks.append(asyncio.create_task(health.beat(
             health.heartbeat_path(self.settings.db_path), self.stop,
-            {"user": self.user_client, "bot": self.bot_client}, self.clock), name="heartbeat"))
+            {"user": self.user_client, "bot": self.bot_client,
+             **{f"user-{a}": c for a, c in self.account_clients.items()}}, self.clock), name="heartbeat"))
         if self.scheduler is not None:
             self.scheduler.start()
             tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
+
+    async def _reader(self, client: Any, store: Store, queue: asyncio.Queue) -> Reader:
+        reader = Reader(client, store, self.pipeline, ChannelDirectory(client, store), sleep=self.sleep,
+                        clock=self.clock, page_wait=self.page_wait, recheck_hours=self.settings.telegram.recheck_hours,
+                        queue=queue)
+        await reader.load_positions()
+        reader.register()
+        if hasattr(client, "on_reconnected"):
+            client.on_reconnected.append(lambda: reader.request_catch_up("reconnected"))
+        return reader
 
     async def _bot_username(self) -> str | None:
         """Optional: without it a command addressed `/status@otherbot` is answered too."""
@@ -200,11 +234,12 @@ class Service:
                 return
             except asyncio.TimeoutError:
                 pass
-            try:
-                await self.directory.retry_joins()
-            except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
-                log.warning("could not retry postponed channels (%s); next sweep", type(exc).__name__)
-            self.reader.request_catch_up("sweep")
+            for reader in self.readers.values():
+                try:
+                    await reader.directory.retry_joins()
+                except (ConnectionError, OSError, asyncio.TimeoutError) as exc:
+                    log.warning("could not retry postponed channels (%s); next sweep", type(exc).__name__)
+                reader.request_catch_up("sweep")
 
     async def _missed_digest(self) -> None:
         try:
@@ -252,7 +287,7 @@ class Service:
             if not task.done():
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        for client in (self.user_client, self.bot_client):
+        for client in (self.user_client, *self.account_clients.values(), self.bot_client):
             try:
                 await client.disconnect()
             except Exception:
@@ -287,15 +322,20 @@ def run_service(settings: Settings) -> int:
     # so a bad setting never leaves a half-created session behind.
     detector = Detector.from_config(settings.config_dir)
     channels = configured_channels(settings)
+    check_reader_sessions(settings, channels, str(settings.config_dir / "channels.toml"))
     add_server_key(settings)
     roles = sorted(("user", "bot"), key=lambda role: not (tg.user_session_string if role == "user"
                                                           else tg.bot_session_string))
     sessions = {role: make_session(settings, role) for role in roles}
+    extra = {account: make_session(settings, "user", account=account)
+             for account in reader_accounts(channels) if account != MAIN_ACCOUNT}
 
     async def main() -> int:
         user = make_client(settings, "user", session=sessions["user"])
         bot = make_client(settings, "bot", session=sessions["bot"])
-        service = Service(settings, user_client=user, bot_client=bot, detector=detector, channels=channels)
+        accounts = {account: make_client(settings, "user", session=session) for account, session in extra.items()}
+        service = Service(settings, user_client=user, bot_client=bot, account_clients=accounts, detector=detector,
+                          channels=channels)
         _install_signals(service.stop)
         status = await service.run()
         problem = service.fatal or service.unreachable

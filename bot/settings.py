@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.channels import MAIN_ACCOUNT, check_account_name
 from bot.errors import ConfigError
 from bot.tomlconf import check_table, load_toml
 
@@ -63,12 +64,20 @@ class TelegramSettings:
     user_session_string: str | None = field(default=None, repr=False)
     bot_session: str = "var/bot.session"
     bot_session_string: str | None = field(default=None, repr=False)
+    #: (account, session string) of reader accounts beside the main one, from
+    #: TG_USER_SESSION_STRING_<ACCOUNT>.
+    account_session_strings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     server_dc: int | None = None
     server_address: str | None = None
     server_port: int | None = None
     server_rsa_key: str | None = None
     sweep_minutes: float = 20.0
     recheck_hours: float = 12.0
+
+    def user_session_string_of(self, account: str) -> str | None:
+        if account == MAIN_ACCOUNT:
+            return self.user_session_string
+        return dict(self.account_session_strings).get(account)
 
     def require(self, source: str, *names: str) -> None:
         env_names = {"api_id": "TG_API_ID", "api_hash": "TG_API_HASH", "bot_token": "TG_BOT_TOKEN",
@@ -243,11 +252,29 @@ ENV_KEYS = (
     "FRONTWATCH_LOG_LEVEL", "FRONTWATCH_SWEEP_MINUTES", "FRONTWATCH_RECHECK_HOURS",
 )
 DEFAULT_ENV = Path(".env")
+#: The session string of reader account NAME is the main one's key + _NAME (NAME lower-case
+#: in channels.toml, upper-case here).
+USER_STRING_KEY = "TG_USER_SESSION_STRING"
+ACCOUNT_STRING_PREFIX = USER_STRING_KEY + "_"
+
+
+def account_string_key(account: str) -> str:
+    return ACCOUNT_STRING_PREFIX + account.upper()
+
+
+def _account_of_key(key: str) -> str | None:
+    """The account a TG_USER_SESSION_STRING_<NAME> key is for, or None if it names none."""
+    if not key.startswith(ACCOUNT_STRING_PREFIX):
+        return None
+    account = key[len(ACCOUNT_STRING_PREFIX):].lower()
+    if account == MAIN_ACCOUNT or check_account_name(account) is not None or key != account_string_key(account):
+        return None
+    return account
 
 
 def _check_keys(source: str, keys: list[str]) -> None:
     for key in keys:
-        if key.startswith(("TG_", "FRONTWATCH_")) and key not in ENV_KEYS:
+        if key.startswith(("TG_", "FRONTWATCH_")) and key not in ENV_KEYS and _account_of_key(key) is None:
             closest = difflib.get_close_matches(key, ENV_KEYS, n=1, cutoff=0.5)
             hint = f"; did you mean {closest[0]}?" if closest else "; see .env.example"
             raise ConfigError(source, key[:60], f"unknown setting{hint}")
@@ -315,6 +342,8 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = DEFAUL
         user_session_string=env.get("TG_USER_SESSION_STRING") or None,
         bot_session=env.get("TG_BOT_SESSION") or "var/bot.session",
         bot_session_string=env.get("TG_BOT_SESSION_STRING") or None,
+        account_session_strings=tuple(sorted((account, value) for key, value in env.items()
+                                             if (account := _account_of_key(key)) is not None and value)),
         server_dc=_int_env(source, env, "TG_SERVER_DC", 1, 1000),
         server_address=env.get("TG_SERVER_ADDRESS") or None,
         server_port=_int_env(source, env, "TG_SERVER_PORT", 1, 65535),

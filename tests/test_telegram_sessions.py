@@ -14,6 +14,7 @@ from telethon.sessions import SQLiteSession, StringSession
 
 from bot.cli import build_parser, main
 from bot.errors import ConfigError
+from bot.settings import Settings
 from bot.telegram.login import login
 from bot.telegram.sessions import TelegramAuthError, make_client, make_session
 from tests.fakes.telegram import FakeClient, FakeTelegram
@@ -99,7 +100,8 @@ async def test_a_test_servers_rsa_key_is_trusted_and_a_file_that_is_no_key_is_a_
         make_client(replace(settings, telegram=missing), "bot", session=StringSession())
 
 
-async def test_login_asks_phone_and_code_and_prints_the_session_string_only_when_asked(tmp_path):
+async def first_user_login(tmp_path, **options) -> tuple[int, io.StringIO, io.StringIO, FakeTelegram, Settings]:
+    """A user account logging in for the first time: phone, code, no 2FA."""
     server = FakeTelegram()
     server.user_authorized = False
     settings = live_settings(tmp_path, ROOT_CONFIG)
@@ -107,7 +109,12 @@ async def test_login_asks_phone_and_code_and_prints_the_session_string_only_when
     out, err = io.StringIO(), io.StringIO()
     status = await login(settings, "user", out=out, err=err, ask=lambda prompt: next(answers),
                          ask_secret=lambda prompt: pytest.fail("no 2FA here"),
-                         client_class=bound(server, bot=False))
+                         client_class=bound(server, bot=False), **options)
+    return status, out, err, server, settings
+
+
+async def test_login_asks_phone_and_code_and_prints_the_session_string_only_when_asked(tmp_path):
+    status, out, err, server, settings = await first_user_login(tmp_path)
 
     assert status == 0
     assert out.getvalue() == ""

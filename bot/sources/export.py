@@ -11,6 +11,7 @@ date arithmetic downstream can hold, and nothing from the file is quoted at leng
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import math
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from bot.post import ForwardOrigin, Post
@@ -159,38 +160,10 @@ def _date(message: dict[str, Any], key: str, local_tz: ZoneInfo) -> datetime | N
 
 def _channel(chat: dict[str, Any], source: str) -> ExportChannel:
     channel_id = _channel_id(chat.get("id"))
-    return ExportChannel(id=channel_id, name=_name(chat.get("name"), channel_id), source=source,
-                         messages=chat["messages"])
+    return ExportChannel(id=channel_id, name=_name(chat.get("name"), channel_id), source=source, messages=[])
 
 
-def _channels_in(data: Any, source: str, problems: list[ExportProblem] | None = None) -> list[ExportChannel]:
-    if not isinstance(data, dict):
-        raise ExportError(f"{source}: not a Telegram Desktop export (top level is not an object)")
-    if "messages" in data:
-        if not isinstance(data["messages"], list):
-            raise ExportError(f"{source}: 'messages' is not a list")
-        if "id" not in data:
-            raise ExportError(f"{source}: export has no channel 'id'")
-        try:
-            return [_channel(data, source)]
-        except ValueError as exc:
-            raise ExportError(f"{source}: {exc}") from None
-    chats = data.get("chats")
-    if isinstance(chats, dict) and isinstance(chats.get("list"), list):
-        left = data.get("left_chats")
-        left_list = left.get("list") if isinstance(left, dict) else None
-        found = []
-        for chat in chats["list"] + (left_list if isinstance(left_list, list) else []):
-            if isinstance(chat, dict) and chat.get("type") in CHANNEL_TYPES and isinstance(chat.get("messages"), list):
-                try:
-                    found.append(_channel(chat, source))
-                except ValueError as exc:
-                    _report(problems, ExportProblem(source, None, f"chat {_name(chat.get('name'), 0)!r} skipped: {exc}"))
-        return found
-    raise ExportError(f"{source}: not a Telegram Desktop export (no 'messages' and no 'chats.list')")
-
-
-def _report(problems: list[ExportProblem] | None, problem: ExportProblem) -> None:
+def report_problem(problems: list[ExportProblem] | None, problem: ExportProblem) -> None:
     log.warning("%s; skipped", problem)
     if problems is not None:
         problems.append(problem)
@@ -208,38 +181,250 @@ def find_exports(path: Path) -> list[Path]:
     raise ExportError(f"{path}: no such file or folder")
 
 
-def _read_export(file: Path, problems: list[ExportProblem] | None) -> list[ExportChannel]:
+#: Characters decoded per read; a value longer than this is read in growing steps.
+CHUNK = 1 << 20
+#: One value (a message, a name) larger than this is not from Telegram Desktop.
+MAX_VALUE = 64 << 20
+#: Nesting of the export's own structure (objects and lists we walk through, not into).
+MAX_DEPTH = 200
+
+
+class _Bad(Exception):
+    """The whole file is unreadable; the text is the reason, without the file name."""
+
+
+class _Text:
+    """An export read a chunk at a time: UTF-8 checked as it arrives, one JSON value at a
+    time decoded by the standard library's scanner, so memory holds one message, not the file."""
+
+    _decode = json.JSONDecoder().raw_decode
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+        self._bytes = 0
+        self._eof = False
+        self.buf = ""
+        self.pos = 0
+        self._lines_before = 1
+
+    def _more(self, size: int = CHUNK) -> bool:
+        if self._eof:
+            return False
+        data = self._stream.read(size)
+        try:
+            text = self._utf8.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise _Bad(f"not UTF-8 text ({exc.reason} at byte {self._bytes + exc.start})") from None
+        self._bytes += len(data)
+        self._eof = not data
+        if self.pos > CHUNK:
+            self._lines_before += self.buf.count("\n", 0, self.pos)
+            self.buf, self.pos = self.buf[self.pos:], 0
+        self.buf += text
+        return True
+
+    def line(self, pos: int) -> tuple[int, int]:
+        start = self.buf.rfind("\n", 0, pos) + 1
+        return self._lines_before + self.buf.count("\n", 0, pos), pos - start + 1
+
+    def invalid(self, pos: int, msg: str) -> _Bad:
+        line, col = self.line(pos)
+        return _Bad(f"not valid JSON (line {line}, column {col}: {msg})")
+
+    def peek(self) -> str:
+        """The next character that is not white space, or "" at the end."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buf) or not self._more():
+                return self.buf[self.pos] if self.pos < len(self.buf) else ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise self.invalid(self.pos, f"expected {char!r}")
+        self.pos += 1
+
+    def value(self) -> Any:
+        """One complete JSON value; a value cut by the chunk's end is read again with more."""
+        self.peek()
+        while True:
+            try:
+                value, end = self._decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if len(self.buf) - self.pos > MAX_VALUE or not self._more(max(CHUNK, len(self.buf) - self.pos)):
+                    raise self.invalid(exc.pos, exc.msg) from None
+                continue
+            except RecursionError:
+                raise _Bad("JSON nested too deeply to be a Telegram Desktop export") from None
+            except ValueError:  # an integer of more digits than Python converts
+                raise _Bad("not a readable export (a number thousands of digits long)") from None
+            if end == len(self.buf) and self._more():  # a number may go on in the next chunk
+                continue
+            self.pos = end
+            return value
+
+    def items(self, close: str) -> Iterator[None]:
+        """Positions at each item of the list or object just opened, until `close`."""
+        first = True
+        while True:
+            char = self.peek()
+            if char == close:
+                self.pos += 1
+                return
+            if not first:
+                self.take(",")
+            if first and char == "":
+                raise self.invalid(self.pos, "unexpected end of file")
+            first = False
+            yield
+
+    def key(self) -> str:
+        if self.peek() != '"':
+            raise self.invalid(self.pos, "expected a key in double quotes")
+        key = self.value()
+        self.take(":")
+        return key
+
+    def skip(self, depth: int = 0) -> None:
+        """A value we do not need, walked through so a large one is never held whole."""
+        char = self.peek()
+        if char not in "[{" or char == "":
+            self.value()
+            return
+        if depth > MAX_DEPTH:
+            raise _Bad("JSON nested too deeply to be a Telegram Desktop export")
+        self.pos += 1
+        for _ in self.items("]" if char == "[" else "}"):
+            if char == "{":
+                self.key()
+            self.skip(depth + 1)
+
+
+def _chat(text: _Text, source: str, top: bool, problems: list[ExportProblem]) -> Iterator[tuple[ExportChannel, Any]]:
+    """One object holding a channel: `(channel, None)` once its id is known, then
+    `(channel, message)` per entry. `top`: the file's top object, which is either one
+    channel's export (`messages` at the top) or a full-account export (`chats.list`). A chat
+    that names its id or type only after its messages has them held until its end."""
+    meta: dict[str, Any] = {}
+    held: list[Any] = []
+    channel: ExportChannel | None = None
+    skipped = saw_messages = saw_list = False
+
+    def settle() -> ExportChannel | None:
+        nonlocal skipped
+        if not top and meta.get("type") not in CHANNEL_TYPES:
+            skipped = True
+            return None
+        try:
+            return _channel(meta, source)
+        except ValueError as exc:
+            if top:
+                raise _Bad(str(exc)) from None
+            skipped = True
+            problems.append(ExportProblem(source, None, f"chat {_name(meta.get('name'), 0)!r} skipped: {exc}"))
+            return None
+
+    text.take("{")
+    for _ in text.items("}"):
+        key = text.key()
+        if key in ("id", "name", "type"):
+            meta[key] = text.value()
+        elif key == "messages" and not saw_messages:
+            if text.peek() != "[":
+                if top:
+                    raise _Bad("'messages' is not a list")
+                text.skip()
+                skipped = True
+                continue
+            saw_messages = True
+            if "id" in meta and (top or "type" in meta) and not skipped:
+                channel = settle()
+                if channel is not None:
+                    yield channel, None
+            text.pos += 1
+            for _ in text.items("]"):
+                if channel is not None:
+                    yield channel, text.value()
+                elif skipped:
+                    text.skip()
+                else:
+                    held.append(text.value())
+        elif top and key in ("chats", "left_chats") and text.peek() == "{":
+            text.pos += 1
+            for _ in text.items("}"):
+                if text.key() != "list" or text.peek() != "[":
+                    text.skip()
+                    continue
+                saw_list = saw_list or key == "chats"
+                text.pos += 1
+                for _ in text.items("]"):
+                    if text.peek() == "{":
+                        yield from _chat(text, source, False, problems)
+                    else:
+                        text.skip()
+        else:
+            text.skip()
+    if top and not saw_messages:
+        if not saw_list:
+            raise _Bad("not a Telegram Desktop export (no 'messages' and no 'chats.list')")
+        return
+    if top and "id" not in meta:
+        raise _Bad("export has no channel 'id'")
+    if not saw_messages or channel is not None or skipped:
+        return
+    channel = settle()
+    if channel is not None:
+        yield channel, None
+        for message in held:
+            yield channel, message
+
+
+def _walk(text: _Text, source: str, problems: list[ExportProblem]) -> Iterator[tuple[ExportChannel, Any]]:
+    first = text.peek()
+    if first != "{":
+        if first != "[":  # a list is not read through just to say it is not an export
+            text.value()
+        raise _Bad("not a Telegram Desktop export (top level is not an object)")
+    yield from _chat(text, source, True, problems)
+    if text.peek() != "":
+        raise text.invalid(text.pos, "Extra data")
+
+
+def stream_export(file: Path, problems: list[ExportProblem] | None = None) -> Iterator[tuple[ExportChannel, Any]]:
+    """Each channel of one `result.json` as `(channel, None)`, then its entries as
+    `(channel, entry)`, in file order. ExportError if the file cannot be read; what it yielded
+    before must then be discarded. Skipped chats are reported once the file is read through."""
+    found: list[ExportProblem] = []
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:
+            yield from _walk(_Text(stream), str(file), found)
     except OSError as exc:
         raise ExportError(f"{file}: cannot read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ExportError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ExportError(f"{file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except RecursionError:
-        raise ExportError(f"{file}: JSON nested too deeply to be a Telegram Desktop export") from None
-    except ValueError:  # an integer of more digits than Python converts
-        raise ExportError(f"{file}: not a readable export (a number thousands of digits long)") from None
-    return _channels_in(data, str(file), problems)
+    except _Bad as exc:
+        raise ExportError(f"{file}: {exc}") from None
+    for problem in found:
+        report_problem(problems, problem)
 
 
 def load_channels(path: Path, problems: list[ExportProblem] | None = None) -> list[ExportChannel]:
-    """Every channel in the export(s). With `problems`, a bad file in a folder is reported
-    there and skipped; a single file named on its own that is bad raises ExportError."""
+    """Every channel in the export(s), messages in memory (the demo corpus, tests). With
+    `problems`, a bad file in a folder is reported there and skipped; a single file named on
+    its own that is bad raises ExportError."""
     out = []
-    files = find_exports(path)
-    for file in files:
+    for file in find_exports(path):
         try:
-            out.extend(_read_export(file, problems))
+            order: list[ExportChannel] = []
+            for channel, message in stream_export(file, problems):
+                if message is None:
+                    order.append(channel)
+                else:
+                    channel.messages.append(message)
+            out.extend(order)
         except ExportError as exc:
             if problems is None or path.is_file():
                 raise
-            _report(problems, ExportProblem(str(file), None, str(exc).removeprefix(f"{file}: ")))
+            report_problem(problems, ExportProblem(str(file), None, str(exc).removeprefix(f"{file}: ")))
     return out
 
 
@@ -279,16 +464,23 @@ def message_to_post(message: dict[str, Any], channel: ExportChannel, *, username
                 channel_title=channel.name, edit_date=edited, forward=forward)
 
 
+def post_or_problem(message: Any, channel: ExportChannel, *, username: str | None = None,
+                    local_tz: ZoneInfo = ZoneInfo("UTC")) -> Post | ExportProblem | None:
+    """The entry's Post, None when it holds no text to read, or the problem naming it."""
+    try:
+        return message_to_post(message, channel, username=username, local_tz=local_tz)
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        message_id = message.get("id", "?") if isinstance(message, dict) else "?"
+        if not (isinstance(message_id, int) and abs(message_id) <= MAX_CHANNEL_ID):
+            message_id = describe(message_id)
+        return ExportProblem(channel.source, message_id, str(exc)[:300])
+
+
 def read_posts(channel: ExportChannel, *, username: str | None = None, local_tz: ZoneInfo = ZoneInfo("UTC"),
                problems: list[ExportProblem] | None = None) -> Iterator[Post]:
     for message in channel.messages:
-        try:
-            post = message_to_post(message, channel, username=username, local_tz=local_tz)
-        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-            message_id = message.get("id", "?") if isinstance(message, dict) else "?"
-            if not (isinstance(message_id, int) and abs(message_id) <= MAX_CHANNEL_ID):
-                message_id = describe(message_id)
-            _report(problems, ExportProblem(channel.source, message_id, str(exc)[:300]))
-            continue
-        if post is not None:
+        post = post_or_problem(message, channel, username=username, local_tz=local_tz)
+        if isinstance(post, ExportProblem):
+            report_problem(problems, post)
+        elif post is not None:
             yield post

@@ -183,9 +183,12 @@ class ChannelDirectory:
 
     # -- following --------------------------------------------------------------------
 
-    async def load(self, configured: Iterable[Channel], dialogs: Dialogs | None = None) -> list[str]:
+    async def load(self, configured: Iterable[Channel], dialogs: Dialogs | None = None, *,
+                   from_store: bool = True, elsewhere: Iterable[Channel] = ()) -> list[str]:
         """Follow the configured channels plus those followed by command; warn about the rest.
 
+        With several reader accounts, only the main one (`from_store`) takes on the channels
+        followed by command, and none of those another account follows (`elsewhere`).
         Returns the warnings (one per channel that cannot be followed, naming it).
         """
         dialogs = dialogs if dialogs is not None else (await self.dialogs() or Dialogs({}, {}))
@@ -228,8 +231,12 @@ class ChannelDirectory:
             await self._fix_start(channel.id, followed.peer, dialogs)
         self.followed = {f.channel.id: f for _, f in resolved}
 
-        for channel in await self.store.channels(followed_only=True):
-            if channel.id in self.followed or channel.id in configured_ids:
+        other_ids = {c.id for c in elsewhere if c.id is not None}
+        other_names = {c.username.lower() for c in elsewhere if c.username}
+        for channel in await self.store.channels(followed_only=True) if from_store else ():
+            if channel.id in self.followed or channel.id in configured_ids or channel.id in other_ids:
+                continue
+            if (channel.username or "").lower() in other_names:
                 continue
             followed = await self._follow_stored(channel, dialogs)
             if followed is None:

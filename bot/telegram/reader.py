@@ -2,7 +2,9 @@
 
 Event handlers only queue what arrived; one worker hands the queue to the pipeline in
 order, so a store transaction never interleaves with another and a stop request lets
-the post in hand finish.
+the post in hand finish. With several reader accounts each has its Reader (its client,
+its share of the channels) and all put into one queue, which one of them works off:
+still one worker, one pipeline.
 
 Telethon's own catch-up drops long gaps without a word (even while connected, when a
 channel's difference is "too long"), so on start, after every reconnect and on a
@@ -86,7 +88,7 @@ class Reader:
     def __init__(self, client: TelegramClient, store: Store, pipeline: Pipeline, directory: ChannelDirectory, *,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, clock: Callable[[], datetime] = utcnow,
                  page_wait: float = 1.0, max_backoff: float = 300.0, recheck_hours: float = 12.0,
-                 recheck_limit: int = 300) -> None:
+                 recheck_limit: int = 300, queue: asyncio.Queue | None = None) -> None:
         self.client = client
         self.store = store
         self.pipeline = pipeline
@@ -99,7 +101,9 @@ class Reader:
         self.recheck_limit = recheck_limit
         self.verified: dict[int, int] = {}
         self._saved: dict[int, int] = {}
-        self.queue: asyncio.Queue[_Message | _Deletion | _CatchUp] = asyncio.Queue()
+        #: (the reader whose item it is, the item); shared by the readers of several accounts.
+        self.queue: asyncio.Queue[tuple[Reader, _Message | _Deletion | _CatchUp]] = (
+            queue if queue is not None else asyncio.Queue())
         self.stats = ReaderStats()
         self._stop = asyncio.Event()
         self._dialogs: Dialogs | None = None
@@ -146,7 +150,7 @@ class Reader:
         self._put(_Deletion(channel_id_of(event.chat_id), tuple(event.deleted_ids or ()), self.clock()))
 
     def _put(self, item: _Message | _Deletion | _CatchUp) -> None:
-        self.queue.put_nowait(item)
+        self.queue.put_nowait((self, item))
 
     def request_catch_up(self, reason: str, *, only: set[int] | None = None, dialogs: Dialogs | None = None) -> None:
         """Queue a catch-up; `dialogs` already fetched (at start) saves listing them again.
@@ -167,7 +171,8 @@ class Reader:
     # -- the worker -------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Hand queued items to the pipeline until `stop`; the item in hand is finished first."""
+        """Hand queued items to the pipeline until `stop`; the item in hand is finished first.
+        An item another account's reader queued is handled by that reader."""
         self._stop = stop
         stopper = asyncio.ensure_future(stop.wait())
         try:
@@ -177,13 +182,14 @@ class Reader:
                 if not getter.done():
                     getter.cancel()
                     break
-                item = getter.result()
+                reader, item = getter.result()
+                reader._stop = stop
                 try:
-                    await self._handle(item)
+                    await reader._handle(item)
                 except StoreUnavailable as exc:
-                    self._store_failed(item, exc)
+                    reader._store_failed(item, exc)
                 else:
-                    self._store_works()
+                    reader._store_works()
                 finally:
                     self.queue.task_done()
         finally:

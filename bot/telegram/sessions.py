@@ -1,8 +1,13 @@
-"""The two Telegram sessions: where they live, which server they talk to, and logging them in.
+"""The Telegram sessions: where they live, which server they talk to, and logging them in.
 
 A session is either a file (0600, in the state directory) or a string from the
 environment, for containers that keep no files. Both are credentials: they are never
 logged, and a bad one stops the service with one line rather than a traceback.
+
+The bot has one session; the reader has one per account (`account` in channels.toml,
+since one account joins about 500 channels at most): `main` in TG_USER_SESSION /
+TG_USER_SESSION_STRING, any other NAME beside it in `user-NAME.session` /
+TG_USER_SESSION_STRING_NAME.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from telethon.crypto import rsa
 from telethon.sessions import SQLiteSession, StringSession
 from telethon.sessions.abstract import Session
 
+from bot.channels import MAIN_ACCOUNT, Channel
 from bot.errors import ConfigError
-from bot.settings import Settings
+from bot.settings import Settings, account_string_key
 
 log = logging.getLogger(__name__)
 
@@ -77,18 +83,45 @@ def _private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def session_path(settings: Settings, role: Role) -> Path:
+def session_path(settings: Settings, role: Role, account: str = MAIN_ACCOUNT) -> Path:
     raw = settings.telegram.user_session if role == "user" else settings.telegram.bot_session
     path = Path(raw)
-    return path if path.name.endswith(".session") else path.with_name(path.name + ".session")
+    path = path if path.name.endswith(".session") else path.with_name(path.name + ".session")
+    if role == "user" and account != MAIN_ACCOUNT:
+        path = path.with_name(f"{path.name.removesuffix('.session')}-{account}.session")
+    return path
 
 
-def make_session(settings: Settings, role: Role, *, use_string: bool = True) -> Session:
+def session_string_key(role: Role, account: str = MAIN_ACCOUNT) -> str:
+    if role == "bot":
+        return "TG_BOT_SESSION_STRING"
+    return "TG_USER_SESSION_STRING" if account == MAIN_ACCOUNT else account_string_key(account)
+
+
+def reader_accounts(channels: list[Channel]) -> list[str]:
+    """`main` first (it also serves the bot's /follow), then every account channels.toml names."""
+    return [MAIN_ACCOUNT, *sorted({ch.account for ch in channels} - {MAIN_ACCOUNT})]
+
+
+def check_reader_sessions(settings: Settings, channels: list[Channel], source: str) -> None:
+    """Every account a channel names has a session, before any session file is created:
+    a missing one would otherwise start as an empty file that cannot log in unattended."""
+    for channel in channels:
+        account = channel.account
+        if account == MAIN_ACCOUNT or settings.telegram.user_session_string_of(account):
+            continue
+        if not session_path(settings, "user", account).is_file():
+            raise ConfigError(source, f"channel {channel.label}",
+                              f"names account {account!r}, which has no session: run "
+                              f"`frontwatch login --account {account}` (or set {account_string_key(account)})")
+
+
+def make_session(settings: Settings, role: Role, *, use_string: bool = True, account: str = MAIN_ACCOUNT) -> Session:
     """The session string from the environment when set, the session file otherwise."""
     tg = settings.telegram
-    string = tg.user_session_string if role == "user" else tg.bot_session_string
+    string = tg.user_session_string_of(account) if role == "user" else tg.bot_session_string
     if string and use_string:
-        key = "TG_USER_SESSION_STRING" if role == "user" else "TG_BOT_SESSION_STRING"
+        key = session_string_key(role, account)
         try:
             session = StringSession(string.strip())
         except Exception:
@@ -98,7 +131,7 @@ def make_session(settings: Settings, role: Role, *, use_string: bool = True) -> 
         if session.auth_key is None:
             raise ConfigError(settings.env_source, key, "the session string holds no login")
         return session
-    path = session_path(settings, role)
+    path = session_path(settings, role, account)
     _private_file(path)
     return SQLiteSession(str(path))
 
