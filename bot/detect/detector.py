@@ -147,6 +147,9 @@ class Detector:
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
             else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         if settled and self._settlements is not None:
+            # a withdrawal or a capture is a word of the war too ("рішення про відведення
+            # підрозділів з Очеретиного"): the village it names counts
+            war = war or any(hit.topic_id in ACTIONS for hit in detection.topics)
             detection = self._settlements.add_to(detection, settled, folded, text, norm, war)
         if self._events is not None and any(hit.topic_id in ACTIONS for hit in detection.topics):
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,

@@ -8,6 +8,8 @@ is a ConfigError naming the key.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +67,11 @@ class Phrases:
         low, high = max(low, 0), min(high, len(tokens))
         if low >= high or self.regex is None:
             return -1
-        joined = " ".join(tokens[low:high])
+        if isinstance(tokens, JoinedWords):
+            offsets = tokens.offsets
+            found = self.regex.search(tokens.joined, offsets[low], offsets[high - 1] + len(tokens[high - 1]) + 1)
+            return -1 if found is None else bisect_right(offsets, found.start()) - 1
+        joined = " " + " ".join(tokens[low:high])
         found = self.regex.search(joined)
         if found is None:
             return -1
@@ -73,6 +79,17 @@ class Phrases:
 
 
 NO_PHRASES = Phrases(EMPTY, (), EMPTY)
+
+
+class JoinedWords(list):
+    """A post's words, each after a space, with the offset of that space, so that
+    every `Phrases.find` over a stretch of them is one regex search with no new string."""
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__(words)
+        self.joined = " " + " ".join(words)    # each word after a space
+        # of the space before each word
+        self.offsets = list(accumulate(map(len, words), lambda pos, n: pos + n + 1, initial=0))
 
 
 class Words:
@@ -98,8 +115,16 @@ class Words:
 
 
 def _slot(words: WordSet) -> str:
-    parts = [re.escape(w) for w in sorted(words.exact)]
-    parts += [re.escape(p) + r"[^ ]*" for p in words.prefixes]
+    # Words and stems grouped by their first letter: Python's regex engine tries the
+    # alternatives of a group one by one at each word, so a list of a hundred words costs a
+    # hundred tests a word, and a group per first letter a few dozen, most failing at once.
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(words.exact):
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    for p in sorted(words.prefixes):
+        by_first.setdefault(p[0], []).append(re.escape(p[1:]) + r"[^ ]*")
+    parts = [re.escape(first) + (rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")")
+             for first, rest in sorted(by_first.items())]
     parts += [r"[^ ]*" + re.escape(p) for p in words.suffixes]
     parts += [r"[^ ]*" + re.escape(p) + r"[^ ]*" for p in words.infixes]
     return "(?:" + "|".join(parts) + ")"
@@ -118,7 +143,9 @@ def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...],
     body = "(?:" + "|".join(alternatives) + ")"
     if over_text:
         return re.compile(_NO_LETTER_BEFORE + body.replace("[^ ]", _LETTER) + _NO_LETTER_AFTER)
-    return re.compile(r"(?<![^ ])" + body + r"(?![^ ])")
+    # a literal space first: the engine then jumps from space to space instead of trying
+    # the alternatives at every character
+    return re.compile(" " + body + r"(?![^ ])")
 
 
 _LETTER = r"[^\W\d_']"
@@ -141,6 +168,7 @@ class EventLexicon:
     expel: Phrases
     expelled: Phrases
     fall: Words
+    ours: Words
     states: Words
     not_claims: Words
     needs_place: Words
@@ -201,8 +229,8 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
 
 
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
-_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "states", "needs_place", "control",
-                "not_claims")
+_ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "ours", "states", "needs_place",
+                "control", "not_claims")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
              "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
              "subordinate")
@@ -237,6 +265,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
+        ours=_words(actions, "ours", lists),
         states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
         control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
         **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},

@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.detect.eventlex import EventLexicon
+from bot.detect.eventlex import EventLexicon, JoinedWords
 from bot.detect.model import Event, Match, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized
 
@@ -59,9 +59,8 @@ _CONJUNCTIONS = frozenset({
 })
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
-_STOPS = ".!?…"
-_CLOSERS = "\"»”)"
-_STOP = re.compile(r"[.!?…\n]")
+# A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space.
+_END = re.compile(r"\n|[.!?…]+[\"»”)]*(?=\s|\Z)")
 _MARK = re.compile(r"[;:()—–,-]")
 _DIGITS = re.compile(r"\d\d\d\d")
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
@@ -81,6 +80,11 @@ _INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
 _INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
 # English words that are nouns after a determiner and verbs after a subject.
 _EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+# "Dozens of Ukrainian soldiers": the side after "of" is the subject.
+_QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
+                       "elements", "several"})
+# Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
+_INTO = frozenset({"до", "into"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
@@ -110,26 +114,15 @@ class _Post:
         for low, high in _reach(mentions, len(text)):
             if low > ends[-1][0]:
                 ends.append((low, False))
-            size = len(text)
-            last = -1
-            for m in _STOP.finditer(text, low, high):
-                pos = m.start()
-                if pos < last:
-                    continue
-                if text[pos] == "\n":
-                    ends.append((pos + 1, False))
-                    continue
-                j = pos + 1
-                while j < size and text[j] in _STOPS:
-                    j += 1
-                while j < size and text[j] in _CLOSERS:
-                    j += 1
-                last = j
-                if j < size and not text[j].isspace():
-                    continue
-                if text[pos] == "." and j == pos + 1 and _ABBREVIATION.search(text, max(0, pos - 6), pos):
-                    continue
-                ends.append((j, "?" in text[pos:j]))
+            for m in _END.finditer(text, low, high):
+                pos, j = m.span()
+                if j == pos + 1:
+                    if text[pos] == "\n":
+                        ends.append((j, False))
+                        continue
+                    if text[pos] == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                        continue
+                ends.append((j, "?" in m.group()))
             if high > ends[-1][0]:
                 ends.append((high, False))
         positions = [e for e, _ in ends]
@@ -145,10 +138,10 @@ class _Post:
             else:
                 windows.append([low, high])
         self.heading = bool(windows) and windows[0][0] == 0
-        found = [m for low, high in windows for m in WORD.finditer(text, low, high)]
-        self.words: list[str] = [m.group() for m in found]
-        self.starts: list[int] = [m.start() for m in found]
-        self.ends: list[int] = [m.end() for m in found]
+        spans = [m.span() for low, high in windows for m in WORD.finditer(text, low, high)]
+        self.words: list[str] = JoinedWords([text[a:b] for a, b in spans])
+        self.starts: list[int] = [a for a, _ in spans]
+        self.ends: list[int] = [b for _, b in spans]
         # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
         self.years: set[int] = set()
         self.marks: set[int] = set()
@@ -298,6 +291,7 @@ class _Judge:
         self.side = side if side in ("ru", "ua") else None
         self.words = post.words
         self._frame: bool | None = None
+        self._capture = False     # the action word being judged is a capture's
 
     # --- one action word ------------------------------------------------------------
 
@@ -313,6 +307,9 @@ class _Judge:
         s_low, s_high = post.sentences[k]
         low, high = post.clause_of(h)
         head = words[h]
+        self._capture = mention.action == "capture"
+        if head in lex.ours:
+            return self._ours(h, k, mention)
         form = self._form(h, low)
         if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
@@ -353,6 +350,21 @@ class _Judge:
                 return []
         return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
                 for place, where in places]
+
+    def _ours(self, h: int, k: int, mention: _Mention) -> list[Event]:
+        """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
+        right after the place's name; "Харьков — наш город" and a region ("Крым наш") claim nothing."""
+        post = self.post
+        before = h - 2 if h > 1 and self.words[h - 1] in ("is", "are") else h - 1     # "Kupiansk is ours!"
+        entry = post.place_of.get(before)
+        if entry is None or entry[0] in self.regions or entry[1]:
+            return []
+        after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
+        if "!" not in after and h + 1 != post.sentences[k][1]:
+            return []
+        by, actor = self._actor(h, 1, "own", "an exclamation after the place")
+        where = post.original_match(entry[2], before, f"place {entry[0]}: taken")
+        return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
 
     def _mentions_in(self, low: int, high: int) -> bool:
         starts = self.post.starts
@@ -508,8 +520,10 @@ class _Judge:
                 continue
             side, n = hit
             after = i + n
-            if i > low and lex.not_after.length_at(words, i - 1):
-                i = after
+            if i > low and (lex.not_after.length_at(words, i - 1) and not (
+                    words[i - 1] == "of" and i - 1 > low and words[i - 2] in _QUANTITY)
+                            or lex.expel.length_at(words, i - 1)):
+                i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
             if any(j < len(words) and words[j] in lex.source for j in range(after, min(after + 2, high))):
                 i = after
@@ -536,6 +550,11 @@ class _Judge:
                     return self._actor(i, n, side, "whose action the noun names")
             if lex.observe.find(self.words, low, h) >= 0:
                 return None, None
+        if head in lex.fall and last + 2 < high and self.words[last + 1] == "to":
+            j = last + 3 if self.words[last + 2] == "the" and last + 3 < high else last + 2
+            hit = self._actor_at(j, lex.actors)      # "Vuhledar has fallen to (the) Russian forces"
+            if hit is not None:
+                return self._actor(j, hit[1], hit[0], "to whom the place fell")
         if action == "capture":
             i = lex.control.find(self.words, low, high)
             if i >= 0:
@@ -594,7 +613,7 @@ class _Judge:
         lex, words = self.lex, self.words
         for j in range(i - 1, max(low, i - 6) - 1, -1):
             n = lex.destination.length_at(words, j)
-            if n and j + n <= i:
+            if n and j + n <= i and not (self._capture and words[j] in _INTO):
                 return True
             if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
                                                         and self.post.place_of[j][2] != self.post.place_of.get(
