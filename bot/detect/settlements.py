@@ -30,6 +30,7 @@ import ahocorasick_rs
 
 from bot.detect.inflect import adjective_forms, inflect
 from bot.detect.model import Detection, Match, Place, PlaceHit, Unresolved
+from bot.detect.names import russian_names
 from bot.detect.normalize import APOSTROPHES, WORD, Normalized, words
 
 DATA = Path(__file__).with_name("data") / "settlements.tsv.gz"
@@ -39,7 +40,8 @@ _OBLAST_NOUNS = frozenset({"область", "области", "областью
                            "областю", "oblast", "oblasts", "region", "regions", "province"})
 _RAION_NOUNS = frozenset({"район", "района", "районе", "району", "районом", "районі", "районах", "районов",
                           "районів", "р", "district", "districts", "raion", "rayon"})
-_HROMADA_NOUNS = frozenset({"громада", "громади", "громаді", "громаду", "громадою", "громад", "община", "общины",
+_HROMADA_NOUNS = frozenset({"громада", "громади", "громаді", "громаду", "громадою", "громад", "громады", "громаде",
+                            "громадой", "громадах", "громадам", "община", "общины",
                             "общине", "общину", "общиной", "hromada", "community", "territorial"})
 _SETTLEMENT_WORDS = frozenset({
     "село", "села", "селі", "селу", "селом", "сел", "селище", "селища", "селищі", "смт", "с", "н", "п", "пос",
@@ -54,6 +56,7 @@ _PLACE_PREPOSITIONS = frozenset({"в", "во", "у", "на", "под", "під",
 # "реки Оскол", "річки Сула", "the Donets river": the river, never the village of its name
 _RIVER_WORDS = frozenset({"река", "реки", "реке", "реку", "рекой", "річка", "річки", "річці", "річку", "річкою",
                           "river", "берег", "берега", "берегу", "берегом", "бережок", "берегах"})
+_RIVER_AFTER = frozenset({"river", "line", "bank", "banks", "valley", "floodplain"})
 _LINKS = frozenset({"и", "та", "і", "й", "а", "также", "and", "or", "или", "або"})
 _KEY_LETTERS = 5
 # At most this many candidate words of one post are resolved: a post of several megabytes
@@ -314,6 +317,15 @@ class SettlementMatcher:
         # settlements that places.toml knows: their own hits come from the main gazetteer
         self.by_place_id = {p.id: book.by_id[p.id] for p in places if p.id in book.by_id}
         self.shadowed = frozenset(self.by_place_id.values())
+        # the old names of places.toml's places (Цюрупинськ of oleshky), which the main
+        # gazetteer does not know: this matcher reports them by the place's own id
+        formers = {index: {*book.settlements[index].former,
+                           *(ru for f in book.settlements[index].former for ru in russian_names(f))}
+                   for index in self.shadowed if book.settlements[index].former}
+        self.former_groups = frozenset(
+            gid for gid, (label, members) in enumerate(book.groups)
+            if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()))
+        self.former_labels = frozenset(book.groups[gid][0] for gid in self.former_groups)
         # leftmost-longest without overlaps: a word start is the leftmost match of its word,
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
@@ -375,10 +387,14 @@ class SettlementMatcher:
                 continue
             word = word.group()
             group = forms.get(word)
+            if group is None and word not in first_words and word not in qualifiers:
+                axis = axis_form(forms, folded, start + len(word), word)
+                group = forms.get(axis) if axis else None
             if word in first_words or group is not None or word in qualifiers:
                 out.append(start)
                 # a name that only places.toml's places bear is the main gazetteer's
-                own = own or word in first_words or (group is not None and not shadowed.issuperset(groups[group][1])) \
+                own = own or word in first_words or (group is not None and (
+                    not shadowed.issuperset(groups[group][1]) or group in self.former_groups)) \
                     or (word in qualifiers and _AREA_NOUN.match(folded, start + len(word)) is not None)
                 if len(out) >= MAX_OCCURRENCES * 4:
                     break
@@ -407,12 +423,33 @@ class SettlementMatcher:
             end = word.end()
             word = word.group()
             capital = original[norm.to_original(start)].isupper()
-            if ((word in forms or word in first_words) and capital) or (word in qualifiers and (
+            if capital and word not in forms and axis_form(forms, folded, end, word):
+                out.append(start)
+            elif ((word in forms or word in first_words) and capital) or (word in qualifiers and (
                     capital or _AREA_NOUN.match(folded, end, end + 16) is not None)):
                 out.append(start)
                 if len(out) >= limit:
                     break
         return out
+
+
+_AXIS_NOUN = re.compile(r"[ \t]+(?:направлени|напрям|direction|axis)")
+_ADJ_TAIL = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ий|ій|ого|ому|им|ім|ая|ой|ую|ое|ом|ое|ый|ие|ых|а|е|у|ої|ою|і)$")
+
+
+def axis_form(forms: dict[str, int], folded: str, end: int, word: str) -> str | None:
+    """The settlement form an axis adjective is made from ("Времевском направлении" →
+    Времевка, "Очеретинський напрямок" → Очеретине): the README counts an axis as a
+    mention of its place. None when the word is no adjective before an axis noun."""
+    tail = _ADJ_TAIL.search(word)
+    if tail is None or _AXIS_NOUN.match(folded, end) is None:
+        return None
+    base = word[:tail.start()]
+    suffix = word[tail.start():tail.start() + (3 if word[tail.start() + 1:tail.start() + 2] == "ь" else 2)]
+    options = [base + "ка", base + "е", base + "о", base + "ое", base + suffix, base]
+    if base.endswith(("ів", "ов")):
+        options += [base[:-2] + "ове", base[:-2] + "ово", base[:-2] + "ів"]
+    return next((o for o in options if o in forms), None)
 
 
 class _Occurrence(NamedTuple):
@@ -477,6 +514,16 @@ WAR_STEMS = (
     "evacuat", "генштаб", "general staff", "минобороны", "міноборони", "бригад", "brigade", "батальон", "battalion",
     "десант", "marines", "снаряд", "миномет", "міномет", "танк", "tank", "бтр", "бмп", "село", "селище", "village",
     "поселок", "посёлок", "н.п", "смт", "флаг", "прапор", "flag",
+    # ordinary war reporting without the words above: strikes, glide bombs, mines, trenches,
+    # advances, clearing, evacuation (stems under five letters match whole words only)
+    "удар", "удары", "удару", "ударом", "ударов", "ударил", "удари", "ударів", "ударив", "strike", "struck",
+    "каб", "каба", "кабы", "кабов", "кабами", "каби", "кабів", "авиабомб", "авіабомб", "бомб", "bomb", "glide",
+    "минир", "заминир", "мінув", "мінує", "замінув", "minefield", "landmine", "траншеи", "траншей", "траншеї",
+    "траншею", "trench", "окопа", "продвига", "продвину", "просува", "просуну", "зачист", "clearing", "пехот",
+    "піхот", "infantry", "штурмов", "евакую", "евакуюв", "эвакуир", "оккупир", "окупов", "shelled", "shelling",
+    "ворож", "вражес", "боевик", "рашист", "орки", "орків", "fpv", "фпв", "дрг", "диверс", "рубеж", "рубіж",
+    "выбит", "вибит", "сдан", "здан", "взят", "гарнизон", "гарнізон", "окружени", "оточенн", "encircl", "котел",
+    "котле", "котлі", "окопал", "закрепил", "закріпил", "закріпи", "укрепля", "укріплю"
 )
 
 
@@ -559,8 +606,12 @@ class _Resolution:
             if len(occurrences) >= MAX_OCCURRENCES:
                 continue
             found = self._name(first, book.first_words.get(word, 1))
+            axis = None
             if found is None:
-                continue
+                axis = axis_form(book.forms, self.folded, first.end(), word)
+                if axis is None:
+                    continue
+                found = first.end(), axis
             end, joined = found
             a = self.norm.to_original(start)
             if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start, end):
@@ -569,9 +620,13 @@ class _Resolution:
             if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
                                             and self._at_sentence_start(start)):
                 continue
-            if " " not in joined and self._name_after(end):
+            if axis is None and " " not in joined and self._name_after(end):
                 continue
-            if len(candidates) and self._qualifies_a_noun(joined, end):
+            if axis is None and len(candidates) and self._qualifies_a_noun(joined, end):
+                continue
+            if axis is not None and len(candidates) > 1:
+                continue      # an axis named after a homonym says nothing of which one
+            if " " not in joined and _adjective_of_a_town(name, joined):
                 continue
             label = f"{name} ({joined})"
             common = _strictest({book.settlements[c].also for c in candidates}, label)
@@ -695,7 +750,7 @@ class _Resolution:
                 unresolved.append(Unresolved(a, b, self.original[a:b], len(narrowed),
                                              tuple(settlements[c].id for c in narrowed)))
                 continue
-            if choice < 0 or choice in self.m.shadowed:
+            if choice < 0 or (choice in self.m.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
                 continue
             if occ.known >= 0:
                 low = bisect_left(self.known_starts, occ.start - 200)
@@ -765,7 +820,8 @@ class _Resolution:
         narrowed, said = beside.narrow(candidates, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
-        if occ.known >= 0 or any(c in self.m.shadowed for c in candidates):
+        if occ.known >= 0 or (any(c in self.m.shadowed for c in candidates)
+                              and occ.label.partition(" (")[0] not in self.m.former_labels):
             return None
         near = _Evidence()
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
@@ -793,8 +849,11 @@ class _Resolution:
         capitalised inside a sentence of such a post; any village named by itself counts
         only in a post about the war or one that names a Ukrainian place.
         """
-        if self._word_before(occ.start) in _RIVER_WORDS:
+        before = self._word_before(occ.start)
+        if before in _RIVER_WORDS:
             return False
+        if occ.label.startswith("en") and (before == "the" or self._word_after(occ.end) in _RIVER_AFTER):
+            return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if said and occ.common not in ("common", "person"):
             return True
         if occ.common in ("common", "person"):
@@ -840,6 +899,10 @@ class _Resolution:
             elif occ.end + joint.end() in self.name_starts:
                 return True
         return False
+
+    def _word_after(self, pos: int) -> str:
+        found = WORD.search(self.folded, pos, pos + 30)
+        return found.group() if found is not None and not self.folded[pos:found.start()].strip() else ""
 
     def _word_before(self, pos: int) -> str:
         found = WORD.findall(self.folded, max(0, pos - 40), pos)
@@ -903,6 +966,18 @@ class _Resolution:
             else:
                 high = mid
         return low
+
+
+_ADJECTIVE_ENDINGS = ("ські", "ський", "ська", "ське", "ського", "ської", "ських", "ському", "ським", "ская", "ский",
+                      "ское", "ские", "ского", "ской", "ских", "скому", "ским", "цькі", "цький", "цькому", "цкий",
+                      "цкие", "цкая")
+
+
+def _adjective_of_a_town(name: str, joined: str) -> bool:
+    """A town in -ськ has no case form in -ські, -ский ("Українські війська" is no Українськ):
+    such a form is the ordinary adjective."""
+    return name.endswith(("ськ", "цьк", "ск", "цк")) and joined.endswith(_ADJECTIVE_ENDINGS) \
+        and not joined.endswith(("ська", "цька"))
 
 
 def _strictest(kinds: set[str], label: str) -> str:
