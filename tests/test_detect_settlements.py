@@ -230,3 +230,13 @@ def test_an_adjective_or_a_river_is_not_taken_for_a_settlement(detector: Detecto
 @pytest.mark.parametrize("text", ["На Времевском направлении идут бои.", "Времівський напрямок: ворог атакує."])
 def test_the_axis_of_an_unambiguous_village_counts_as_the_village(detector: Detector, text: str) -> None:
     assert places(detector, text) == {VREMIVKA}
+
+
+@pytest.mark.parametrize("text", [
+    "ВСУ зачистили ещё три населённых пункта в Курской области — Погребки, Коренево и Любимовку.",
+    "План «Ковёр» введён в аэропортах Внуково и Домодедово из-за угрозы атаки БПЛА.",
+    "Ракеты \"Гром-2\" уничтожены ударом по позициям противника.",
+    "Ракетный удар — это нападение, говорит депутат Свищев.",
+])
+def test_news_of_russia_abbreviations_and_surnames_name_no_ukrainian_village(detector: Detector, text: str) -> None:
+    assert places(detector, text) == set()

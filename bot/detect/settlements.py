@@ -541,7 +541,8 @@ _HEAD_NOUNS = ("лиман", "озер", "водосховищ", "водохра
                "район", "округ", "напрям", "направлен", "фронт", "громад", "общин", "област", "сільрад", "сельсовет",
                "рада", "раді", "совет", "тэц", "тец", "тэс", "тес", "аэс", "аес", "гэс", "гес", "кладовищ",
                "кладбищ", "плацдарм", "участ", "ділянц", "ділянк", "отряд", "загін", "батальон", "полк", "бригад",
-               "групп", "угрупован", "корпус", "дивизи", "дивізі", "клуб", "команд", "стадион", "стадіон")
+               "групп", "угрупован", "корпус", "дивизи", "дивізі", "клуб", "команд", "стадион", "стадіон",
+               "проспект", "улиц", "вулиц", "переул", "провул", "площад", "бульвар", "шоссе", "набережн")
 
 
 class _Resolution:
@@ -556,6 +557,7 @@ class _Resolution:
         self.norm = norm
         self.known = known
         self._sentence_ends: list[int] | None = None
+        self._russian_sentences: set[int] | None = None
         # the main gazetteer's matches as folded spans: (start, end, hit index)
         self.known_spans = sorted((self._folded_pos(m.start), self._folded_pos(m.end), k)
                                   for k, hit in enumerate(known) for m in hit.matches)
@@ -573,6 +575,10 @@ class _Resolution:
         self.post_hromadas: set[int] = set()
         self.name_starts: set[int] = set()
         self.name_ends: set[int] = set()
+        # names a places.toml place bears in this post: it won them, so a homonym of it
+        # counts only when said right beside its name ("Покровськ не здано" adds no village)
+        self.won_names = {self.book.settlements[matcher.by_place_id[hit.place_id]].uk for hit in known
+                          if hit.place_id in matcher.by_place_id}
         self.known_ua = any(hit.place_id in matcher.by_place_id or hit.place_id.endswith("-oblast") for hit in known)
 
     def sentence(self, pos: int) -> int:
@@ -616,6 +622,8 @@ class _Resolution:
             a = self.norm.to_original(start)
             if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start, end):
                 continue
+            if end - start <= 4 and self.original[a:a + end - start].isupper():
+                continue      # АСУ, РЕН: an abbreviation, not a village written in capitals
             name, candidates = book.lookup(joined)
             if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
                                             and self._at_sentence_start(start)):
@@ -626,8 +634,9 @@ class _Resolution:
                 continue
             if axis is not None and len(candidates) > 1:
                 continue      # an axis named after a homonym says nothing of which one
-            if " " not in joined and _adjective_of_a_town(name, joined):
-                continue
+            if " " not in joined and (_adjective_of_a_town(name, joined) or (
+                    axis is None and joined.endswith(("ый", "ий")) and self._lower_word_after(end))):
+                continue      # "Северный поток", "Мирный договор": an adjective before its noun
             label = f"{name} ({joined})"
             common = _strictest({book.settlements[c].also for c in candidates}, label)
             known = self._known_at(start, end)
@@ -741,7 +750,8 @@ class _Resolution:
             a, b = self.norm.original_span(occ.start, occ.end)
             choice = decided.get(n)
             if choice is None:
-                if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates):
+                if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates) or (
+                        self.won_names and any(settlements[c].uk in self.won_names for c in occ.candidates)):
                     continue
                 if not self._counts(occ._replace(common="common" if occ.common == "common" else ""), occurrences,
                                     False, "C"):
@@ -823,6 +833,8 @@ class _Resolution:
         if occ.known >= 0 or (any(c in self.m.shadowed for c in candidates)
                               and occ.label.partition(" (")[0] not in self.m.former_labels):
             return None
+        if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
+            return None
         near = _Evidence()
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
         near.near_raion = self.sentence_raions.get(occ.sentence, set())
@@ -854,13 +866,17 @@ class _Resolution:
             return False
         if occ.label.startswith("en") and (before == "the" or self._word_after(occ.end) in _RIVER_AFTER):
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
+        if not said and category not in "MK" and self._in_russia(occ.sentence):
+            return False
+        if not said and _surname_like(occ.label):
+            return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
             return True
         if occ.common in ("common", "person"):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if occ.common == "word":
             return self._front() and (self._used_as_place(occ, occurrences, said) or self._headline(occ.end)
-                                      or not self._at_sentence_start(occ.start))
+                                      or (self.known_ua and not self._at_sentence_start(occ.start)))
         if occ.common == "elsewhere":
             return self._front() and self._used_as_place(occ, occurrences, said)
         return category in "MK" or self._front()
@@ -900,6 +916,23 @@ class _Resolution:
                 return True
         return False
 
+    def _lower_word_after(self, end: int) -> bool:
+        """A lower-case word right after, not a preposition or a verb's little helper."""
+        if self.folded[end:end + 1] != " ":
+            return False
+        nxt = WORD.match(self.folded, end + 1)
+        if nxt is None or len(nxt.group()) < 3 or nxt.group() in _PLACE_PREPOSITIONS:
+            return False
+        a = self.norm.to_original(nxt.start())
+        return self.original[a:a + 1].islower()
+
+    def _in_russia(self, sentence: int) -> bool:
+        """Whether the sentence names a region or city of Russia: a village named there
+        by itself is Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
+        if self._russian_sentences is None:
+            self._russian_sentences = {self.sentence(m.start()) for m in _RUSSIA.finditer(self.folded)}
+        return sentence in self._russian_sentences
+
     def _word_after(self, pos: int) -> str:
         found = WORD.search(self.folded, pos, pos + 30)
         return found.group() if found is not None and not self.folded[pos:found.start()].strip() else ""
@@ -910,7 +943,12 @@ class _Resolution:
 
     def _at_sentence_start(self, pos: int) -> bool:
         low = max(0, pos - 60)
-        before = self.folded[low:pos].rstrip(" \t\u00a0\"'«“„(#*_-—–•")
+        before = self.folded[low:pos]
+        k = len(before)
+        # emoji, bullets, quotes and markup before a word open a line as a full stop would
+        while k and not before[k - 1].isalnum() and before[k - 1] not in ".!?…\n:,;)":
+            k -= 1
+        before = before[:k]
         if not before:
             return low == 0 or not self.folded[low:pos].strip()
         return before[-1] in ".!?…\n:" and not _abbreviation(self.folded, low + len(before) - 1)
@@ -937,7 +975,7 @@ class _Resolution:
         place by itself."""
         folded = self.folded
         return (start > 1 and folded[start - 1] == "-" and folded[start - 2].isalpha()) or (
-            folded[end:end + 1] == "-" and folded[end + 1:end + 2].isalpha())
+            folded[end:end + 1] in "-." and folded[end + 1:end + 2].isalnum())      # Гром-2, Ray.so
 
     def _name_before(self, start: int) -> bool:
         """A capitalised word right before, not opening the sentence: a first name or a
@@ -966,6 +1004,26 @@ class _Resolution:
             else:
                 high = mid
         return low
+
+
+# regions and big cities of Russia, and words only Russia's places take (край, Подмосковье)
+_RUSSIA = re.compile(
+    r"\b(?:курск|белгород|брянск|подмосков|московск|ленинградск|ростовск|воронеж|липецк|орловск|тульск|"
+    r"калужск|смоленск|рязанск|тамбов|саратов|волгоград|краснодар|кубан|ставропол|дагестан|чечн|"
+    r"екатеринбург|петербург|махачкал|калининград|сочи|казан|новосибирск|красноярск|челябинск|"
+    r"нижегородск|самарск|свердловск|татарстан|башкир|краснодарск|приморск\w* кра|"
+    r"kursk|belgorod|bryansk|moscow region)|\bкра(?:й|е|я|ю)\b")
+_SURNAME_ENDINGS = ("ова", "ева", "ина", "ову", "еву", "ину", "овым", "евым", "иным", "ов", "ев", "ин")
+
+
+def _surname_like(label: str) -> bool:
+    """A Russian form that is also a surname's (Свищева of Свищево, Песков of Пески,
+    Рогов): such a name counts only where used as a place."""
+    lang, _, rest = label.partition(" ")
+    name, _, joined = rest.partition(" (")
+    joined = joined.rstrip(")")
+    return lang == "ru" and " " not in joined and joined.endswith(_SURNAME_ENDINGS) \
+        and not joined.endswith(("ино", "ово", "ево"))
 
 
 _ADJECTIVE_ENDINGS = ("ські", "ський", "ська", "ське", "ського", "ської", "ських", "ському", "ським", "ская", "ский",
