@@ -218,6 +218,9 @@ def _uk_noun(w: str) -> Forms:
     if soft:
         forms["gen"].add(w + "і")
         forms["ins"].add(w + last + "ю")
+    if w.endswith(("ськ", "цьк", "зьк")):
+        # у Луцьку, not "Луцькі": that would be the adjective (Українськ, "українські війська")
+        forms["loc"] = {f for f in forms["loc"] if not f.endswith("і")}
     return forms
 
 

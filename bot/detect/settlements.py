@@ -326,6 +326,12 @@ class SettlementMatcher:
             gid for gid, (label, members) in enumerate(book.groups)
             if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()))
         self.former_labels = frozenset(book.groups[gid][0] for gid in self.former_groups)
+        # a capitalised word that may begin a name no places.toml place bears: only a post
+        # with one of them is resolved at all (Часовим of Часовим Яром is the main gazetteer's)
+        mine = {gid for gid, (_label, members) in enumerate(book.groups)
+                if not self.shadowed.issuperset(members) or gid in self.former_groups}
+        self.known_groups = frozenset(range(len(book.groups))) - mine
+        self.own_words = frozenset(form.partition(" ")[0] for form, gid in book.forms.items() if gid in mine)
         # leftmost-longest without overlaps: a word start is the leftmost match of its word,
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
@@ -373,7 +379,8 @@ class SettlementMatcher:
         """
         if norm.shifts or rewritten:
             return self._all_starts(folded, original, norm)
-        forms, first_words, groups, shadowed = self.book.forms, self.book.first_words, self.book.groups, self.shadowed
+        forms, first_words, own_words, groups_known = self.book.forms, self.book.first_words, self.own_words, \
+            self.known_groups
         qualifiers = self.book.qualifiers
         out: list[int] = []
         own = False
@@ -393,8 +400,7 @@ class SettlementMatcher:
             if word in first_words or group is not None or word in qualifiers:
                 out.append(start)
                 # a name that only places.toml's places bear is the main gazetteer's
-                own = own or word in first_words or (group is not None and (
-                    not shadowed.issuperset(groups[group][1]) or group in self.former_groups)) \
+                own = own or word in own_words or (group is not None and group not in groups_known) \
                     or (word in qualifiers and _AREA_NOUN.match(folded, start + len(word)) is not None)
                 if len(out) >= MAX_OCCURRENCES * 4:
                     break
@@ -642,10 +648,21 @@ class _Resolution:
             known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
-            occurrences.append(_Occurrence(start, end, candidates, label, common, self.sentence(start), known))
+            occurrences.append(_Occurrence(start, end, candidates, label, common, -1, known))
             taken_until = end
         if not occurrences and not areas:
             return (), ()
+        if not areas and not self._front():
+            # outside the war only a city named by itself counts (the rules of _counts)
+            settlements = book.settlements
+            occurrences = [o for o in occurrences if o.known >= 0 or (
+                not o.common and any(settlements[c].category in "MK" for c in o.candidates))]
+        if all(o.known >= 0 for o in occurrences) and not any(a.kind == "raion" for a in areas):
+            area_starts = {a.start for a in areas}
+            if not any(_NEARBY.match(self.folded, o.end, o.end + 30) or _LINK.match(
+                    self.folded, o.end, o.end + 30).end() in area_starts for o in occurrences):
+                return (), ()     # only the main gazetteer's names, and nothing beside them says otherwise
+        occurrences = [o._replace(sentence=self.sentence(o.start)) for o in occurrences]
         self.name_starts = {o.start for o in occurrences} | set(self.known_starts)
         self.name_ends = {o.end for o in occurrences} | {span[1] for span in self.known_spans}
         return self._resolve(occurrences, areas)
