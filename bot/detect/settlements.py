@@ -563,7 +563,7 @@ class _Resolution:
         self.norm = norm
         self.known = known
         self._sentence_ends: list[int] | None = None
-        self._russian_sentences: set[int] | None = None
+        self._russian_sentences: dict[int, list[int]] | None = None
         # the main gazetteer's matches as folded spans: (start, end, hit index)
         self.known_spans = sorted((self._folded_pos(m.start), self._folded_pos(m.end), k)
                                   for k, hit in enumerate(known) for m in hit.matches)
@@ -613,8 +613,10 @@ class _Resolution:
                     areas += named
                     taken_until = first.end()
                     continue
-                if any(kind == "oblast" for kind, _ in quals):
-                    continue      # an oblast's adjective (Донецкой, in a list of oblasts) is no village
+                if any(kind == "oblast" for kind, _ in quals) and " " not in (
+                        self._name(first, book.first_words.get(word, 1)) or (0, ""))[1]:
+                    continue      # an oblast's adjective (Донецкой, in a list of oblasts) is no village,
+                    # but it may begin one's name (Івано-Благодатне)
             if len(occurrences) >= MAX_OCCURRENCES:
                 continue
             found = self._name(first, book.first_words.get(word, 1))
@@ -641,7 +643,8 @@ class _Resolution:
             if axis is not None and len(candidates) > 1:
                 continue      # an axis named after a homonym says nothing of which one
             if " " not in joined and (_adjective_of_a_town(name, joined) or (
-                    axis is None and joined.endswith(("ый", "ий")) and self._lower_word_after(end))):
+                    axis is None and joined.endswith(("ый", "ий")) and self._lower_word_after(end)
+                    and self._word_before(start) not in _PLACE_PREPOSITIONS)):
                 continue      # "Северный поток", "Мирный договор": an adjective before its noun
             label = f"{name} ({joined})"
             common = _strictest({book.settlements[c].also for c in candidates}, label)
@@ -883,7 +886,7 @@ class _Resolution:
             return False
         if occ.label.startswith("en") and (before == "the" or self._word_after(occ.end) in _RIVER_AFTER):
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
-        if not said and category not in "MK" and self._in_russia(occ.sentence):
+        if not said and category not in "MK" and self._in_russia(occ):
             return False
         if not said and _surname_like(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
@@ -943,12 +946,15 @@ class _Resolution:
         a = self.norm.to_original(nxt.start())
         return self.original[a:a + 1].islower()
 
-    def _in_russia(self, sentence: int) -> bool:
-        """Whether the sentence names a region or city of Russia: a village named there
-        by itself is Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
+    def _in_russia(self, occ: _Occurrence) -> bool:
+        """Whether the sentence names a region or city of Russia, outside the name itself
+        (Воронеж, Казанка are Ukrainian villages too): a village named there by itself is
+        Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
         if self._russian_sentences is None:
-            self._russian_sentences = {self.sentence(m.start()) for m in _RUSSIA.finditer(self.folded)}
-        return sentence in self._russian_sentences
+            self._russian_sentences = {}
+            for m in _RUSSIA.finditer(self.folded):
+                self._russian_sentences.setdefault(self.sentence(m.start()), []).append(m.start())
+        return any(p < occ.start or p >= occ.end for p in self._russian_sentences.get(occ.sentence, ()))
 
     def _word_after(self, pos: int) -> str:
         found = WORD.search(self.folded, pos, pos + 30)
