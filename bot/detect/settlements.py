@@ -599,6 +599,7 @@ class _Resolution:
         occurrences: list[_Occurrence] = []
         areas: list[_Area] = []
         taken_until = -1
+        forms, own_words, known_groups = book.forms, self.m.own_words, self.m.known_groups
         for start in starts:
             if start < taken_until:
                 continue
@@ -617,8 +618,8 @@ class _Resolution:
                         self._name(first, book.first_words.get(word, 1)) or (0, ""))[1]:
                     continue      # an oblast's adjective (Донецкой, in a list of oblasts) is no village,
                     # but it may begin one's name (Івано-Благодатне)
-            if len(occurrences) >= MAX_OCCURRENCES:
-                continue
+            if len(occurrences) >= MAX_OCCURRENCES or (word not in own_words and forms.get(word) in known_groups):
+                continue      # a name only places.toml's places bear: the main gazetteer's hit says it all
             found = self._name(first, book.first_words.get(word, 1))
             axis = None
             if found is None:
