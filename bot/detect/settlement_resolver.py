@@ -46,7 +46,6 @@ class _Area(NamedTuple):
     end: int
     kind: str           # oblast, raion or hromada
     index: int
-    sentence: int
 
 
 class _Evidence:
@@ -247,17 +246,16 @@ class _Resolution(UsageRules):
         or by itself (Харківщина)."""
         nxt = WORD.search(self.folded, end, end + 30)
         noun = nxt.group() if nxt is not None and not self.folded[end:nxt.start()].strip(" ,-") else ""
-        sentence = self.sentence(start)
         out: list[_Area] = []
         for kind, index in quals:
             if kind == "region":
-                out.append(_Area(start, end, "oblast", index, sentence))
+                out.append(_Area(start, end, "oblast", index))
             elif kind in ("oblast", "oblast-en") and noun in _OBLAST_NOUNS:
-                out.append(_Area(start, nxt.end(), "oblast", index, sentence))
+                out.append(_Area(start, nxt.end(), "oblast", index))
             elif kind in ("raion", "raion-en") and noun in _RAION_NOUNS:
-                out.append(_Area(start, nxt.end(), "raion", index, sentence))
+                out.append(_Area(start, nxt.end(), "raion", index))
             elif kind == "hromada" and noun in _HROMADA_NOUNS:
-                out.append(_Area(start, nxt.end(), "hromada", index, sentence))
+                out.append(_Area(start, nxt.end(), "hromada", index))
         return out
 
     def _qualifies_a_noun(self, joined: str, end: int) -> bool:
