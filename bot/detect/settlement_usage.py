@@ -51,7 +51,7 @@ class UsageRules:
         if occ.label.startswith("en") and (before == "the" or self._word_after(occ.end) in _RIVER_AFTER):
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
-            return False
+            return False      # Коренево in a sentence about the Kursk region
         if not said and _surname_like(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
@@ -114,11 +114,15 @@ class UsageRules:
         """Whether the sentence names a region or city of Russia, outside the name itself
         (Воронеж, Казанка are Ukrainian villages too): a village named there by itself is
         Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
+        return any(p < occ.start or p >= occ.end for p in self._russia().get(occ.sentence, ()))
+
+    def _russia(self) -> dict[int, list[int]]:
+        """Where the post names Russia's regions and cities, by sentence."""
         if self._russian_sentences is None:
             self._russian_sentences = {}
             for m in _RUSSIA.finditer(self.folded):
                 self._russian_sentences.setdefault(self.sentence(m.start()), []).append(m.start())
-        return any(p < occ.start or p >= occ.end for p in self._russian_sentences.get(occ.sentence, ()))
+        return self._russian_sentences
 
     def _word_after(self, pos: int) -> str:
         found = WORD.search(self.folded, pos, pos + 30)
