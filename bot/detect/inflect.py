@@ -218,17 +218,28 @@ def _uk_noun(w: str) -> Forms:
     if soft:
         forms["gen"].add(w + "і")
         forms["ins"].add(w + last + "ю")
+    if w.endswith(("ськ", "цьк", "зьк")):
+        # у Луцьку, not "Луцькі": that would be the adjective (Українськ, "українські війська")
+        forms["loc"] = {f for f in forms["loc"] if not f.endswith("і")}
     return forms
 
 
 def _uk_adjective_stem(w: str, position: str) -> tuple[str, str] | None:
     if w.endswith(("ий", "ій")) and len(w) > 3:
         return w[:-2], "m"
-    if position in ("first", "middle") and w.endswith(("а", "я")) and len(w) > 2:
+    if position in ("first", "middle") and w.endswith(_UK_NOUN_FEMININE):
+        return None
+    if position in ("first", "middle") and w.endswith(_UK_ADJ_FEMININE) and len(w) > 2:
         return w[:-1], "f"
     if w.endswith("е") and len(w) > 3 and not w.endswith("ле"):
         return w[:-1], "n"
     return None
+
+
+# a first word in -а that is an adjective (Руська, Біла, Велика), not a noun (Новоселівка, Гора)
+_UK_ADJ_FEMININE = ("ська", "цька", "зька", "ова", "ева", "єва", "ина", "іна", "ьна", "на", "ла", "ша", "ка", "ня",
+                    "ча", "жа", "ра", "ва")
+_UK_NOUN_FEMININE = ("івка", "ївка", "овка", "ілка", "гора", "балка", "лука", "вода", "нива", "кора")
 
 
 def _uk_word(w: str, position: str) -> Forms:
@@ -246,6 +257,9 @@ def _uk_word(w: str, position: str) -> Forms:
             forms = _merge(forms, _forms(gen={stem + "а"}, dat={stem + "у"}, ins={stem + "им"}, loc={stem + "ім"}))
         return forms
     forms = _uk_noun(w)
+    if position == "last" and w.endswith(("ська", "цька", "зька", "ова", "ева", "єва", "ша")):
+        # Руська Лозова, Новоселівка Перша: the second word may be an adjective too
+        forms = _merge(forms, _adjective(w[:-1], _UK_ADJ_BY_GENDER["f"]))
     if position == "only" and w.endswith(("на", "ва")):
         forms = _merge(forms, _adjective(w[:-1], _UK_ADJ_BY_GENDER["f"]))
     return forms

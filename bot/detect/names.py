@@ -17,6 +17,21 @@ _ADJ_FEMININE = ("ська", "цька", "зька", "ова", "ева", "єва
                  "ря", "ня")
 
 
+# a second word that is an adjective (Лозова, Перша), not a noun (Діброва is both: both readings)
+_ADJ_FEMININE_LAST = ("ська", "цька", "зька", "ова", "ева", "єва", "ша", "рва")
+# roots whose Russian differs by more than the letter rules (Білий Колодязь → Белый Колодезь)
+_RU_ROOTS = (("руськ", "русск"), ("вільн", "вольн"), ("біл", "бел"), ("колодяз", "колодез"), ("перш", "перв"),
+             ("червон", "красн"), ("кам'ян", "камен"), ("вовч", "волч"))
+
+
+def _ru_root(word: str) -> str:
+    lower = word.lower()
+    for uk, ru in _RU_ROOTS:
+        if lower.startswith(uk):
+            return _cap(ru + lower[len(uk):], word)
+    return word
+
+
 def _cap(word: str, like: str) -> str:
     return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
@@ -45,6 +60,10 @@ def _suffix_variants(w: str, position: str) -> list[str]:
         return [w[:-1] + "ое"]
     if w.endswith(("ове", "еве", "єве", "ине", "іне")):
         return [w[:-1] + "о", w[:-1] + "ое"]
+    if w.endswith("дзе"):
+        return [w]      # Орджонікідзе: a Georgian ending, the same in Russian
+    if position == "last" and w.endswith(("ле", "ре")):
+        return [w]      # Вільне Поле → Вольное Поле
     if len(w) > 3 and w.endswith("е") and w[-2] in _CONSONANTS:
         return [w[:-1] + "ое", w[:-1] + "о"] if w[-2] in "вн" else [w[:-1] + "ое"]
     if w.endswith(("ий", "ій")) and len(w) > 3:
@@ -52,6 +71,9 @@ def _suffix_variants(w: str, position: str) -> list[str]:
     if w.endswith(("а", "я")) and (position == "first" or w.endswith(("ська", "цька"))) \
             and w.endswith(_ADJ_FEMININE):
         return [w + "я" if w.endswith("а") else w[:-1] + "яя"]
+    if position == "last" and w.endswith(_ADJ_FEMININE_LAST):
+        # Руська Лозова → Русская Лозовая, Новоселівка Перша → Новоселовка Первая
+        return [w + "я", w]
     if w.endswith(("ські", "цькі")):
         return [w[:-1] + "ие"]
     if position == "only" and w.endswith(("ова", "ева", "ьна")):
@@ -122,6 +144,8 @@ def russian_names(uk: str) -> tuple[str, ...]:
     """Every Russian reading of a Ukrainian settlement name, the likeliest first."""
     parts = uk.replace("’", "'").replace("ʼ", "'").split()
     n = len(parts)
+    if n > 1:
+        parts = [_ru_root(p) for p in parts]
     per_word: list[list[str]] = []
     for k, part in enumerate(parts):
         position = "only" if n == 1 else "first" if k < n - 1 else "last"
@@ -137,7 +161,7 @@ def russian_names(uk: str) -> tuple[str, ...]:
     names: list[str] = [""]
     for variants in per_word:
         names = [f"{name} {v}".strip() for name in names for v in variants]
-    return tuple(dict.fromkeys(names[:8]))
+    return tuple(dict.fromkeys(names[:8 if n == 1 else 12]))
 
 
 # --- romanisation --------------------------------------------------------------------

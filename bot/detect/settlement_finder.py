@@ -1,0 +1,157 @@
+"""Where a post names a settlement: the word starts worth resolving, found cheaply.
+
+Most posts name none of the 29,707 settlements, so the finder's first job is to say so in
+microseconds: one automaton pass over the post as written, for capitalised name
+beginnings, and one dict lookup per hit. Only posts with a name of our own (not one that
+only places.toml's places bear) go on to the resolver.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import ahocorasick_rs
+
+from bot.detect.model import Detection, Place, PlaceHit
+from bot.detect.names import russian_names
+from bot.detect.normalize import WORD, Normalized
+from bot.detect.settlement_book import SettlementBook
+from bot.detect.settlement_resolver import MAX_OCCURRENCES, _Resolution
+from bot.detect.settlement_words import axis_form
+
+_AREA_WORD = re.compile(r"област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|province|hromada|"
+                        r"community")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ,]+$")
+_AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|"
+                        r"province|hromada|community)")
+
+
+class SettlementMatcher:
+    """Finds settlements in one folded post, given what the main gazetteer already found."""
+
+    def __init__(self, book: SettlementBook, places: tuple[Place, ...]) -> None:
+        self.book = book
+        # settlements that places.toml knows: their own hits come from the main gazetteer
+        self.by_place_id = {p.id: book.by_id[p.id] for p in places if p.id in book.by_id}
+        self.shadowed = frozenset(self.by_place_id.values())
+        # the old names of places.toml's places (Цюрупинськ of oleshky), which the main
+        # gazetteer does not know: this matcher reports them by the place's own id
+        formers = {index: {*book.settlements[index].former,
+                           *(ru for f in book.settlements[index].former for ru in russian_names(f))}
+                   for index in self.shadowed if book.settlements[index].former}
+        self.former_groups = frozenset(
+            gid for gid, (label, members) in enumerate(book.groups)
+            if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()))
+        self.former_labels = frozenset(book.groups[gid][0] for gid in self.former_groups)
+        # a capitalised word that may begin a name no places.toml place bears: only a post
+        # with one of them is resolved at all (Часовим of Часовим Яром is the main gazetteer's)
+        mine = {gid for gid, (_label, members) in enumerate(book.groups)
+                if not self.shadowed.issuperset(members) or gid in self.former_groups}
+        self.known_groups = frozenset(range(len(book.groups))) - mine
+        self.own_words = frozenset(form.partition(" ")[0] for form, gid in book.forms.items() if gid in mine)
+        # leftmost-longest without overlaps: a word start is the leftmost match of its word,
+        # so no start is lost, and fewer matches inside words are reported
+        self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                                   implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+
+    def add_to(self, detection: Detection, starts: list[int], folded: str, original: str, norm: Normalized,
+               war: bool) -> Detection:
+        """The detection with the settlements of the post; a main-gazetteer match that the
+        post shows to be another settlement ("Золочів на Львівщині") or a raion's name
+        ("Pokrovsk district") is taken out."""
+        resolution = _Resolution(self, folded, original, norm, detection.places, war)
+        hits, unresolved = resolution.run(starts)
+        dropped = resolution.dropped_matches()
+        if not hits and not unresolved and not dropped:
+            return detection
+        places = detection.places
+        if dropped:
+            kept = []
+            for hit in places:
+                matches = tuple(m for m in hit.matches if (m.start, m.end) not in dropped)
+                if matches:
+                    kept.append(hit if len(matches) == len(hit.matches) else PlaceHit(hit.place_id, matches))
+            places = tuple(kept)
+        known = {hit.place_id for hit in places}
+        return replace(detection, places=places + tuple(h for h in hits if h.place_id not in known),
+                       unresolved=unresolved)
+
+    def place(self, place_id: str) -> Place:
+        index = self.book.by_id.get(place_id)
+        if index is None:
+            raise KeyError(place_id)
+        return self.book.place(index)
+
+    def starts(self, folded: str, original: str, norm: Normalized, rewritten: bool = False) -> list[int]:
+        """Starts of words that are a name form, an area's adjective, or a name's first word,
+        written with a capital letter where a name must be; at most MAX_OCCURRENCES * 4.
+
+        Most posts hold no settlement's name, and a name is written with a capital letter:
+        a scan of the post as written, for capitalised name beginnings, clears them in a
+        few microseconds. Only a post with one is scanned word by word. A post whose
+        folding deleted or rewrote letters (soft hyphens, Latin look-alikes) is always
+        scanned word by word.
+        """
+        if norm.shifts or rewritten:
+            return self._all_starts(folded, original, norm)
+        forms, first_words, own_words, groups_known = self.book.forms, self.book.first_words, self.own_words, \
+            self.known_groups
+        qualifiers = self.book.qualifiers
+        out: list[int] = []
+        own = False
+        last = -1
+        for _index, start, _end in self.capitals.find_matches_as_indexes(original):
+            if start == last or (start and original[start - 1].isalpha()):
+                continue
+            last = start
+            word = WORD.match(folded, start)
+            if word is None:
+                continue
+            word = word.group()
+            group = forms.get(word)
+            if group is None and word not in first_words and word not in qualifiers:
+                axis = axis_form(forms, folded, start + len(word), word)
+                group = forms.get(axis) if axis else None
+            if word in first_words or group is not None or word in qualifiers:
+                out.append(start)
+                # a name that only places.toml's places bear is the main gazetteer's
+                own = own or word in own_words or (group is not None and group not in groups_known) \
+                    or (word in qualifiers and _AREA_NOUN.match(folded, start + len(word)) is not None)
+                if len(out) >= MAX_OCCURRENCES * 4:
+                    break
+        if not own:
+            return []
+        # areas named by an adjective and a noun, in any letter case ("Сватівського району")
+        for noun in _AREA_WORD.finditer(folded):
+            before = _WORD_BEFORE.search(folded, max(0, noun.start() - 40), noun.start())
+            if before is not None and before.group(1) in qualifiers:
+                out.append(before.start(1))
+        return sorted(set(out))
+
+    def _all_starts(self, folded: str, original: str, norm: Normalized) -> list[int]:
+        out: list[int] = []
+        last = -1
+        limit = MAX_OCCURRENCES * 4
+        forms, first_words, qualifiers = self.book.forms, self.book.first_words, self.book.qualifiers
+        match = WORD.match
+        for _index, start, _end in self.automaton.find_matches_as_indexes(folded):
+            if start == last or (start and folded[start - 1].isalpha()):
+                continue
+            last = start
+            word = match(folded, start)
+            if word is None:
+                continue
+            end = word.end()
+            word = word.group()
+            capital = original[norm.to_original(start)].isupper()
+            if capital and word not in forms and axis_form(forms, folded, end, word):
+                out.append(start)
+            elif ((word in forms or word in first_words) and capital) or (word in qualifiers and (
+                    capital or _AREA_NOUN.match(folded, end, end + 16) is not None)):
+                out.append(start)
+                if len(out) >= limit:
+                    break
+        return out

@@ -1,0 +1,418 @@
+"""Which settlement a name means: the README's homonym rules for one post.
+
+A places.toml place wins a bare name, then the only city of that name; any other homonym
+counts only when the post says which (its oblast, raion or hromada, a neighbour of the same
+raion, an axis). What the post says first is applied to a fixed point, then the defaults,
+whose places may in turn say which another name is.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING, NamedTuple
+
+from bot.detect.model import Match, PlaceHit, Unresolved
+from bot.detect.normalize import WORD, Normalized
+from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
+from bot.detect.settlement_usage import UsageRules
+from bot.detect.settlement_words import (
+    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic, axis_form,
+)
+
+if TYPE_CHECKING:
+    from bot.detect.settlement_finder import SettlementMatcher
+
+# At most this many candidate words of one post are resolved: a post of several megabytes
+# that is nothing but names costs a bounded amount; the rest of it is not read for names.
+MAX_OCCURRENCES = 400
+_SENTENCE = re.compile(r"[.!?…\n]+")
+
+
+class _Occurrence(NamedTuple):
+    start: int
+    end: int
+    candidates: tuple[int, ...]
+    label: str
+    common: str         # the strictest `also` of its candidates
+    sentence: int
+    known: int          # index of the main gazetteer's hit on these words, or -1
+
+
+class _Area(NamedTuple):
+    """An oblast, raion or hromada the post names, and where."""
+
+    start: int
+    end: int
+    kind: str           # oblast, raion or hromada
+    index: int
+
+
+class _Evidence:
+    """Which areas a name is said to lie in: by the post as a whole, or right beside it."""
+
+    __slots__ = ("oblast", "raion", "hromada", "near_raion", "near_hromada", "far_raion", "far_hromada")
+
+    def __init__(self) -> None:
+        self.oblast: set[int] = set()
+        self.raion: set[int] = set()
+        self.hromada: set[int] = set()
+        self.near_raion: set[int] = set()
+        self.near_hromada: set[int] = set()
+        self.far_raion: set[int] = set()
+        self.far_hromada: set[int] = set()
+
+    def narrow(self, candidates: list[int], settlements: list[Settlement]) -> tuple[list[int], bool]:
+        said = False
+        for wanted, key in ((self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
+                            (self.near_raion, "raion"), (self.near_hromada, "hromada"),
+                            (self.far_raion, "raion"), (self.far_hromada, "hromada")):
+            if not wanted:
+                continue
+            kept = [c for c in candidates if getattr(settlements[c], key) in wanted]
+            if kept:
+                candidates = kept
+                said = True
+        return candidates, said
+
+
+# what may stand between a name and an area named beside it: "X Сватівського району",
+# "X, Харківщина", "X на Львівщині", "X in the Svatove district"
+_LINK = re.compile(r"[ \t,;:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
+# and a place that says where it is: "X под Y", "X near Y"
+_NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+")
+
+
+
+class _Resolution(UsageRules):
+    """The homonym rules for one post."""
+
+    def __init__(self, matcher: SettlementMatcher, folded: str, original: str, norm: Normalized,
+                 known: tuple[PlaceHit, ...], war: bool) -> None:
+        self.m = matcher
+        self.book = matcher.book
+        self.folded = folded
+        self.original = original
+        self.norm = norm
+        self.known = known
+        self._sentence_ends: list[int] | None = None
+        self._russian_sentences: dict[int, list[int]] | None = None
+        # the main gazetteer's matches as folded spans: (start, end, hit index)
+        self.known_spans = sorted((self._folded_pos(m.start), self._folded_pos(m.end), k)
+                                  for k, hit in enumerate(known) for m in hit.matches)
+        self.known_starts = [span[0] for span in self.known_spans]
+        # axes ("на Купянском направлении"), by start: they say which only in their sentence
+        self.axes = {self._folded_pos(m.start) for hit in known for m in hit.matches
+                     if m.rule.partition(" ")[2].startswith("adjective")}
+        self.dropped: set[tuple[int, int]] = set()
+        self.war = war
+        self.areas_at: dict[int, list[_Area]] = {}
+        self.sure_at: dict[int, int] = {}
+        self.sentence_raions: dict[int, set[int]] = {}
+        self.sentence_hromadas: dict[int, set[int]] = {}
+        self.post_raions: set[int] = set()
+        self.post_hromadas: set[int] = set()
+        self.name_starts: set[int] = set()
+        self.name_ends: set[int] = set()
+        # names a places.toml place bears in this post: it won them, so a homonym of it
+        # counts only when said right beside its name ("Покровськ не здано" adds no village)
+        self.won_names = {self.book.settlements[matcher.by_place_id[hit.place_id]].uk for hit in known
+                          if hit.place_id in matcher.by_place_id}
+        self.known_ua = any(hit.place_id in matcher.by_place_id or hit.place_id.endswith("-oblast") for hit in known)
+
+    def sentence(self, pos: int) -> int:
+        if self._sentence_ends is None:
+            folded = self.folded
+            self._sentence_ends = [m.end() for m in _SENTENCE.finditer(folded)
+                                   if not _abbreviation(folded, m.start())]
+        return bisect_right(self._sentence_ends, pos)
+
+    def run(self, starts: list[int]) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
+        book = self.book
+        occurrences: list[_Occurrence] = []
+        areas: list[_Area] = []
+        taken_until = -1
+        forms, own_words, known_groups = book.forms, self.m.own_words, self.m.known_groups
+        for start in starts:
+            if start < taken_until:
+                continue
+            first = WORD.match(self.folded, start)
+            if first is None:
+                continue
+            word = first.group()
+            quals = book.qualifiers.get(word)
+            if quals:
+                named = self._areas(start, first.end(), quals)
+                if named:
+                    areas += named
+                    taken_until = first.end()
+                    continue
+                if any(kind == "oblast" for kind, _ in quals) and " " not in (
+                        self._name(first, book.first_words.get(word, 1)) or (0, ""))[1]:
+                    continue      # an oblast's adjective (Донецкой, in a list of oblasts) is no village,
+                    # but it may begin one's name (Івано-Благодатне)
+            if len(occurrences) >= MAX_OCCURRENCES or (word not in own_words and forms.get(word) in known_groups):
+                continue      # a name only places.toml's places bear: the main gazetteer's hit says it all
+            found = self._name(first, book.first_words.get(word, 1))
+            axis = None
+            if found is None:
+                axis = axis_form(book.forms, self.folded, first.end(), word)
+                if axis is None:
+                    continue
+                found = first.end(), axis
+            end, joined = found
+            a = self.norm.to_original(start)
+            if not self.original[a:a + 1].isupper() or self._quoted(start, end) or self._compound(start, end):
+                continue
+            if end - start <= 4 and self.original[a:a + end - start].isupper():
+                continue      # АСУ, РЕН: an abbreviation, not a village written in capitals
+            name, candidates = book.lookup(joined)
+            if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
+                                            and self._at_sentence_start(start)):
+                continue
+            if axis is None and " " not in joined and self._name_after(end):
+                continue
+            if axis is None and len(candidates) and self._qualifies_a_noun(joined, end):
+                continue
+            if axis is not None and len(candidates) > 1:
+                continue      # an axis named after a homonym says nothing of which one
+            if " " not in joined and (_adjective_of_a_town(name, joined) or (
+                    axis is None and joined.endswith(("ый", "ий")) and self._lower_word_after(end)
+                    and self._word_before(start) not in _PLACE_PREPOSITIONS)):
+                continue      # "Северный поток", "Мирный договор": an adjective before its noun
+            label = f"{name} ({joined})"
+            common = _strictest({book.settlements[c].also for c in candidates}, label)
+            known = self._known_at(start, end)
+            if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
+                continue      # an oblast, or a place beyond the codifier
+            occurrences.append(_Occurrence(start, end, candidates, label, common, -1, known))
+            taken_until = end
+        if not occurrences and not areas:
+            return (), ()
+        if not areas and not self._front():
+            # outside the war only a city named by itself counts (the rules of _counts)
+            settlements = book.settlements
+            occurrences = [o for o in occurrences if o.known >= 0 or (
+                not o.common and any(settlements[c].category in "MK" for c in o.candidates))]
+        if all(o.known >= 0 for o in occurrences) and not any(a.kind == "raion" for a in areas):
+            area_starts = {a.start for a in areas}
+            if not any(_NEARBY.match(self.folded, o.end, o.end + 30) or _LINK.match(
+                    self.folded, o.end, o.end + 30).end() in area_starts for o in occurrences):
+                return (), ()     # only the main gazetteer's names, and nothing beside them says otherwise
+        occurrences = [o._replace(sentence=self.sentence(o.start)) for o in occurrences]
+        self.name_starts = {o.start for o in occurrences} | set(self.known_starts)
+        self.name_ends = {o.end for o in occurrences} | {span[1] for span in self.known_spans}
+        return self._resolve(occurrences, areas)
+
+
+
+    def _known_at(self, start: int, end: int) -> int:
+        """The main gazetteer's hit on these words, or -1. A hit on a part of a longer
+        settlement name (Дружковка in Алексеево-Дружковка) gives way: the longest reading
+        wins, as in the main gazetteer."""
+        i = bisect_right(self.known_starts, end - 1) - 1
+        while i >= 0 and self.known_spans[i][0] >= start - 200:
+            s, e, k = self.known_spans[i]
+            if s < end and start < e:
+                if start <= s and e <= end and e - s < end - start:
+                    self.dropped.add((s, e))
+                    return -1
+                return k
+            i -= 1
+        return -1
+
+    def _name(self, first: re.Match, longest: int) -> tuple[int, str] | None:
+        """The longest name form starting with this word: (end, form)."""
+        word = first.group()
+        ends = [first.end()]
+        parts = [word]
+        pos = first.end()
+        while len(parts) < longest:
+            nxt = WORD.search(self.folded, pos, pos + 40)
+            if nxt is None or self.folded[pos:nxt.start()].strip(" -\u2010\u2011\u2013"):
+                break
+            parts.append(nxt.group())
+            ends.append(nxt.end())
+            pos = nxt.end()
+        forms = self.book.forms
+        for n in range(len(parts), 0, -1):
+            joined = " ".join(parts[:n])
+            if joined in forms:
+                return ends[n - 1], joined
+        return None
+
+    def _areas(self, start: int, end: int, quals: list[tuple[str, int]]) -> list[_Area]:
+        """The areas a word names with the noun after it ("Изюмского района", "Sumy Oblast"),
+        or by itself (Харківщина)."""
+        nxt = WORD.search(self.folded, end, end + 30)
+        noun = nxt.group() if nxt is not None and not self.folded[end:nxt.start()].strip(" ,-") else ""
+        out: list[_Area] = []
+        for kind, index in quals:
+            if kind == "region":
+                out.append(_Area(start, end, "oblast", index))
+            elif kind in ("oblast", "oblast-en") and noun in _OBLAST_NOUNS:
+                out.append(_Area(start, nxt.end(), "oblast", index))
+            elif kind in ("raion", "raion-en") and noun in _RAION_NOUNS:
+                out.append(_Area(start, nxt.end(), "raion", index))
+            elif kind == "hromada" and noun in _HROMADA_NOUNS:
+                out.append(_Area(start, nxt.end(), "hromada", index))
+        return out
+
+    def _qualifies_a_noun(self, joined: str, end: int) -> bool:
+        """An adjective-shaped name followed by a noun it describes is that noun's adjective."""
+        if " " in joined or not joined.endswith(("ому", "ому", "ого", "ий", "ій", "ой", "ая", "ое", "ом", "ої", "ій",
+                                                 "им", "ій", "ую", "ої", "ей", "ем", "е", "а")):
+            return False
+        nxt = WORD.search(self.folded, end, end + 30)
+        if nxt is None or self.folded[end:nxt.start()].strip():
+            return False
+        return nxt.group().startswith(_HEAD_NOUNS)
+
+    # --- the rules ----------------------------------------------------------------------
+
+    def _resolve(self, occurrences: list[_Occurrence], areas: list[_Area]
+                 ) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
+        book = self.book
+        settlements = book.settlements
+        post = _Evidence()
+        for slug in (h.place_id[:-len("-oblast")] for h in self.known if h.place_id.endswith("-oblast")):
+            if slug in book.oblast_slugs:
+                post.oblast.add(book.oblast_slugs.index(slug))
+        for area in areas:
+            getattr(post, area.kind).add(area.index)
+            self.known_ua = True
+            # a raion named after its town ("Pokrovsk district") mentions no place
+            if area.kind == "raion":
+                low = bisect_left(self.known_starts, area.start)
+                high = bisect_left(self.known_starts, area.end)
+                self.dropped.update(span[:2] for span in self.known_spans[low:high])
+            self.areas_at.setdefault(area.start, []).append(area)
+        for s, e, k in self.known_spans:
+            index = self.m.by_place_id.get(self.known[k].place_id)
+            if index is not None and (s, e) not in self.dropped:
+                self._sure(s, e, index)
+        decided: dict[int, int] = {}
+        # what the post says first, to a fixed point; then the defaults (the only city of
+        # the name), whose places may in turn say which another name is
+        for defaults in (False, True, False):
+            while self._decide(occurrences, decided, post, defaults) and not defaults:
+                pass
+        hits: dict[int, list[Match]] = {}
+        unresolved: list[Unresolved] = []
+        for n, occ in enumerate(occurrences):
+            a, b = self.norm.original_span(occ.start, occ.end)
+            choice = decided.get(n)
+            if choice is None:
+                if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates) or (
+                        self.won_names and any(settlements[c].uk in self.won_names for c in occ.candidates)):
+                    continue
+                if not self._counts(occ._replace(common="common" if occ.common == "common" else ""), occurrences,
+                                    False, "C"):
+                    continue
+                narrowed, _ = post.narrow(list(occ.candidates), settlements)
+                unresolved.append(Unresolved(a, b, self.original[a:b], len(narrowed),
+                                             tuple(settlements[c].id for c in narrowed)))
+                continue
+            if choice < 0 or (choice in self.m.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
+                continue
+            if occ.known >= 0:
+                low = bisect_left(self.known_starts, occ.start - 200)
+                high = bisect_left(self.known_starts, occ.end)
+                self.dropped.update(span[:2] for span in self.known_spans[low:high]
+                                    if span[0] < occ.end and occ.start < span[1])
+            hits.setdefault(choice, []).append(Match(a, b, self.original[a:b], occ.label))
+        return tuple(PlaceHit(settlements[i].id, tuple(ms)) for i, ms in hits.items()), tuple(unresolved)
+
+    def _decide(self, occurrences: list[_Occurrence], decided: dict[int, int], post: _Evidence,
+                defaults: bool) -> bool:
+        """One pass over the names not yet decided; whether any was."""
+        settlements = self.book.settlements
+        changed = False
+        for n, occ in enumerate(occurrences):
+            if n in decided:
+                continue
+            choice = self._choose(occ, post, defaults)
+            if choice is None:
+                continue
+            index, said = choice
+            kind = _strictest({settlements[index].also}, occ.label)
+            if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
+                decided[n] = -1
+                continue
+            decided[n] = index
+            if occ.known < 0:
+                self._sure(occ.start, occ.end, index)
+            changed = True
+        return changed
+
+    def dropped_matches(self) -> set[tuple[int, int]]:
+        """Original spans of the main gazetteer's matches that turned out to be another
+        settlement or an area's name."""
+        return {self.norm.original_span(s, e) for s, e in self.dropped}
+
+    def _sure(self, start: int, end: int, index: int) -> None:
+        """Note a place known for sure: it says which raion and hromada its sentence (and,
+        unless it is an axis, the post) is about."""
+        s = self.book.settlements[index]
+        self.sure_at[start] = index
+        sentence = self.sentence(start)
+        self.sentence_raions.setdefault(sentence, set()).add(s.raion)
+        self.sentence_hromadas.setdefault(sentence, set()).add(s.hromada)
+        if start not in self.axes:
+            self.post_raions.add(s.raion)
+            self.post_hromadas.add(s.hromada)
+
+    def _choose(self, occ: _Occurrence, post: _Evidence, defaults: bool) -> tuple[int, bool] | None:
+        """(settlement, whether the post said which) or None while still ambiguous.
+
+        Beside the name (an area right after it, a place linked by "под", "near"): that
+        decides even against a place of places.toml or the city of the name. Elsewhere in
+        the post: an area anywhere, a settlement of the same sentence.
+        """
+        settlements = self.book.settlements
+        candidates = list(occ.candidates)
+        beside = _Evidence()
+        link = _LINK.match(self.folded, occ.end, occ.end + 30)
+        for area in self.areas_at.get(link.end(), ()) if link else ():
+            getattr(beside, area.kind).add(area.index)
+        nearby = _NEARBY.match(self.folded, occ.end, occ.end + 30)
+        index = self.sure_at.get(nearby.end()) if nearby else None
+        if index is not None:
+            beside.near_raion.add(settlements[index].raion)
+            beside.near_hromada.add(settlements[index].hromada)
+        narrowed, said = beside.narrow(candidates, settlements)
+        if said and len(narrowed) == 1:
+            return narrowed[0], True
+        if occ.known >= 0 or (any(c in self.m.shadowed for c in candidates)
+                              and occ.label.partition(" (")[0] not in self.m.former_labels):
+            return None
+        if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
+            return None
+        near = _Evidence()
+        near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
+        near.near_raion = self.sentence_raions.get(occ.sentence, set())
+        near.near_hromada = self.sentence_hromadas.get(occ.sentence, set())
+        near.far_raion, near.far_hromada = self.post_raions, self.post_hromadas
+        narrowed, said = near.narrow(narrowed, settlements)
+        if said and len(narrowed) == 1:
+            return narrowed[0], True
+        if len(candidates) == 1:
+            return candidates[0], False
+        if not defaults:
+            return None
+        cities = [c for c in candidates if settlements[c].category in "MK"]
+        if len(cities) == 1 and (not said or cities[0] in narrowed):
+            return cities[0], False
+        return None
+
+    def _folded_pos(self, original_pos: int) -> int:
+        if not self.norm.shifts:
+            return original_pos
+        low, high = 0, len(self.folded)
+        while low < high:
+            mid = (low + high) // 2
+            if self.norm.to_original(mid) < original_pos:
+                low = mid + 1
+            else:
+                high = mid
+        return low

@@ -1,0 +1,185 @@
+"""Whether a name found in a post is used as a place there: the README's rules for names
+that are also words, first names, places abroad or rivers, read from the words around it.
+
+A base class of the resolver: these rules only read the post's text around a name, while
+the resolver decides which settlement it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.detect.normalize import WORD, Normalized
+from bot.detect.settlement_book import SettlementBook
+from bot.detect.settlement_words import (
+    _JOINT_AFTER, _JOINT_BEFORE, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
+    _SETTLEMENT_WORDS, _abbreviation, _surname_like,
+)
+
+if TYPE_CHECKING:
+    from bot.detect.settlement_resolver import _Occurrence
+
+
+class UsageRules:
+    """The text rules; the resolver sets the post's text and what it knows of it."""
+
+    book: SettlementBook
+    folded: str
+    original: str
+    norm: Normalized
+    war: bool
+    known_ua: bool
+    name_starts: set[int]
+    name_ends: set[int]
+    _russian_sentences: dict[int, list[int]] | None
+
+    def sentence(self, pos: int) -> int:
+        raise NotImplementedError
+
+    def _counts(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool, category: str) -> bool:
+        """Whether a name is used as a place, by what else the name is.
+
+        An everyday word of the README's list (Веселе, Мирне), a first name or a place
+        abroad must stand as a place (after "село" or a place preposition, in a list, or
+        said which) in a post about the war; another dictionary word may also stand
+        capitalised inside a sentence of such a post; any village named by itself counts
+        only in a post about the war or one that names a Ukrainian place.
+        """
+        before = self._word_before(occ.start)
+        if before in _RIVER_WORDS:
+            return False
+        if occ.label.startswith("en") and (before == "the" or self._word_after(occ.end) in _RIVER_AFTER):
+            return False      # "the Oskil line", "the Donets": a river; a village takes no article
+        if not said and category not in "MK" and self._in_russia(occ):
+            return False      # Коренево in a sentence about the Kursk region
+        if not said and _surname_like(occ.label):
+            return self._front() and self._used_as_place(occ, occurrences, said)
+        if said and occ.common not in ("common", "person"):
+            return True
+        if occ.common in ("common", "person"):
+            return self._front() and self._used_as_place(occ, occurrences, said)
+        if occ.common == "word":
+            return self._front() and (self._used_as_place(occ, occurrences, said) or self._headline(occ.end)
+                                      or (self.known_ua and not self._at_sentence_start(occ.start)))
+        if occ.common == "elsewhere":
+            return self._front() and self._used_as_place(occ, occurrences, said)
+        return category in "MK" or self._front()
+
+    def _front(self) -> bool:
+        """Whether the post is about the war or names a Ukrainian place or area: a village
+        named by itself counts only there (news of Китай, Берлин, Олег is not of villages)."""
+        return self.war or self.known_ua
+
+    def _used_as_place(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool) -> bool:
+        """A common-word name is a place after a settlement word or a place preposition, in
+        a list of places, or when the post said which one it is (and it does not open a
+        sentence, where a capital letter says nothing)."""
+        before = self._word_before(occ.start)
+        if before in _SETTLEMENT_WORDS or before in _PLACE_PREPOSITIONS:
+            return True
+        after = [w for w in WORD.findall(self.folded, occ.end, occ.end + 14) if w not in ("a", "the")]
+        if after and after[0] in _SETTLEMENT_WORDS and self.folded[occ.end:occ.end + 3].strip(" ,—-")[:1] in "a,":
+            return True
+        if said and not self._at_sentence_start(occ.start):
+            return True
+        return self._listed(occ)
+
+    def _listed(self, occ: _Occurrence) -> bool:
+        """Whether another name stands next to this one, joined by a comma or "и"/"та"."""
+        before = self.folded[max(0, occ.start - 8):occ.start]
+        after = self.folded[occ.end:occ.end + 8]
+        for text, name_side in ((before, "before"), (after, "after")):
+            joint = _JOINT_BEFORE.search(text) if name_side == "before" else _JOINT_AFTER.match(text)
+            if joint is None:
+                continue
+            if name_side == "before":
+                pos = occ.start - len(joint.group())
+                if pos in self.name_ends:
+                    return True
+            elif occ.end + joint.end() in self.name_starts:
+                return True
+        return False
+
+    def _lower_word_after(self, end: int) -> bool:
+        """A lower-case word right after, not a preposition or a verb's little helper."""
+        if self.folded[end:end + 1] != " ":
+            return False
+        nxt = WORD.match(self.folded, end + 1)
+        if nxt is None or len(nxt.group()) < 3 or nxt.group() in _PLACE_PREPOSITIONS:
+            return False
+        a = self.norm.to_original(nxt.start())
+        return self.original[a:a + 1].islower()
+
+    def _in_russia(self, occ: _Occurrence) -> bool:
+        """Whether the sentence names a region or city of Russia, outside the name itself
+        (Воронеж, Казанка are Ukrainian villages too): a village named there by itself is
+        Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
+        return any(p < occ.start or p >= occ.end for p in self._russia().get(occ.sentence, ()))
+
+    def _russia(self) -> dict[int, list[int]]:
+        """Where the post names Russia's regions and cities, by sentence."""
+        if self._russian_sentences is None:
+            self._russian_sentences = {}
+            for m in _RUSSIA.finditer(self.folded):
+                self._russian_sentences.setdefault(self.sentence(m.start()), []).append(m.start())
+        return self._russian_sentences
+
+    def _word_after(self, pos: int) -> str:
+        found = WORD.search(self.folded, pos, pos + 30)
+        return found.group() if found is not None and not self.folded[pos:found.start()].strip() else ""
+
+    def _word_before(self, pos: int) -> str:
+        found = WORD.findall(self.folded, max(0, pos - 40), pos)
+        return found[-1] if found else ""
+
+    def _at_sentence_start(self, pos: int) -> bool:
+        low = max(0, pos - 60)
+        before = self.folded[low:pos]
+        k = len(before)
+        # emoji, bullets, quotes and markup before a word open a line as a full stop would
+        while k and not before[k - 1].isalnum() and before[k - 1] not in ".!?…\n:,;)":
+            k -= 1
+        before = before[:k]
+        if not before:
+            return low == 0 or not self.folded[low:pos].strip()
+        return before[-1] in ".!?…\n:" and not _abbreviation(self.folded, low + len(before) - 1)
+
+    def _name_after(self, end: int) -> bool:
+        """A capitalised word right after that is no place: the name is part of a longer
+        proper name (Северная Корея, Малая Азия) or a first name before a surname."""
+        nxt = WORD.match(self.folded, end + 1) if self.folded[end:end + 1] == " " else None
+        if nxt is None:
+            return False
+        word = nxt.group()
+        a = self.norm.to_original(nxt.start())
+        if not self.original[a:a + 1].isupper() or self.original[a:a + 2].isupper():
+            return False
+        return word not in self.book.forms and word not in self.book.qualifiers and \
+            not word.startswith(("ukrain", "russia", "укр", "рос", "рус"))
+
+    def _headline(self, end: int) -> bool:
+        """A name opening a post or line and followed by a colon or dash ("Кринки: ...")."""
+        return self.folded[end:end + 3].lstrip(" ")[:1] in (":", "—", "–")
+
+    def _compound(self, start: int, end: int) -> bool:
+        """Inside a hyphenated name (Славянск-на-Кубани, Южно-Сахалинск), a word is not a
+        place by itself."""
+        folded = self.folded
+        return (start > 1 and folded[start - 1] == "-" and folded[start - 2].isalpha()) or (
+            folded[end:end + 1] in "-." and folded[end + 1:end + 2].isalnum())      # Гром-2, Ray.so
+
+    def _name_before(self, start: int) -> bool:
+        """A capitalised word right before, not opening the sentence: a first name or a
+        title before a surname that is also a village's name."""
+        before = None
+        for before in WORD.finditer(self.folded, max(0, start - 30), start):
+            pass
+        if before is None or self.folded[before.end():start].strip():
+            return False
+        a = self.norm.to_original(before.start())
+        return self.original[a:a + 1].isupper() and not self._at_sentence_start(before.start()) \
+            and before.group() not in self.book.forms
+
+    def _quoted(self, start: int, end: int) -> bool:
+        """A name in quotes is the name of something else: a club, a ship, an operation."""
+        return start > 0 and self.folded[start - 1] in "«\"“„" and self.folded[end:end + 1] in "»\"”“"

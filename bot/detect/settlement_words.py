@@ -1,0 +1,152 @@
+"""Words around a settlement's name that say whether it is used as a place, and the
+shapes of words that are something else (a surname, an adjective, a river, Russia).
+
+They are kept apart from the rules that use them so that the lists can grow (a new war
+word, a Russian region) without touching the logic, and so the cost of each rule stays a
+set or dict lookup.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SETTLEMENT_WORDS = frozenset({
+    "село", "села", "селі", "селу", "селом", "сел", "селище", "селища", "селищі", "смт", "с", "н", "п", "пос",
+    "поселок", "поселка", "поселке", "посёлок", "поселку", "поселком", "деревня", "деревни", "деревне", "деревню",
+    "хутор", "хутора", "хуторе", "хутір", "населенный", "населенного", "населенном", "населеному", "населений",
+    "населеного", "пункт", "пункта", "пункте", "пункту", "пункті", "village", "villages", "town", "settlement",
+    "місто", "міста", "місті", "город", "города", "городе", "городок", "містечко"})
+# not "за", "через": "за Оскол", "через Дніпро" are rivers
+_PLACE_PREPOSITIONS = frozenset({"в", "во", "у", "на", "под", "під", "пiд", "біля", "возле", "около", "из", "із",
+                                 "з", "зі", "от", "від", "до", "к", "ко", "между", "між", "поблизу",
+                                 "неподалеку", "неподалік", "near", "in", "at", "from", "outside", "around", "to"})
+# "реки Оскол", "річки Сула", "the Donets river": the river, never the village of its name
+_RIVER_WORDS = frozenset({"река", "реки", "реке", "реку", "рекой", "річка", "річки", "річці", "річку", "річкою",
+                          "river", "берег", "берега", "берегу", "берегом", "бережок", "берегах"})
+_RIVER_AFTER = frozenset({"river", "line", "bank", "banks", "valley", "floodplain"})
+_LINKS = frozenset({"и", "та", "і", "й", "а", "также", "and", "or", "или", "або"})
+
+
+_AXIS_NOUN = re.compile(r"[ \t]+(?:направлени|напрям|direction|axis)")
+_ADJ_TAIL = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ий|ій|ого|ому|им|ім|ая|ой|ую|ое|ом|ое|ый|ие|ых|а|е|у|ої|ою|і)$")
+
+
+def axis_form(forms: dict[str, int], folded: str, end: int, word: str) -> str | None:
+    """The settlement form an axis adjective is made from ("Времевском направлении" →
+    Времевка, "Очеретинський напрямок" → Очеретине): the README counts an axis as a
+    mention of its place. None when the word is no adjective before an axis noun."""
+    tail = _ADJ_TAIL.search(word)
+    if tail is None or _AXIS_NOUN.match(folded, end) is None:
+        return None
+    base = word[:tail.start()]
+    suffix = word[tail.start():tail.start() + (3 if word[tail.start() + 1:tail.start() + 2] == "ь" else 2)]
+    options = [base + "ка", base + "е", base + "о", base + "ое", base + suffix, base]
+    if base.endswith(("ів", "ов")):
+        options += [base[:-2] + "ове", base[:-2] + "ово", base[:-2] + "ів"]
+    return next((o for o in options if o in forms), None)
+
+
+# Word beginnings of posts about the war. A post with none of them and no place of the main
+# gazetteer is not searched for settlements at all (a village named by itself would not
+# count there), which keeps the everyday stream at the speed it had before.
+WAR_STEMS = (
+    "всу", "зсу", "рф", "збройн", "вооруженн", "войск", "військ", "армі", "арми", "army", "troops", "forces",
+    "military", "фронт", "front", "направлени", "напрям", "обстр", "shell", "штурм", "assault", "бои", "боев", "боя",
+    "бої", "бій", "бою", "fight", "атак", "attack", "дрон", "drone", "бпла", "беспилот", "безпілот", "ракет",
+    "missile", "артил", "artiller", "окупант", "оккупант", "occup", "противник", "ворог", "враг", "enemy", "освобод",
+    "звільн", "liberat", "захоп", "captur", "отступ", "відступ", "retreat", "withdr", "отош", "отход", "відхід",
+    "відійш", "позиц", "position", "окоп", "trench", "укрепл", "укріпл", "сво", "оборон", "defen", "наступ",
+    "offensive", "advance", "обломк", "уламк", "прилет", "приліт", "вибух", "взрыв", "explos", "эвакуац", "евакуац",
+    "evacuat", "генштаб", "general staff", "минобороны", "міноборони", "бригад", "brigade", "батальон", "battalion",
+    "десант", "marines", "снаряд", "миномет", "міномет", "танк", "tank", "бтр", "бмп", "село", "селище", "village",
+    "поселок", "посёлок", "н.п", "смт", "флаг", "прапор", "flag",
+    # ordinary war reporting without the words above: strikes, glide bombs, mines, trenches,
+    # advances, clearing, evacuation (stems under five letters match whole words only)
+    "удар", "удары", "удару", "ударом", "ударов", "ударил", "удари", "ударів", "ударив", "strike", "struck",
+    "каб", "каба", "кабы", "кабов", "кабами", "каби", "кабів", "авиабомб", "авіабомб", "бомб", "bomb", "glide",
+    "минир", "заминир", "мінув", "мінує", "замінув", "minefield", "landmine", "траншеи", "траншей", "траншеї",
+    "траншею", "trench", "окопа", "продвига", "продвину", "просува", "просуну", "зачист", "clearing", "пехот",
+    "піхот", "infantry", "штурмов", "евакую", "евакуюв", "эвакуир", "оккупир", "окупов", "shelled", "shelling",
+    "ворож", "вражес", "боевик", "рашист", "орки", "орків", "fpv", "фпв", "дрг", "диверс", "рубеж", "рубіж",
+    "выбит", "вибит", "сдан", "здан", "взят", "гарнизон", "гарнізон", "окружени", "оточенн", "encircl", "котел",
+    "котле", "котлі", "окопал", "закрепил", "закріпил", "закріпи", "укрепля", "укріплю"
+)
+
+
+# regions and big cities of Russia, and words only Russia's places take (край, Подмосковье)
+_RUSSIA = re.compile(
+    r"\b(?:курск|белгород|брянск|подмосков|московск|ленинградск|ростовск|воронеж|липецк|орловск|тульск|"
+    r"калужск|смоленск|рязанск|тамбов|саратов|волгоград|краснодар|кубан|ставропол|дагестан|чечн|"
+    r"екатеринбург|петербург|махачкал|калининград|сочи|казан|новосибирск|красноярск|челябинск|"
+    r"нижегородск|самарск|свердловск|татарстан|башкир|краснодарск|приморск\w* кра|приморь|бурят|иркутск|"
+    r"kursk|belgorod|bryansk|moscow region)|\bкра(?:й|е|я|ю)\b")
+_SURNAME_ENDINGS = ("ова", "ева", "ина", "ову", "еву", "ину", "овым", "евым", "иным", "ов", "ев", "ин")
+
+
+def _surname_like(label: str) -> bool:
+    """A Russian form that is also a surname's (Свищева of Свищево, Песков of Пески,
+    Рогов): such a name counts only where used as a place."""
+    lang, _, rest = label.partition(" ")
+    name, _, joined = rest.partition(" (")
+    joined = joined.rstrip(")")
+    return lang == "ru" and " " not in joined and joined.endswith(_SURNAME_ENDINGS) \
+        and not joined.endswith(("ино", "ово", "ево"))
+
+
+_ADJECTIVE_ENDINGS = ("ські", "ський", "ська", "ське", "ського", "ської", "ських", "ському", "ським", "ская", "ский",
+                      "ское", "ские", "ского", "ской", "ских", "скому", "ским", "цькі", "цький", "цькому", "цкий",
+                      "цкие", "цкая")
+
+
+def _adjective_of_a_town(name: str, joined: str) -> bool:
+    """A town in -ськ has no case form in -ські, -ский ("Українські війська" is no Українськ):
+    such a form is the ordinary adjective."""
+    return name.endswith(("ськ", "цьк", "ск", "цк")) and joined.endswith(_ADJECTIVE_ENDINGS) \
+        and not joined.endswith(("ська", "цька"))
+
+
+def _strictest(kinds: set[str], label: str) -> str:
+    """What else a name is, for the rules: in English only a first name or a place abroad
+    (Krynky is no English word, whatever it means in Ukrainian)."""
+    order = ("person", "elsewhere") if label.startswith("en") else ("common", "person", "elsewhere", "word")
+    return next((k for k in order if k in kinds), "")
+
+
+_TOPONYMIC = ("івка", "ївка", "овка", "евка", "ськ", "цьк", "ск", "цк", "ське", "цьке", "ское", "цкое", "ове", "еве",
+              "єве", "ово", "ево", "ине", "іне", "ино", "ое", "не", "ке", "поль", "піль", "пілля", "полье", "град",
+              "город", "горськ", "гірськ", "ці", "цы", "ичі", "ичи", "ів", "їв", "ов", "ев", "ин", "ivka", "ovka",
+              "evka", "sk", "ske", "skoe", "skoye", "ne", "no", "noe", "ove", "ovo", "eve", "evo", "yne", "ino",
+              "pil", "pol", "grad", "hrad", "horod", "gorod", "tsi", "tsy", "ychi", "ichi", "iv", "ov", "ev")
+
+
+def _toponymic(label: str) -> bool:
+    """Whether a name ends as place names do (-івка, -ськ, -ове, -піль, ...): such a name
+    is a place even where a capital letter tells nothing, at the start of a sentence."""
+    lang, _, name = label.partition(" ")
+    name = name.lower()
+    return lang == "en" or " " in name or "-" in name or name.endswith(_TOPONYMIC)
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """A full stop after a short lower-case word (с., н.п., пос., обл.) ends no sentence."""
+    if dot >= len(text) or text[dot] != ".":
+        return False
+    k = dot
+    while k > 0 and text[k - 1].isalpha():
+        k -= 1
+    word = text[k:dot]
+    return 0 < len(word) <= 3 and word.islower()
+
+
+# what joins names in a list of places ("Погребки, Коренево и Любимовка")
+_JOINT_BEFORE = re.compile(r"(?:,\s*|\s+(?:и|та|і|й|and|or|або|или)\s+)$")
+_JOINT_AFTER = re.compile(r"(?:\s*,|\s+(?:и|та|і|й|and|or|або|или)\s+)\s*")
+# nouns an adjective-shaped name may qualify instead ("Тилігульському лимані"): then it is
+# no place
+_HEAD_NOUNS = ("лиман", "озер", "водосховищ", "водохранилищ", "мор", "річ", "рек", "ріц", "ліс", "лес", "парк",
+               "завод", "комбінат", "шахт", "аеропорт", "аэропорт", "вокзал", "трас", "шосе", "мост", "міст",
+               "район", "округ", "напрям", "направлен", "фронт", "громад", "общин", "област", "сільрад", "сельсовет",
+               "рада", "раді", "совет", "тэц", "тец", "тэс", "тес", "аэс", "аес", "гэс", "гес", "кладовищ",
+               "кладбищ", "плацдарм", "участ", "ділянц", "ділянк", "отряд", "загін", "батальон", "полк", "бригад",
+               "групп", "угрупован", "корпус", "дивизи", "дивізі", "клуб", "команд", "стадион", "стадіон",
+               "проспект", "улиц", "вулиц", "переул", "провул", "площад", "бульвар", "шоссе", "набережн")
