@@ -32,8 +32,19 @@ def _coordinates() -> dict[str, tuple[float, float]]:
 
 
 def coordinates(place_id: str) -> tuple[float, float] | None:
-    """(latitude, longitude) of a place, or None when it has none."""
-    return _coordinates().get(place_id)
+    """(latitude, longitude) of a place, or None when it has none: the places of places.tsv
+    first, then the settlement gazetteer's (GeoNames matched at build time)."""
+    found = _coordinates().get(place_id)
+    if found is None and place_id.startswith("UA"):
+        from bot.detect.settlements import load_book
+
+        book = load_book()
+        index = book.by_id.get(place_id)
+        if index is not None:
+            s = book.settlements[index]
+            if s.lat is not None and s.lon is not None:
+                found = (s.lat, s.lon)
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -206,7 +206,14 @@ class Archive:
         self._names = {p.id: p.en for p in detector.places()}
 
     def place_name(self, place_id: str) -> str:
-        return self._names.get(place_id, place_id)
+        """English name; a settlement beyond places.toml by the gazetteer's."""
+        name = self._names.get(place_id)
+        if name is None:
+            try:
+                name = self._names[place_id] = self.detector.place(place_id).en
+            except KeyError:
+                name = place_id
+        return name
 
     async def channels(self) -> dict[int, Channel]:
         if self._channels is None:

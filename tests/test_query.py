@@ -110,3 +110,14 @@ async def test_a_near_copy_the_claim_counts_for_its_origin_is_folded_into_the_or
     assert [sp.post.message_id for sp, _ in origin.copies] == [5]
     view = await archive.post("wire", 5)
     assert [sp.post.channel_username for sp, _ in view.item.copies] == ["ru_blog"]
+
+
+async def test_a_village_beyond_places_toml_is_counted_and_drawn_by_its_english_name(store, channels, detector):
+    from bot.geo import MapPoint, build_map
+
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=21))
+    await pipeline.handle_post(make_post(UA_OFFICIAL, 5, "Бої біля Красноторки тривають, ворог штурмує.", at(10)))
+    counts = await Archive(store, detector, "Europe/Kyiv").place_counts(Filters())
+    assert [(c.place_id, c.name) for c in counts] == [("UA14120090040069534", "Krasnotorka")]
+    drawn = build_map([MapPoint(c.place_id, c.name, c.posts) for c in counts])
+    assert [c.name for c in drawn.circles] == ["Krasnotorka"] and drawn.unplaced == ()
