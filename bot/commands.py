@@ -32,9 +32,10 @@ from bot.channels import KINDS, SIDES, Channel, parse_channel_ref
 from bot.detect import Detection, Detector
 from bot.detect.model import Match
 from bot.detect.settlements import load_book
-from bot.digest import caption, chart_png, digest_for, digest_window, paginate, render_digest, tracked_places
+from bot.digest import caption, chart_png, digest_window, paginate, tracked_places
 from bot.post import bare_channel_id
 from bot.query import Archive, Filters
+from bot.report import report_for, report_pages
 from bot.render import SEVERITY_LEGEND, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
 from bot.search import describe_query, result_blocks, snippet_html
 from bot.settings import Settings
@@ -571,9 +572,9 @@ class Commands:
         if end > now:
             return [Reply(f"🗞 The digest of {esc(str(day))} is not due yet: it covers the 24 hours up to "
                           f"{esc(local_time(end, self.settings.digest.timezone))}.")]
-        digest = await digest_for(self.store, self.detector, self.settings, day, now)
-        png = await asyncio.to_thread(chart_png, digest)
-        return [Reply(caption(digest), photo=png), *(Reply(page) for page in render_digest(digest))]
+        report = await report_for(self.store, self.detector, self.settings, day, now)
+        png = await asyncio.to_thread(chart_png, report.digest)
+        return [Reply(caption(report.digest), photo=png), *(Reply(page) for page in report_pages(report))]
 
     async def _cmd_explain(self, args: list[str], raw: str) -> list[Reply]:
         if len(args) != 1:

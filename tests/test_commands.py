@@ -440,23 +440,25 @@ async def test_latest_with_a_bad_count_or_unknown_place_explains_itself(stocked,
 # -- digest ----------------------------------------------------------------------------
 
 
-async def test_digest_answers_with_the_chart_as_a_photo_and_the_text(stocked):
+async def test_digest_answers_with_the_chart_and_the_morning_report_the_schedule_sends(stocked):
     stocked.now["t"] = at(7, day=21)  # after 08:00 Kyiv on the 21st
     replies = await stocked.ask("/digest")
     photo, *pages = replies
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
     assert tl_html.parse(photo.html)[0].startswith("🗞 Digest · 21 Nov 2026\n5 posts, 4 flagged")
     text = "\n".join(tl_html.parse(p.html)[0] for p in pages)
-    assert "• Izium: 3 (+3)" in text and "• Kupiansk: 1 (+1)" in text
+    assert text.startswith("🗞 Morning report · 21 Nov 2026")
+    assert "• New this week: Izium 3, Kupiansk 1" in text
+    assert "• Izium: 0 0 0 0 0 0 3" in text and "• Kupiansk: 0 0 0 0 0 0 1" in text
     assert "https://t.me/ru_blog/1" in [u for p in pages for u in links(p)]
 
 
 async def test_digest_of_a_given_date_and_of_one_not_yet_due(stocked):
     stocked.now["t"] = at(7, day=22)
     photo, *pages = await stocked.ask("/digest 2026-11-21")
-    assert "Digest · 21 Nov 2026" in tl_html.parse(pages[0].html)[0]
+    assert "Morning report · 21 Nov 2026" in tl_html.parse(pages[0].html)[0]
     photo, *pages = await stocked.ask("/digest 22.11.2026")
-    assert "0 posts read" in tl_html.parse(pages[0].html)[0]
+    assert "0 posts, 0 flagged" in tl_html.parse(pages[0].html)[0]
     assert "is not due yet" in await stocked.say("/digest 2026-11-23")
 
 
