@@ -176,7 +176,7 @@ class Service:
         if self.commands_class is not None:
             commands = self.commands_class(
                 team_store, self.detector, self.settings, is_group_admin=self.team.is_group_admin,
-                directory=self.directory, send_digest=getattr(self.scheduler, "send_digest", None),
+                directory=self.directory,
                 started_at=self.started_at, bot_username=await self._bot_username())
             self.team.attach(commands)
             if not await self.team.register_commands(self.command_list):

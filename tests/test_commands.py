@@ -93,7 +93,7 @@ class Kit:
 
 def make_commands(store: Store, detector, settings: Settings, directory: FakeDirectory, now: dict) -> Commands:
     return Commands(store, detector, settings, is_group_admin=is_group_admin, directory=directory,
-                    send_digest=None, started_at=STARTED, bot_username="frontwatch_bot", clock=lambda: now["t"])
+                    started_at=STARTED, bot_username="frontwatch_bot", clock=lambda: now["t"])
 
 
 @pytest.fixture

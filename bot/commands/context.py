@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 from bot import claims, policy
@@ -33,7 +33,6 @@ class Context:
     settings: Settings
     is_group_admin: Callable[[int, int], Awaitable[bool]]
     directory: Directory
-    send_digest: Callable[[date | None], Awaitable[None]] | None
     started_at: datetime
     bot_username: str | None
     clock: Callable[[], datetime]

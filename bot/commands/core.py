@@ -7,7 +7,7 @@ import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.commands.admin import AdminCommands
 from bot.commands.channels import ChannelCommands
@@ -37,7 +37,6 @@ class Commands(StatusCommands, ChannelCommands, PlaceCommands, SearchCommands, D
                MuteCommands, AdminCommands):
     def __init__(self, store: Store, detector: Detector, settings: Settings, *,
                  is_group_admin: Callable[[int, int], Awaitable[bool]], directory: Directory,
-                 send_digest: Callable[[date | None], Awaitable[None]] | None = None,
                  started_at: datetime, bot_username: str | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
@@ -45,7 +44,6 @@ class Commands(StatusCommands, ChannelCommands, PlaceCommands, SearchCommands, D
         self.settings = settings
         self.is_group_admin = is_group_admin
         self.directory = directory
-        self.send_digest = send_digest
         self.started_at = started_at
         self.bot_username = bot_username
         self.clock = clock
