@@ -10,6 +10,7 @@ around a candidate are looked at.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import replace
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -26,7 +27,7 @@ from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
 from bot.detect.settlements import WAR_STEMS, SettlementMatcher, load_book
-from bot.detect.topics import TermEntry, TopicBook, build_topics
+from bot.detect.topics import TermEntry, Topic, TopicBook, build_topics
 
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
                       "ом", "ем", "ую", "юю", "ою", "ею", "ых", "их", "ыми", "ими", "а", "ої", "ій", "у", "е", "і")
@@ -41,6 +42,9 @@ _PHRASE_LOOKAHEAD = 80
 # context window (about 10 words) needs.
 _CONTEXT_CHARS = 75       # a topic's window of about 8 words
 _NAME_CONTEXT_CHARS = 45  # a name's own context: a word before, an oblast noun after
+# unbound methods, so that a region's words and starts are listed by map() in C
+_match_start = re.Match.start
+_match_word = re.Match.group
 # Detections are immutable, so the common answer "nothing here" is built once per language.
 _NOTHING = {lang: Detection(language=lang, places=(), topics=()) for lang in ("ru", "uk", "en", "other")}
 
@@ -305,16 +309,10 @@ class _Scan:
         text = norm.text
         self.starts: list[int] = []
         self.tokens: list[str] = []
-        find = text.find
-        add = self.starts.append
         for low, high in _regions(needs, len(text)):
-            words_ = WORD.findall(text, low, high)
-            pos = low
-            for word in words_:
-                pos = find(word, pos)
-                add(pos)
-                pos += len(word)
-            self.tokens += words_
+            found = list(WORD.finditer(text, low, high))
+            self.starts += map(_match_start, found)
+            self.tokens += map(_match_word, found)
         self.candidates: list[_Candidate] = []
         self.place_tokens: set[int] = set()
         self.excluded_places: set[int] = set()
@@ -428,6 +426,14 @@ class _Scan:
             return False
         return all(self.tokens[first + q] in slot for q, slot in enumerate(phrase))
 
+    def _excluded(self, topic: Topic, i: int) -> bool:
+        """Whether token i lies in one of the topic's exclude phrases. Only the slots that
+        token i itself fits can place a phrase around it, and one set test rules out most
+        of the topic's phrases and offsets before a phrase is compared word by word."""
+        token = self.tokens[i]
+        return any(self._phrase_at(phrase, i - o) for phrase in topic.exclude
+                   for o, slot in enumerate(phrase) if token in slot)
+
     def _sentence_breaks(self) -> list[int]:
         """Indices of tokens that open a sentence: a context rule looks no further, so a
         raisin cake in one sentence says nothing of Izium in the next."""
@@ -528,8 +534,7 @@ class _Scan:
                 if entry.rest else i
             if j is None:
                 continue
-            if self.tokens[i] in topic.exclude_words and any(
-                    self._phrase_at(p, i - o) for p in topic.exclude for o in range(len(p))):
+            if self.tokens[i] in topic.exclude_words and self._excluded(topic, i):
                 continue
             if rule.near is not EMPTY and not self._near(rule.near, i, j, rule.window):
                 continue

@@ -35,8 +35,12 @@ def axis_form(forms: dict[str, int], folded: str, end: int, word: str) -> str | 
     """The settlement form an axis adjective is made from ("Времевском направлении" →
     Времевка, "Очеретинський напрямок" → Очеретине): the README counts an axis as a
     mention of its place. None when the word is no adjective before an axis noun."""
+    # the axis noun after the word first: one anchored match that fails at once for almost
+    # every capitalised word, where the ending search would scan the whole word
+    if _AXIS_NOUN.match(folded, end) is None:
+        return None
     tail = _ADJ_TAIL.search(word)
-    if tail is None or _AXIS_NOUN.match(folded, end) is None:
+    if tail is None:
         return None
     base = word[:tail.start()]
     suffix = word[tail.start():tail.start() + (3 if word[tail.start() + 1:tail.start() + 2] == "ь" else 2)]
