@@ -112,7 +112,7 @@ class Outbox:
     async def _seconds_until_budget(self) -> float:
         rows = await self.store.execute(
             "SELECT min(sent_at) FROM (SELECT sent_at FROM alerts WHERE state = 'sent' AND sent_at >= ?"
-            " ORDER BY sent_at DESC LIMIT ?)",
+            " ORDER BY sent_at DESC LIMIT ?) AS recent",
             ((self.clock() - timedelta(minutes=1)).isoformat(timespec="seconds"), self.rate_limit))
         oldest = rows[0][0] if rows and rows[0][0] else None
         if oldest is None:

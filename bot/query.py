@@ -275,15 +275,16 @@ class Archive:
                            f" WHERE c.tier = ?{action})")
             params += [filters.tier, *([filters.action] if filters.action else [])]
         if built is not None:
-            if built.match:
-                clauses.append("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
-                params.append(built.match)
+            if built.places or built.words:
+                found, found_params = self.store.match_clause(built.places, built.words)
+                clauses.append(f"p.id IN ({found})")
+                params += found_params
             for topic in built.topics:
                 clauses.append("EXISTS (SELECT 1 FROM post_topics t WHERE t.post_id = p.id AND t.topic_id = ?)")
                 params.append(topic)
         if flagged:
             clauses.append(FLAGGED)
-        return (" AND ".join(clauses) or "1"), params
+        return (" AND ".join(clauses) or "1 = 1"), params
 
     # -- lists ------------------------------------------------------------------------
 
@@ -399,8 +400,8 @@ class Archive:
                              for side in SIDES)
         rows = await self.store.execute(
             f"SELECT place_id, count(DISTINCT canon), {per_side} FROM (SELECT pp.place_id, {CANONICAL} AS canon,"
-            f" p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id WHERE {where})"
-            " LEFT JOIN channels c ON c.id = channel_id GROUP BY place_id", params)
+            f" p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id WHERE {where}) AS placed"
+            " LEFT JOIN channels c ON c.id = placed.channel_id GROUP BY place_id", params)
         counts = [PlaceCount(r[0], self.place_name(r[0]), r[1], {side: n for side, n in zip(SIDES, r[2:]) if n})
                   for r in rows if not filters.place or r[0] == filters.place]
         return sorted(counts, key=lambda pc: (-pc.posts, pc.name))

@@ -14,7 +14,6 @@ channel wrote, with the words that made the post match highlighted.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from bot.detect.normalize import fold
 from bot.render import SIDE_LABEL, excerpt_pieces, esc, link, local_time
 from bot.store import StoredPost
 from bot.store.db import place_token
+from bot.store.fulltext import plain
 
 # A query or post word: letters and digits, with the apostrophes, hyphens and invisible
 # characters that real posts put inside names (`Куп'янськ`, `Купянск-Узловой`).
@@ -88,19 +88,6 @@ def stem(word: str) -> str:
             base = base[: -len(ending)]
             break
     return base
-
-
-def _plain(text: str) -> str:
-    """What FTS5's `remove_diacritics 2` sees, so highlighting agrees with what matched.
-
-    SQLite strips accents from Latin letters only (`é` is `e`, but `й` stays `й`).
-    """
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFD", text.lower()):
-        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +167,9 @@ def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tupl
         spans += [(m.start, m.end) for hit in detection.topics if hit.topic_id in built.topics
                   for m in hit.matches]
     if built.words:
-        prefixes = tuple(_plain(w) for w in built.words)
+        prefixes = tuple(plain(w) for w in built.words)
         for token in _TOKEN.finditer(text):
-            pieces = [_plain(p) for p in _ALNUM_RUN.findall(fold(token.group()).lower())]
+            pieces = [plain(p) for p in _ALNUM_RUN.findall(fold(token.group()).lower())]
             if any(piece.startswith(prefixes) for piece in pieces):
                 spans.append(token.span())
     return tuple(merge_spans(spans))

@@ -15,6 +15,8 @@ from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, make_post
 from given_events import GivenEvents, event
 from test_claims import EVENTS as CLAIM_EVENTS, RU_KUPIANSK, UA_KUPIANSK
 
+pytestmark = pytest.mark.both_backends
+
 RU_VOVCHANSK = "Противник оставил позиции у Волчанска, идёт зачистка."
 MENTION = "Обстрел Харькова утром, есть раненые."
 

@@ -15,6 +15,8 @@ from bot.settings import AlertSettings
 
 from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, entity_text, make_post
 
+pytestmark = pytest.mark.both_backends
+
 POSTS = [
     (RU_BLOG, 1, "Бои в Изюме продолжаются, противник подтягивает резервы.", at(8)),
     (UA_OFFICIAL, 2, "Ситуація в Ізюмі контрольована, тривають бої.", at(9)),
