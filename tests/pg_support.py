@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 DATABASE = "frontwatch_test"
+PASSWORD_ROLE = "fw_with_password"
 
 
 def find_bindir() -> Path | None:
@@ -61,14 +62,18 @@ class PgServer:
             self._as = ["runuser", "-u", "nobody", "--"]
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+        # one role must give its password, so a refused login can be tested; everyone else is trusted
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n", encoding="utf-8")
         options = (f"-k {self.socket_dir} -p {self.port} -c listen_addresses='' -c fsync=off"
                    " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "start")
         self._admin(f"CREATE DATABASE {DATABASE}")
+        self._admin(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'the-right-one'")
 
-    def url(self, database: str = DATABASE, schema: str | None = None) -> str:
-        url = f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
+    def url(self, database: str = DATABASE, schema: str | None = None, user: str = "postgres") -> str:
+        url = f"postgresql://{user}@/{database}?host={self.socket_dir}&port={self.port}"
         return url + (f"&options=-csearch_path%3D{schema}" if schema else "")
 
     def _admin(self, sql: str, database: str = "postgres") -> None:

@@ -39,6 +39,8 @@ def postgres_problem(exc: BaseException) -> str | None:
     lowered = message.lower()
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return f"the server refused the user name or password ({message})"
+    if "database" in lowered and "does not exist" in lowered:
+        return f"{_BY_STATE['3D000']} ({message})"
     if isinstance(exc, psycopg.OperationalError) or state.startswith("08"):
         return f"cannot reach the PostgreSQL server ({message})"
     return None
