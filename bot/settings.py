@@ -275,6 +275,8 @@ ENV_KEYS = (
     "FRONTWATCH_WEB_LISTEN", "FRONTWATCH_WEB_TOKEN", "FRONTWATCH_WEB_URL", "FRONTWATCH_INSTANCE",
 )
 DEFAULT_ENV = Path(".env")
+#: The parts of `frontwatch run` that can run as processes of their own on one shared store.
+ROLES = ("reader", "sender", "scheduler")
 #: The session string of reader account NAME is the main one's key + _NAME (NAME lower-case
 #: in channels.toml, upper-case here).
 USER_STRING_KEY = "TG_USER_SESSION_STRING"
