@@ -8,6 +8,7 @@ schema version is kept, the full-text index, and how the server says it is unrea
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -134,44 +135,65 @@ class PostgresBackend:
     #: another process's claim in flight is passed over, not waited for and then taken again
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, url: str, readonly: bool) -> None:
         self.conn = conn
+        self._url = url
+        self._readonly = readonly
+        self._in_transaction = False
 
-    @classmethod
-    async def connect(cls, url: str, *, readonly: bool = False) -> "PostgresBackend":
+    @staticmethod
+    async def _connect(url: str, readonly: bool) -> Any:
         import psycopg
 
         conn = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10,
                                                      application_name="frontwatch")
         if readonly:
             await conn.execute("SET default_transaction_read_only = on")
-        return cls(conn)
+        return conn
+
+    @classmethod
+    async def connect(cls, url: str, *, readonly: bool = False) -> "PostgresBackend":
+        return cls(await cls._connect(url, readonly), url, readonly)
+
+    async def _live(self) -> Any:
+        """A server restarted or a connection cut costs the statement in hand (a `StoreUnavailable`,
+        which the reader retries), not every statement after it: the next one connects again.
+        Inside a transaction a lost connection is the transaction's failure, never silently replaced."""
+        if (self.conn.broken or self.conn.closed) and not self._in_transaction:
+            with contextlib.suppress(Exception):
+                await self.conn.close()
+            self.conn = await self._connect(self._url, self._readonly)
+        return self.conn
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
-        await self.conn.execute(to_postgres(sql), tuple(params))
+        await (await self._live()).execute(to_postgres(sql), tuple(params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.conn.cursor() as cur:
+        async with (await self._live()).cursor() as cur:
             await cur.executemany(to_postgres(sql), [tuple(r) for r in rows])
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        cur = await self.conn.execute(to_postgres(sql), tuple(params))
+        cur = await (await self._live()).execute(to_postgres(sql), tuple(params))
         return await cur.fetchone()
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        cur = await self.conn.execute(to_postgres(sql), tuple(params))
+        cur = await (await self._live()).execute(to_postgres(sql), tuple(params))
         return list(await cur.fetchall())
 
     async def insert_id(self, sql: str, params: Iterable[Any] = ()) -> int:
         return (await self.one(sql + " RETURNING id", params))[0]
 
     async def begin(self) -> None:
-        await self.conn.execute("BEGIN")
+        await (await self._live()).execute("BEGIN")
+        self._in_transaction = True
 
     async def rollback(self) -> None:
-        await self.conn.execute("ROLLBACK")
+        self._in_transaction = False
+        if not (self.conn.broken or self.conn.closed):
+            await self.conn.execute("ROLLBACK")
 
     async def commit(self) -> None:
+        self._in_transaction = False
         await self.conn.execute("COMMIT")
 
     async def schema_version(self) -> int:

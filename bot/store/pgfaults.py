@@ -14,7 +14,7 @@ _BY_STATE = {
     "3D000": "no such database on the server (create it first: createdb)",
     "53100": "the server's disk is full",
     "53300": "the server has no free connection slot (too many clients)",
-    "57P01": "the server is shutting down",
+    "57P01": "the server ended the connection (shutting down, restarting, or ended by an administrator)",
     "57P03": "the server is starting up or in recovery; try again shortly",
     "25006": "the server is read-only (a standby?)",
     "42501": "this user lacks the privileges the store needs (CREATE on the database)",
