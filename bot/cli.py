@@ -125,8 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("health", help="is `frontwatch run` alive and connected? exit 0 if so, 1 if not "
                        "(for a container's health check)")
-    _common(p, db="SQLite store of the running service; the heartbeat sits beside it "
-                  "(default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+    _common(p, db="store of the running service; the heartbeat sits beside a SQLite file, in var/ for a "
+                  "PostgreSQL store (default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+    p.add_argument("--role", choices=("all", "reader", "sender", "scheduler"), default="all",
+                   help="the `frontwatch run --role` to check (default: all)")
 
     p = sub.add_parser("web", help="browse the store in a web browser: timeline, search, map, post pages, exports")
     _common(p)
@@ -356,7 +358,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     from bot.health import check_health, heartbeat_path
 
     settings = _settings(args)
-    verdict = check_health(heartbeat_path(settings.db_path), datetime.now(UTC))
+    verdict = check_health(heartbeat_path(settings.db_path, args.role), datetime.now(UTC))
     print(f"frontwatch: {'healthy' if verdict.ok else 'unhealthy'}: {verdict.message}",
           file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1

@@ -36,6 +36,7 @@ def heartbeat_path(db_path: Path | str, role: str = "all") -> Path:
 
 def write_heartbeat(path: Path, when: datetime, connected: dict[str, bool]) -> None:
     """Written whole then renamed, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps({"at": when.isoformat(), "connected": connected}), encoding="utf-8")
     os.replace(tmp, path)
