@@ -92,14 +92,11 @@ def stem(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    match: str  # the FTS5 expression; empty when only topics are asked for
+    """Places and word stems go to the store's full-text index (`Store.match_clause`), topics to its topic rows."""
+
     places: tuple[str, ...]
     words: tuple[str, ...]
     topics: tuple[str, ...] = ()
-
-
-def _fts_string(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _word_terms(token: str) -> list[str]:
@@ -118,7 +115,7 @@ def _without_possessive(token: str) -> str:
 
 
 def build_query(query: str, detector: Detector) -> SearchQuery | None:
-    """The FTS5 MATCH expression and topics for a query; None when it holds nothing to search for.
+    """The places, word stems and topics of a query; None when it holds nothing to search for.
 
     The longest run of words that names a place wins, so `Великий Бурлук` is one place
     rather than two words. A word that names a topic (`отступили`, `відступ`,
@@ -152,9 +149,7 @@ def build_query(query: str, detector: Detector) -> SearchQuery | None:
             i += 1
     if not places and not words and not topics:
         return None
-    terms = [f"places : {_fts_string(place_token(p))}" for p in places]
-    terms += [f"text : {_fts_string(w)}*" for w in words]
-    return SearchQuery(match=" AND ".join(terms), places=tuple(places), words=tuple(words), topics=tuple(topics))
+    return SearchQuery(places=tuple(places), words=tuple(words), topics=tuple(topics))
 
 
 def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tuple[int, int], ...]:

@@ -94,7 +94,8 @@ class SqliteBackend:
     async def unindex_post(self, post_id: int) -> None:
         await self.conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
 
-    def match_clause(self, place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
+    @staticmethod
+    def match_clause(place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
         """Post ids whose places hold every token and whose text has a word starting with each of `words`."""
         terms = [f"places : {_quoted(t)}" for t in place_tokens] + [f"text : {_quoted(w)}*" for w in words]
         return "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", [" AND ".join(terms)]
@@ -224,7 +225,8 @@ class PostgresBackend:
     async def unindex_post(self, post_id: int) -> None:
         await self.conn.execute("DELETE FROM posts_fts WHERE post_id = %s", (post_id,))
 
-    def match_clause(self, place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
+    @staticmethod
+    def match_clause(place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
         return "SELECT post_id FROM posts_fts WHERE words @@ ?::tsquery", [tsquery(place_tokens, words)]
 
     @staticmethod

@@ -696,27 +696,32 @@ class Store(Leases):
         """Clears the edit flag only when the text sent is still the current text."""
         await self._db.execute(
             "UPDATE alerts SET state = 'sent', tg_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL,"
+            " claimed_until = NULL,"
             " needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END WHERE id = ?",
             (tg_message_id, iso(utcnow()), html, alert_id),
         )
 
     async def mark_edited(self, alert_id: int, html: str) -> None:
         await self._db.execute(
-            "UPDATE alerts SET needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END WHERE id = ?", (html, alert_id)
+            "UPDATE alerts SET needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END, claimed_by = NULL,"
+            " claimed_until = NULL WHERE id = ?", (html, alert_id)
         )
 
     async def mark_folded(self, alert_ids: Sequence[int], summary_id: int) -> None:
         await self._db.executemany(
-            "UPDATE alerts SET state = 'folded', folded_into = ? WHERE id = ?", [(summary_id, a) for a in alert_ids]
+            "UPDATE alerts SET state = 'folded', folded_into = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?",
+            [(summary_id, a) for a in alert_ids]
         )
 
     async def mark_failed(self, alert_id: int, error: str, *, edit: bool = False) -> None:
         """A refused send leaves the queue so one bad alert cannot hold up the rest."""
         if edit:
-            await self._db.execute("UPDATE alerts SET needs_edit = 0, last_error = ? WHERE id = ?",
+            await self._db.execute("UPDATE alerts SET needs_edit = 0, last_error = ?, claimed_by = NULL,"
+                                   " claimed_until = NULL WHERE id = ?",
                                      (error[:500], alert_id))
         else:
-            await self._db.execute("UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?",
+            await self._db.execute("UPDATE alerts SET state = 'failed', last_error = ?, claimed_by = NULL,"
+                                   " claimed_until = NULL WHERE id = ?",
                                      (error[:500], alert_id))
 
     async def note_attempt(self, alert_id: int, error: str) -> None:
