@@ -1,6 +1,7 @@
 """The one path every post takes, whichever way it came in: store, detect, decide, queue.
 
-Live updates, export replay and the demo all call `Pipeline.handle_post`; nothing here
+Live updates, export replay and the demo all call `Pipeline.handle_batch` (or
+`handle_post`, a batch of one); nothing here
 knows about Telethon. Alerts are only written to the store here; `bot.outbox` sends them.
 """
 
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from bot import claims, policy
+from bot.batch_ingest import BatchIngest, Outcome
 from bot.channels import Channel
 from bot.detect import Detection, Detector
 from bot.detect.model import merge_spans
@@ -56,14 +58,7 @@ class PipelineStats:
     topics: Counter = field(default_factory=Counter)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    status: str  # new | duplicate | edited | error
-    alert_id: int | None = None
-    merged_into: int | None = None
-
-
-class Pipeline:
+class Pipeline(BatchIngest):
     def __init__(self, store: Store, detector: Detector, alerts: AlertSettings, *,
                  tracked: tuple[str, ...] | None = None, clock: Callable[[], datetime] = utcnow,
                  on_alert: Callable[[], None] | None = None) -> None:
@@ -83,21 +78,9 @@ class Pipeline:
     # -- entry points -----------------------------------------------------------------
 
     async def handle_post(self, post: Post) -> Outcome:
-        """Never raises for a bad post: it is logged with its link and skipped. A store that
-        cannot be written (`StoreUnavailable`) is raised: that is no fault of the post."""
-        self.stats.read += 1
-        try:
-            async with self.store.transaction():
-                outcome = await self._handle(post)
-        except StoreUnavailable:
-            raise  # the file failed, not the post: the caller stops or tries again later
-        except Exception:
-            self.stats.errors += 1
-            log.exception("post %s could not be handled; skipped", post.link)
-            return Outcome("error")
-        if outcome.alert_id is not None or outcome.merged_into is not None:
-            self.on_alert()
-        return outcome
+        """A batch of one (see `handle_batch`): a bad post is logged with its link and skipped;
+        `StoreUnavailable` is raised, as that is no fault of the post."""
+        return (await self.handle_batch([post]))[0]
 
     async def handle_deletion(self, channel_id: int, message_ids: list[int], when: datetime | None = None) -> None:
         when = when or self.clock()
@@ -187,7 +170,8 @@ class Pipeline:
         return claims.should_alert(mode, has_events=bool(detection.events), tracked_mentions=bool(detection.places),
                                    flagged=detection.flagged)
 
-    async def _handle(self, post: Post) -> Outcome:
+    async def _handle(self, post: Post, raw: Detection | None = None) -> Outcome:
+        """One post on its own; `raw` is its detection when the batch already made it."""
         channel = await self._channel(post)
         saved = await self.store.save_post(post)
         if saved.status == "unchanged":
@@ -195,7 +179,8 @@ class Pipeline:
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         before_events = await self.store.post_events(saved.post_id) if before is not None else []
-        raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
+        if raw is None or saved.status != "new":
+            raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
         if not raw.flagged and not raw.events and saved.status == "new":
