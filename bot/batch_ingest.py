@@ -21,6 +21,7 @@ from bot.sources.ordered import version_rank
 from bot.store import StoreUnavailable
 from bot.store.batch import NewPost
 from bot.store.db import StoredVersion
+from bot.store.faults import store_problem
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +89,9 @@ class BatchIngest:
         for i, post in enumerate(posts):
             try:
                 plan = await self._plan(post, stored.get(post.key), post.key in seen, newest_only, filters)
-            except StoreUnavailable:
-                raise
-            except Exception:
+            except Exception as exc:
+                if _the_file(exc):
+                    raise
                 self.stats.errors += 1
                 log.exception("post %s could not be handled; skipped", post.link)
                 outcomes[i] = Outcome("error")
@@ -159,9 +160,14 @@ class BatchIngest:
                         self.stats.duplicates += 1
                         return Outcome("duplicate")
                 return await self._handle(post, raw)
-        except StoreUnavailable:
-            raise
-        except Exception:
+        except Exception as exc:
+            if _the_file(exc):
+                raise
             self.stats.errors += 1
             log.exception("post %s could not be handled; skipped", post.link)
             return Outcome("error")
+
+
+def _the_file(exc: BaseException) -> bool:
+    """A failure of the store's file or disk: no post is to blame, so the batch stops whole."""
+    return isinstance(exc, StoreUnavailable) or store_problem(exc) is not None

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from bot.detect import Detection
 from bot.post import Post
+from bot.store.faults import store_problem
 
 POST_INSERT = (
     "INSERT INTO posts(channel_id, message_id, date, text, edit_date, fwd_name,"
@@ -116,6 +117,8 @@ def write_new_posts(conn: sqlite3.Connection, items: Sequence[NewPost], stored_a
                 conn.executemany(EVENT_INSERT, rows.events)
             conn.execute(FTS_INSERT, rows.fts)
         except Exception as exc:  # noqa: BLE001 - handed back and reported with the post's link
+            if store_problem(exc) is not None:
+                raise  # the file or the disk failed, not the post: the whole batch rolls back
             conn.execute("ROLLBACK TO fw_new_post")
             conn.execute("RELEASE fw_new_post")
             results.append(exc)
