@@ -34,9 +34,13 @@ PLACE_INSERT = "INSERT INTO post_places(post_id, place_id) VALUES (?, ?)"
 TOPIC_INSERT = "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)"
 EVENT_INSERT = ("INSERT INTO post_events(post_id, seq, action, place_id, by_side, stance, matches)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)")
-# FTS5 and the fold function are SQLite's own; this is the one statement a PostgreSQL store
-# replaces with its own text index.
-FTS_INSERT = "INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)"
+# FTS5 and the fold function are SQLite's own; these are the statements a PostgreSQL store
+# replaces with its own text index. The index's rowid is `FTS_KEY` (migration 5): date
+# order, so a search newest first stops at the end of its page.
+FTS_KEY = "((CAST(strftime('%s', date) AS INTEGER) << 32) | id)"
+FTS_ID = "(rowid & 4294967295)"
+FTS_INSERT = f"INSERT INTO posts_fts(rowid, text, places) SELECT {FTS_KEY}, fw_fold(?), ? FROM posts WHERE id = ?"
+FTS_DELETE = f"DELETE FROM posts_fts WHERE rowid = (SELECT {FTS_KEY} FROM posts WHERE id = ?)"
 POSITION_ADVANCE = (
     "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
     " ON CONFLICT(channel_id) DO UPDATE SET"
@@ -51,6 +55,11 @@ def iso(dt: datetime) -> str:
 def place_token(place_id: str) -> str:
     """FTS5 splits on `-`, which would let `kharkiv` match `kharkiv-oblast`; one token per id."""
     return place_id.replace("-", "")
+
+
+def fts_key(post_id: int, date: datetime) -> int:
+    """`FTS_KEY` of a post, for a bound on the search index's rowid (a date range)."""
+    return (max(int(date.timestamp()), 0) << 32) | post_id
 
 
 def post_row(post: Post, stored_at: str) -> tuple:
@@ -83,7 +92,7 @@ class DetectionRows:
             events=[(post_id, seq, e.action, e.place, e.by, e.stance,
                      json.dumps([[m.start, m.end] for m in e.matches]))
                     for seq, e in enumerate(detection.events)],
-            fts=(post_id, text, " ".join(place_token(p) for p in place_ids)),
+            fts=(text, " ".join(place_token(p) for p in place_ids), post_id),
         )
 
 

@@ -428,7 +428,7 @@ class Store:
             await self._conn.execute("DELETE FROM post_events WHERE post_id = ?", (post_id,))
             await self._conn.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
             await self._conn.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
-            await self._conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
+            await self._conn.execute(batch.FTS_DELETE, (post_id,))
         if rows.places:
             await self._conn.executemany(batch.PLACE_INSERT, rows.places)
         if rows.topics:
@@ -817,10 +817,10 @@ class Store:
     # -- search -----------------------------------------------------------------------
 
     async def search_posts(self, match: str, *, limit: int = 20, offset: int = 0) -> list[StoredPost]:
-        """FTS5 MATCH newest first, sorting only ids and dates so a common word stays fast."""
+        """FTS5 MATCH newest first: the index is in date order (migration 5), so even a common
+        word reads only the page asked for."""
         rows = await self._all(
-            "SELECT p.id FROM posts_fts f JOIN posts p ON p.id = f.rowid"
-            " WHERE posts_fts MATCH ? ORDER BY p.date DESC, p.id DESC LIMIT ? OFFSET ?",
+            f"SELECT {batch.FTS_ID} FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
             (match, limit, offset),
         )
         return await self.posts_by_ids([r[0] for r in rows])
