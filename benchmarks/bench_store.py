@@ -363,20 +363,25 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--day-posts", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5, help="passes over the query set")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="keep the generated store at this path; an existing one is measured as it is")
     parser.add_argument("--digest-child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.digest_child:
         digest_child(args.digest_child)
         return
     with tempfile.TemporaryDirectory(prefix="frontwatch-bench-") as tmp:
-        path = Path(tmp) / "bench.sqlite"
-        asyncio.run(_create(path))
-        # Generation runs in its own process, so the peak memory below is the bot's alone.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            info = pool.submit(generate, path, args.posts, args.day_posts).result()
-        print(f"store benchmark: {args.posts:,} posts ({info['source']}), written through "
-              f"write_new_posts in {info['seconds']:.0f} s ({args.posts / info['seconds']:,.0f} posts/s), "
-              f"{info['size_mb']:.0f} MB", flush=True)
+        path = args.store or Path(tmp) / "bench.sqlite"
+        if args.store is None or not args.store.exists():
+            asyncio.run(_create(path))
+            # Generation runs in its own process, so the peak memory below is the bot's alone.
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                info = pool.submit(generate, path, args.posts, args.day_posts).result()
+            print(f"store benchmark: {args.posts:,} posts ({info['source']}), written through "
+                  f"write_new_posts in {info['seconds']:.0f} s ({args.posts / info['seconds']:,.0f} posts/s), "
+                  f"{info['size_mb']:.0f} MB", flush=True)
+        else:
+            print(f"store benchmark: the store {path} as it is ({path.stat().st_size / 1e6:,.0f} MB)", flush=True)
         bench_digest_cold(path)
         detector = Detector.from_config(ROOT / "config")
         asyncio.run(measure(path, detector, args.repeats))

@@ -26,6 +26,8 @@ from bot.store.faults import store_problem
 log = logging.getLogger(__name__)
 
 Within = Callable[[], Awaitable[None]] | None
+#: The runtime settings that decide what a post alerts on, read once a batch.
+FILTER_SETTINGS = ("tracked_places", "mutes", "alert_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class BatchIngest:
 
     async def _batch(self, posts: Sequence[Post], newest_only: bool) -> list[Outcome]:
         stored = await self.store.stored_versions([p.key for p in posts])
-        filters: dict[int, tuple] = {}
+        filters: dict = {}  # the batch's runtime settings (key None), then each channel's filters
         outcomes: list = [None] * len(posts)
         run: list[tuple[int, NewPost]] = []
         seen: set[tuple[int, int]] = set()
@@ -109,7 +111,7 @@ class BatchIngest:
         return outcomes
 
     async def _plan(self, post: Post, stored: StoredVersion | None, seen: bool, newest_only: bool,
-                    filters: dict[int, tuple]) -> _Plan:
+                    filters: dict) -> _Plan:
         if seen:
             return _Plan(slow=True)
         if stored is not None:
@@ -121,7 +123,9 @@ class BatchIngest:
         if not raw.flagged and not raw.events:
             return _Plan(detection=raw)
         if channel.id not in filters:
-            filters[channel.id] = await self._filters(channel)
+            if None not in filters:
+                filters[None] = await self.store.get_settings(FILTER_SETTINGS)
+            filters[channel.id] = await self._filters(channel, filters[None])
         tracked, muted_places, channel_muted, mode = filters[channel.id]
         detection = policy.filter_detection(raw, tracked, muted_places)
         if not detection.flagged and not detection.events:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from bot import claims, policy
-from bot.batch_ingest import BatchIngest, Outcome
+from bot.batch_ingest import FILTER_SETTINGS, BatchIngest, Outcome
 from bot.channels import Channel
 from bot.detect import Detection, Detector
 from bot.detect.model import merge_spans
@@ -154,8 +154,10 @@ class Pipeline(BatchIngest):
             self._channels[channel.id] = channel
         return channel
 
-    async def _filters(self, channel: Channel) -> tuple[set[str] | None, set[str], bool, str]:
-        stored = await self.store.get_settings(("tracked_places", "mutes", "alert_on"))
+    async def _filters(self, channel: Channel, stored: dict | None = None) -> tuple[set[str] | None, set[str], bool, str]:
+        """`stored`: the runtime settings when the caller (a batch) has read them already."""
+        if stored is None:
+            stored = await self.store.get_settings(FILTER_SETTINGS)
         tracked = stored.get("tracked_places", list(self.default_tracked) if self.default_tracked is not None else None)
         mutes = policy.active_mutes(stored.get("mutes", {}), self.clock())
         muted_places = {k.split(":", 1)[1] for k in mutes if k.startswith("place:")}

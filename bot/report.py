@@ -109,7 +109,7 @@ async def _stories(store: Store, start: datetime, end: datetime) -> list[tuple[s
         "SELECT place_id, canon, min(date), max(CASE WHEN canon = id THEN channel_id END) FROM"
         f" (SELECT pp.place_id AS place_id, {CANONICAL} AS canon, p.date AS date, p.id AS id,"
         "  p.channel_id AS channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id"
-        "  WHERE p.date >= ? AND p.date < ?) GROUP BY place_id, canon", (iso(start), iso(end)))
+        "  WHERE p.date >= ? AND p.date < ?) AS place_posts GROUP BY place_id, canon", (iso(start), iso(end)))
     sides = {r[0]: r[1] for r in await store.execute("SELECT id, side FROM channels")}
     channel_of = {r[1]: r[3] for r in rows if r[3] is not None}
     others = sorted({r[1] for r in rows} - set(channel_of))
@@ -124,16 +124,18 @@ async def _stories(store: Store, start: datetime, end: datetime) -> list[tuple[s
 
 async def _newest_links(store: Store, place_ids: list[str], start: datetime, end: datetime) -> dict[str, str]:
     """The link of each place's newest post in the range. The newest post is found in the
-    indexes alone (the day's posts by date, each one's places by its key: `+` keeps SQLite
-    from starting at a place's posts of all time); only the winners' rows are read, so a
+    indexes alone (the day's posts by date, each one's places by its key: `|| ''` keeps the
+    planner from starting at a place's posts of all time); only the winners' rows are read, so a
     cold day costs a few pages instead of every post of the day."""
     if not place_ids:
         return {}
     rows = await store.execute(
-        "SELECT pp.place_id, max(p.date), p.id FROM posts p JOIN post_places pp ON pp.post_id = p.id"
-        f" WHERE p.date >= ? AND p.date < ? AND +pp.place_id IN ({','.join('?' * len(place_ids))})"
-        " GROUP BY pp.place_id", (iso(start), iso(end), *place_ids))
-    newest = {place: post_id for place, _, post_id in rows}
+        "SELECT place_id, id FROM (SELECT pp.place_id AS place_id, p.id AS id, row_number() OVER"
+        " (PARTITION BY pp.place_id ORDER BY p.date DESC, p.id DESC) AS n FROM posts p"
+        " JOIN post_places pp ON pp.post_id = p.id"
+        f" WHERE p.date >= ? AND p.date < ? AND pp.place_id || '' IN ({','.join('?' * len(place_ids))})) AS ranked"
+        " WHERE n = 1", (iso(start), iso(end), *place_ids))
+    newest = {place: post_id for place, post_id in rows}
     links = {sp.post_id: sp.post.link for sp in await store.posts_by_ids(list(newest.values()))}
     return {place: links[post_id] for place, post_id in newest.items() if post_id in links}
 

@@ -1,7 +1,7 @@
 """Everything the service remembers lives in one SQLite file, opened through aiosqlite.
 
-One post is handled in one transaction (post, version, detection, alert), so a crash
-leaves either all of it or none of it, and the outbox can trust what it reads.
+A batch of posts is handled in one transaction (posts, versions, detections, alerts), so
+a crash leaves either all of it or none of it, and the outbox can trust what it reads.
 """
 
 from __future__ import annotations
