@@ -133,3 +133,13 @@ async def test_a_batch_of_ordinary_posts_costs_a_few_database_thread_trips_not_s
         [make_post(MEDIA, 100 + i, f"{QUIET} Выпуск {i}.", at(9, i % 60)) for i in range(200)])
     assert [o.status for o in outcomes] == ["new"] * 200
     assert len(trips) <= 12
+
+
+async def test_a_batch_that_fails_as_a_whole_is_taken_one_post_at_a_time_and_loses_only_the_bad_one(env, store):
+    pipeline, outbox, sender = env
+    unstorable = make_post(MEDIA, 2**63, QUIET, at(9, 1))  # an id SQLite cannot hold breaks the batch's look-up
+    outcomes = await pipeline.handle_batch([make_post(MEDIA, 1, QUIET, at(9)), unstorable,
+                                            make_post(RU_BLOG, 3, WITHDRAWAL_RU, at(9, 2))])
+    await outbox.flush()
+    assert [o.status for o in outcomes] == ["new", "error", "new"]
+    assert await store.count_posts() == 2 and len(sender.sent) == 1
