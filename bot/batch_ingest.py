@@ -39,8 +39,9 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """What one post of a batch needs: written with the run (`detection` set), the one-post
-    path (`slow`), or nothing (a repeat)."""
+    """What one post of a batch needs: written with the run (`detection` set), written alone
+    then the alert path (`raw` set: new and may alert), the one-post path (`slow`: an edit,
+    a message met earlier in the batch), or nothing (a repeat)."""
 
     detection: Detection | None = None
     slow: bool = False
@@ -104,9 +105,12 @@ class BatchIngest:
                 outcomes[i] = Outcome("duplicate")
             elif plan.detection is not None:
                 run.append((i, NewPost(post, plan.detection)))
+            elif plan.raw is not None:
+                await self._write_run(run, outcomes)
+                outcomes[i] = await self._new_alertable(post, plan.raw, filters)
             else:
                 await self._write_run(run, outcomes)
-                outcomes[i] = await self._one_of_batch(post, newest_only, plan.raw)
+                outcomes[i] = await self._one_of_batch(post, newest_only)
         await self._write_run(run, outcomes)
         return outcomes
 
@@ -137,7 +141,7 @@ class BatchIngest:
             self.stats.places.update(detection.place_ids)
             self.stats.topics.update(detection.topic_ids)
             return _Plan(detection=raw)
-        return _Plan(slow=True, raw=raw)
+        return _Plan(raw=raw)
 
     async def _write_run(self, run: list[tuple[int, NewPost]], outcomes: list) -> None:
         if not run:
@@ -152,7 +156,29 @@ class BatchIngest:
                 outcomes[i] = Outcome("new")
         run.clear()
 
-    async def _one_of_batch(self, post: Post, newest_only: bool, raw: Detection | None) -> Outcome:
+    async def _new_alertable(self, post: Post, raw: Detection, filters: dict) -> Outcome:
+        """A new post that may alert: its rows go over in one call like the run's, then the
+        alert path runs; a failure anywhere undoes both (savepoint)."""
+        try:
+            async with self.store.savepoint():
+                [written] = await self.store.save_new_posts([NewPost(post, raw)])
+                if isinstance(written, Exception):
+                    raise written
+                channel = await self._channel(post)
+                tracked, muted_places, _, _ = filters[channel.id]
+                detection = policy.filter_detection(raw, tracked, muted_places)
+                self.stats.flagged += 1
+                self.stats.places.update(detection.place_ids)
+                self.stats.topics.update(detection.topic_ids)
+                return await self._alert_new(post, written, channel, detection, status="new")
+        except Exception as exc:
+            if _the_file(exc):
+                raise
+            self.stats.errors += 1
+            log.exception("post %s could not be handled; skipped", post.link)
+            return Outcome("error")
+
+    async def _one_of_batch(self, post: Post, newest_only: bool) -> Outcome:
         """The one-post path under a savepoint: an edit, a post that may alert, a repeat of a
         message met earlier in the batch."""
         try:
@@ -163,7 +189,7 @@ class BatchIngest:
                             and version_rank(post) <= version_rank(known.post):
                         self.stats.duplicates += 1
                         return Outcome("duplicate")
-                return await self._handle(post, raw)
+                return await self._handle(post)
         except Exception as exc:
             if _the_file(exc):
                 raise

@@ -172,8 +172,7 @@ class Pipeline(BatchIngest):
         return claims.should_alert(mode, has_events=bool(detection.events), tracked_mentions=bool(detection.places),
                                    flagged=detection.flagged)
 
-    async def _handle(self, post: Post, raw: Detection | None = None) -> Outcome:
-        """One post on its own; `raw` is its detection when the batch already made it."""
+    async def _handle(self, post: Post) -> Outcome:
         channel = await self._channel(post)
         saved = await self.store.save_post(post)
         if saved.status == "unchanged":
@@ -181,8 +180,7 @@ class Pipeline(BatchIngest):
             return Outcome("duplicate")
         before = await self.store.post(saved.post_id) if saved.status == "edited" else None
         before_events = await self.store.post_events(saved.post_id) if before is not None else []
-        if raw is None or saved.status != "new":
-            raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
+        raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
         await self.store.save_detection(saved.post_id, raw, post.text, fresh=saved.status == "new")
         await self.store.advance_read_position(post.channel_id, post.message_id)
         if not raw.flagged and not raw.events and saved.status == "new":
