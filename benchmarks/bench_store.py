@@ -288,7 +288,8 @@ async def measure(path: Path, detector: Detector, repeats: int) -> None:
         print(f"  {'all':<16} p50 {statistics.median(everything):7.1f} ms   "
               f"p95 {percentile(everything, 0.95):7.1f} ms   max {max(everything):7.1f} ms")
 
-        share = (await store.execute("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'text : подписаться*'"))[0][0]
+        share = (await store.execute(
+            "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'text : подписаться*'"))[0][0]
         print(f"  'подписаться' is in {share / await store.count_posts():.0%} of posts")
 
         gc.collect()

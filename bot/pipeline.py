@@ -32,7 +32,7 @@ from bot.render import (
     render_summary,
 )
 from bot.settings import AlertSettings
-from bot.store import Store, StoredPost, StoreUnavailable
+from bot.store import AlertRow, Store, StoredPost, StoreUnavailable
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,8 @@ class Pipeline(BatchIngest):
             self._channels[channel.id] = channel
         return channel
 
-    async def _filters(self, channel: Channel, stored: dict | None = None) -> tuple[set[str] | None, set[str], bool, str]:
+    async def _filters(self, channel: Channel,
+                       stored: dict | None = None) -> tuple[set[str] | None, set[str], bool, str]:
         """`stored`: the runtime settings when the caller (a batch) has read them already."""
         if stored is None:
             stored = await self.store.get_settings(FILTER_SETTINGS)
@@ -488,7 +489,7 @@ class Pipeline(BatchIngest):
         alert = await self.store.alert(alert_id)
         if alert is None or alert.kind != "post":
             return
-        html, severity = await self._render_post(alert_id)
+        html, severity = await self._render_post(alert)
         await self.store.update_alert(alert_id, html=html, severity=severity)
 
     def _detection_for_render(self, stored: StoredPost) -> Detection:
@@ -508,8 +509,8 @@ class Pipeline(BatchIngest):
     def _name(self, place_id: str | None) -> str | None:
         return self._place_names.get(place_id, place_id) if place_id is not None else None
 
-    async def _render_post(self, alert_id: int) -> tuple[str, str]:
-        alert = await self.store.alert(alert_id)
+    async def _render_post(self, alert: AlertRow) -> tuple[str, str]:
+        alert_id = alert.id
         members = await self.store.alert_posts(alert_id, with_claims=False)
         origin = next((sp for sp, rel in members if rel == "origin"), members[0][0])
         channel = await self._channel_of(origin.post.channel_id)
