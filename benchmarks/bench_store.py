@@ -391,8 +391,8 @@ def main() -> None:
         asyncio.run(measure(path, detector, args.repeats))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     generator = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: {own:.0f} MB RSS for the detector, search and digest over the {args.posts:,}-post store "
-          f"(generating it took {generator:.0f} MB in a separate process)")
+    print(f"peak memory: {own:.0f} MB RSS for the detector, search and digest over the store"
+          + (f" (generating it took {generator:.0f} MB in a separate process)" if generator else ""))
 
 
 async def _create(path: Path) -> None:
