@@ -175,5 +175,23 @@ CREATE TABLE claim_posts (
 CREATE INDEX claim_posts_post ON claim_posts(post_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# Scale. The search index is keyed by date: its rowid is the post's publication time in
+# seconds shifted left 32 bits, or'ed with the post id, so the index itself is in
+# (date, id) order and a search newest first walks it backwards and stops at the page's
+# end, however common the word. The digest's day is read through covering indexes: posts
+# of a day by channel, deleted posts by when.
+V5 = """
+CREATE VIRTUAL TABLE posts_fts_by_date USING fts5(
+    text, places, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO posts_fts_by_date(rowid, text, places)
+    SELECT (CAST(strftime('%s', p.date) AS INTEGER) << 32) | p.id, f.text, f.places
+    FROM posts_fts f JOIN posts p ON p.id = f.rowid;
+DROP TABLE posts_fts;
+ALTER TABLE posts_fts_by_date RENAME TO posts_fts;
+CREATE INDEX posts_deleted ON posts(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX posts_date_channel ON posts(date, channel_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)
