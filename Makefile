@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_pipeline.py
 	$(PY) benchmarks/bench_store.py
 	$(PY) benchmarks/bench_start.py
-	$(PY) benchmarks/bench_replay.py --limit 1800
+	$(PY) benchmarks/bench_replay.py 20000 --limit 1800
 	$(PY) benchmarks/bench_web.py
 	$(PY) benchmarks/bench_claims.py
 

@@ -1,78 +1,79 @@
-"""Throughput of the whole pipeline (store, detect, policy, alert rows) into a real SQLite file.
+"""Throughput of the whole ingest path, in one process: export parsing, detection, store, alerts, outbox.
 
-Reads the real posts of ../shared/corpus/news-2024 when present (CC BY 4.0, from
-NKTKLN/telegram-news-classifier), else the bundled demo corpus, and feeds N posts through
-`Pipeline.handle_post` the way replay does. Prints posts/s and peak memory.
+    python benchmarks/bench_pipeline.py [POSTS] [--repeats N]
+
+Builds a folder of Telegram Desktop exports (50 channels) from the real texts of
+../shared/corpus/news-2024 (CC BY 4.0, from NKTKLN/telegram-news-classifier) with
+`bench_replay.build`, then runs `bot.replay.replay` on it into a fresh store with the
+terminal outbox flushed after every batch, as `frontwatch replay` does: in batches of 500
+(the default) and in batches of one (every post its own transaction, what ingest did
+before batching). The detector is loaded once, before the clock starts. Reports CPU
+seconds (`time.process_time`: both threads of the process) min/median/max over the
+repeats, posts per CPU second, and the peak RSS of this process.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import json
 import resource
+import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bot.channels import Channel  # noqa: E402
+from bench_replay import CORPUS, build, texts  # noqa: E402
+
 from bot.detect import Detector  # noqa: E402
+from bot.outbox import Outbox  # noqa: E402
 from bot.pipeline import Pipeline  # noqa: E402
-from bot.post import Post  # noqa: E402
+from bot.replay import replay  # noqa: E402
 from bot.settings import AlertSettings  # noqa: E402
-from bot.sources.export import load_channels, read_posts  # noqa: E402
 from bot.store import Store  # noqa: E402
-
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-
-
-def texts() -> list[str]:
-    shared = ROOT.parent / "shared" / "corpus" / "news-2024"
-    out: list[str] = []
-    if shared.is_dir():
-        for file in sorted(shared.glob("*.json")):
-            out += [m["text"] for m in json.loads(file.read_text(encoding="utf-8")) if m.get("text")]
-    if not out:
-        out = [p.text for ch in load_channels(ROOT / "corpus" / "demo") for p in read_posts(ch)]
-    return out
+from bot.terminal import TerminalSender  # noqa: E402
 
 
-async def main() -> None:
-    corpus = texts()
-    detector = Detector.from_config(ROOT / "config")
-    channels = [Channel(username=f"bench{i}", id=1_000_000 + i, name=f"Bench {i}", side=("ru", "ua", "other")[i % 3],
-                        kind="media") for i in range(30)]
-    start = datetime(2026, 11, 1, tzinfo=UTC)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = await Store.open(Path(tmp) / "bench.sqlite")
-        async with store.transaction():
-            for ch in channels:
-                await store.upsert_channel(ch)
+async def one_run(export: Path, db: Path, detector: Detector, batch: int) -> tuple[float, int, int]:
+    store = await Store.open(db)
+    try:
         pipeline = Pipeline(store, detector, AlertSettings())
-        posts = [Post(channel_id=channels[i % 30].id, message_id=i + 1, date=start + timedelta(seconds=20 * i),
-                      text=corpus[i % len(corpus)], channel_username=channels[i % 30].username)
-                 for i in range(N)]
-        t0 = time.perf_counter()
-        for post in posts:
-            await pipeline.handle_post(post)
-        elapsed = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        for post in posts[: N // 4]:
-            await pipeline.handle_post(post)
-        repeat = time.perf_counter() - t1
-        size = (Path(tmp) / "bench.sqlite").stat().st_size
+        outbox = Outbox(store, TerminalSender(quiet=True), rate_limit_per_minute=None)
+        started = time.process_time()
+        report = await replay(export, store, pipeline, [], progress=False, after_each=outbox.flush, batch=batch)
+        return time.process_time() - started, report.new, outbox.sent
+    finally:
         await store.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    s = pipeline.stats
-    print(f"pipeline: {N:,} posts in {elapsed:.1f} s = {N / elapsed:,.0f} posts/s "
-          f"({s.flagged:,} flagged, {s.alerts:,} alerts, {s.merged:,} merged, {s.corroborations} both-sides)")
-    print(f"replay of {N // 4:,} already-stored posts: {N // 4 / repeat:,.0f} posts/s (idempotent path)")
-    print(f"database file {size / 1e6:.1f} MB; peak RSS {peak:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("posts", nargs="?", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        print(f"bench_pipeline: skipped: {CORPUS} is absent (it holds the real news texts the export is built from)")
+        return
+    detector = Detector.from_config(ROOT / "config")
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        export = Path(tmp) / "export"
+        build(export, args.posts, texts())
+        print(f"pipeline (replay in one process, export parsing and outbox included), {args.posts:,} posts, "
+              f"{args.repeats} runs each, CPU seconds:", flush=True)
+        for batch in (500, 1):
+            runs = [asyncio.run(one_run(export, Path(tmp) / f"b{batch}-{run}.sqlite", detector, batch))
+                    for run in range(args.repeats)]
+            seconds = [r[0] for r in runs]
+            median = statistics.median(seconds)
+            print(f"  batches of {batch:>3}: min {min(seconds):.1f} s, median {median:.1f} s, max {max(seconds):.1f} s"
+                  f" = {args.posts / median:,.0f} posts per CPU second ({runs[0][1]:,} stored, {runs[0][2]:,} alerts"
+                  " sent)", flush=True)
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -1,6 +1,6 @@
-"""`frontwatch replay` of large exports: posts/s and peak resident memory.
+"""`frontwatch replay` of large exports against a plain batched `sqlite3` writer: posts/s, peak RSS.
 
-    python benchmarks/bench_replay.py [SIZES...] [--limit SECONDS]
+    python benchmarks/bench_replay.py [SIZES...] [--limit SECONDS] [--no-plain]
 
 Builds, for each size (default 100000 and 1000000 posts), a folder of Telegram Desktop
 exports of 50 channels from the real texts of ../shared/corpus/news-2024 (CC BY 4.0,
@@ -9,6 +9,12 @@ child process into a fresh store. Reports wall time, the child's CPU time, posts
 second and its peak RSS (the kernel's high-water mark). With `--limit`, a run still going
 after that many seconds is stopped and reported as partial: posts stored so far, and the
 peak RSS reached, which already covers reading and sorting the whole export.
+
+In the same run, on the same export, a plain writer (`--plain-writer`, also a child
+process) stores the same rows — posts with their versions, detections (the same detector),
+place, topic and event rows, the search index, read positions — with `sqlite3` in batches
+of 500 per transaction, reading each file whole with `json.load`, without sorting, alerts or
+outbox: the floor frontwatch's replay is measured against.
 """
 
 from __future__ import annotations
@@ -78,12 +84,67 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run(export: Path, db: Path, posts: int, limit: float | None) -> None:
+def plain_writer(export: Path, db: Path) -> None:
+    """The comparison: the same rows, nothing else, in batches of 500 (see the module docstring)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    sys.path.insert(0, str(ROOT))
+    from bot.detect import Detector
+    from bot.detect.normalize import fold
+    from bot.store import Store
+    from bot.store import batch as sql
+
+    asyncio.run(_create(Store, db))
+    detector = Detector.from_config(ROOT / "config")
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.create_function("fw_fold", 1, fold, deterministic=True)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    stored_at = datetime.now(UTC).isoformat(timespec="seconds")
+    reached: dict[int, int] = {}
+    rows: list[tuple] = []
+
+    def flush() -> None:
+        conn.execute("BEGIN")
+        for row, text in rows:
+            post_id = conn.execute(sql.POST_INSERT, row).fetchone()[0]
+            found = sql.DetectionRows.of(post_id, detector.detect(text), text)
+            conn.execute(sql.DETECTION_UPSERT, found.detection)
+            conn.executemany(sql.PLACE_INSERT, found.places)
+            conn.executemany(sql.TOPIC_INSERT, found.topics)
+            conn.executemany(sql.EVENT_INSERT, found.events)
+            conn.execute(sql.FTS_INSERT, found.fts)
+        conn.executemany(sql.POSITION_ADVANCE, [(c, m, stored_at) for c, m in reached.items()])
+        conn.execute("COMMIT")
+        rows.clear()
+
+    for file in sorted(export.rglob("result.json")):
+        channel = json.loads(file.read_text(encoding="utf-8"))
+        for m in channel["messages"]:
+            date = datetime.fromtimestamp(int(m["date_unixtime"]), UTC).isoformat(timespec="seconds")
+            rows.append(((channel["id"], m["id"], date, m["text"], None, None, None, None,
+                          f"https://t.me/c/{channel['id']}/{m['id']}", 0, stored_at), m["text"]))
+            reached[channel["id"]] = max(reached.get(channel["id"], 0), m["id"])
+            if len(rows) >= 500:
+                flush()
+    if rows:
+        flush()
+    conn.close()
+
+
+async def _create(store_class, db: Path) -> None:
+    await (await store_class.open(db)).close()
+
+
+def run(export: Path, db: Path, posts: int, limit: float | None, *, plain: bool = False) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTWATCH_", "TG_"))}
     errors = (db.parent / "stderr.txt").open("wb")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "replay", str(export), "--db", str(db), "--quiet",
-                             "--config", str(ROOT / "config")], cwd=db.parent, env={**env, "PYTHONPATH": str(ROOT)},
+    command = ([sys.executable, str(Path(__file__).resolve()), "--plain-writer", str(export), str(db)] if plain
+               else [sys.executable, "-m", "bot", "replay", str(export), "--db", str(db), "--quiet",
+                     "--config", str(ROOT / "config")])
+    proc = subprocess.Popen(command, cwd=db.parent, env={**env, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.DEVNULL, stderr=errors)
     peak = 0.0
     partial = False
@@ -105,16 +166,23 @@ def run(export: Path, db: Path, posts: int, limit: float | None) -> None:
     done = stored(db)
     cpu = usage.ru_utime + usage.ru_stime
     state = f"PARTIAL (stopped after {limit:.0f} s)" if partial else f"exit {proc.returncode}"
-    print(f"  replay {posts:>9,} posts: {state}; {done:,} stored in {wall:,.0f} s wall, {cpu:,.0f} s CPU: "
+    who = "plain sqlite3 writer" if plain else "frontwatch replay"
+    print(f"  {who:<20} {posts:>9,} posts: {state}; {done:,} stored in {wall:,.0f} s wall, {cpu:,.0f} s CPU: "
           f"{done / wall:,.0f} posts/s wall, {done / max(cpu, 1e-9):,.0f} posts/s CPU; peak RSS {peak:,.0f} MB",
           flush=True)
+    return done / max(cpu, 1e-9)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--limit", type=float, default=None, help="stop a run after this many seconds")
+    parser.add_argument("--no-plain", action="store_true", help="leave out the plain sqlite3 writer")
+    parser.add_argument("--plain-writer", nargs=2, type=Path, metavar=("EXPORT", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.plain_writer:
+        plain_writer(*args.plain_writer)
+        return
     if not CORPUS.is_dir():
         print(f"bench_replay: skipped: {CORPUS} is absent (it holds the real news texts the exports are built from)")
         return
@@ -127,7 +195,10 @@ def main() -> None:
             size = build(export, posts, corpus)
             print(f"  built {posts:,} posts ({size / 1e6:,.0f} MB of JSON) in {time.perf_counter() - t0:,.0f} s",
                   flush=True)
-            run(export, Path(tmp) / "bench.sqlite", posts, args.limit)
+            ours = run(export, Path(tmp) / "bench.sqlite", posts, args.limit)
+            if not args.no_plain:
+                theirs = run(export, Path(tmp) / "plain.sqlite", posts, args.limit, plain=True)
+                print(f"  replay / plain writer, posts per CPU second: {ours / theirs:.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -195,15 +195,18 @@ async def build_digest(store: Store, detector: Detector, end: datetime, tz: str,
          for pid in set(today) | set(before) if tracked_set is None or pid in tracked_set),
         key=lambda pc: (-pc.today, -pc.change, pc.name))
     # Withdrawal posts that name a place come first: those are the ones an analyst acts on.
+    # Each list walks the day's posts in the (date, channel) index and probes the topic or
+    # event of each by its key, so a cold day never reads the posts of other days.
     withdrawals, withdrawal_total = await q.listed_posts(
-        "p.date >= ? AND p.date < ? AND p.id IN (SELECT post_id FROM post_topics WHERE topic_id = ?)",
+        "p.date >= ? AND p.date < ? AND EXISTS (SELECT 1 FROM post_topics t WHERE t.post_id = p.id AND t.topic_id = ?)",
         "EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id) DESC, p.date, p.id", WITHDRAWAL)
     deleted, deleted_total = await q.listed_posts(
         "p.deleted_at >= ? AND p.deleted_at < ?", "p.deleted_at, p.id")
     claim_list = [await q.claim_summary(claim) for claim in await store.claims_between(start, end)]
     claim_list.sort(key=lambda c: (c.place, c.first))
     lone_denials, _ = await q.listed_posts(
-        "p.date >= ? AND p.date < ? AND p.id IN (SELECT post_id FROM post_events WHERE stance = 'denied')"
+        "p.date >= ? AND p.date < ? AND EXISTS (SELECT 1 FROM post_events e WHERE e.post_id = p.id"
+        " AND e.stance = 'denied')"
         " AND p.id NOT IN (SELECT post_id FROM claim_posts WHERE stance = 'denied')", "p.date, p.id")
     busiest = [ChannelActivity(q.channels.get(r[0], (str(r[0]), "other"))[0],
                                q.channels.get(r[0], ("", "other"))[1], r[1], r[2]) for r in await q.rows(

@@ -1,6 +1,7 @@
 """The one path every post takes, whichever way it came in: store, detect, decide, queue.
 
-Live updates, export replay and the demo all call `Pipeline.handle_post`; nothing here
+Live updates, export replay and the demo all call `Pipeline.handle_batch` (or
+`handle_post`, a batch of one); nothing here
 knows about Telethon. Alerts are only written to the store here; `bot.outbox` sends them.
 """
 
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from bot import claims, policy
+from bot.batch_ingest import FILTER_SETTINGS, BatchIngest, Outcome
 from bot.channels import Channel
 from bot.detect import Detection, Detector
 from bot.detect.model import merge_spans
@@ -30,7 +32,7 @@ from bot.render import (
     render_summary,
 )
 from bot.settings import AlertSettings
-from bot.store import Store, StoredPost, StoreUnavailable
+from bot.store import AlertRow, Store, StoredPost, StoreUnavailable
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -56,14 +58,7 @@ class PipelineStats:
     topics: Counter = field(default_factory=Counter)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    status: str  # new | duplicate | edited | error
-    alert_id: int | None = None
-    merged_into: int | None = None
-
-
-class Pipeline:
+class Pipeline(BatchIngest):
     def __init__(self, store: Store, detector: Detector, alerts: AlertSettings, *,
                  tracked: tuple[str, ...] | None = None, clock: Callable[[], datetime] = utcnow,
                  on_alert: Callable[[], None] | None = None) -> None:
@@ -83,21 +78,9 @@ class Pipeline:
     # -- entry points -----------------------------------------------------------------
 
     async def handle_post(self, post: Post) -> Outcome:
-        """Never raises for a bad post: it is logged with its link and skipped. A store that
-        cannot be written (`StoreUnavailable`) is raised: that is no fault of the post."""
-        self.stats.read += 1
-        try:
-            async with self.store.transaction():
-                outcome = await self._handle(post)
-        except StoreUnavailable:
-            raise  # the file failed, not the post: the caller stops or tries again later
-        except Exception:
-            self.stats.errors += 1
-            log.exception("post %s could not be handled; skipped", post.link)
-            return Outcome("error")
-        if outcome.alert_id is not None or outcome.merged_into is not None:
-            self.on_alert()
-        return outcome
+        """A batch of one (see `handle_batch`): a bad post is logged with its link and skipped;
+        `StoreUnavailable` is raised, as that is no fault of the post."""
+        return (await self.handle_batch([post]))[0]
 
     async def handle_deletion(self, channel_id: int, message_ids: list[int], when: datetime | None = None) -> None:
         when = when or self.clock()
@@ -171,8 +154,11 @@ class Pipeline:
             self._channels[channel.id] = channel
         return channel
 
-    async def _filters(self, channel: Channel) -> tuple[set[str] | None, set[str], bool, str]:
-        stored = await self.store.get_settings(("tracked_places", "mutes", "alert_on"))
+    async def _filters(self, channel: Channel,
+                       stored: dict | None = None) -> tuple[set[str] | None, set[str], bool, str]:
+        """`stored`: the runtime settings when the caller (a batch) has read them already."""
+        if stored is None:
+            stored = await self.store.get_settings(FILTER_SETTINGS)
         tracked = stored.get("tracked_places", list(self.default_tracked) if self.default_tracked is not None else None)
         mutes = policy.active_mutes(stored.get("mutes", {}), self.clock())
         muted_places = {k.split(":", 1)[1] for k in mutes if k.startswith("place:")}
@@ -503,7 +489,7 @@ class Pipeline:
         alert = await self.store.alert(alert_id)
         if alert is None or alert.kind != "post":
             return
-        html, severity = await self._render_post(alert_id)
+        html, severity = await self._render_post(alert)
         await self.store.update_alert(alert_id, html=html, severity=severity)
 
     def _detection_for_render(self, stored: StoredPost) -> Detection:
@@ -523,8 +509,8 @@ class Pipeline:
     def _name(self, place_id: str | None) -> str | None:
         return self._place_names.get(place_id, place_id) if place_id is not None else None
 
-    async def _render_post(self, alert_id: int) -> tuple[str, str]:
-        alert = await self.store.alert(alert_id)
+    async def _render_post(self, alert: AlertRow) -> tuple[str, str]:
+        alert_id = alert.id
         members = await self.store.alert_posts(alert_id, with_claims=False)
         origin = next((sp for sp, rel in members if rel == "origin"), members[0][0])
         channel = await self._channel_of(origin.post.channel_id)

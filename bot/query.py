@@ -22,6 +22,8 @@ from bot.detect.model import merge_spans
 from bot.post import bare_channel_id
 from bot.search import SearchQuery, build_query, match_spans
 from bot.store import Store, StoredPost
+from bot.store.backend import fts5_expression
+from bot.store.batch import fts_key, place_token
 from bot.store.db import iso
 
 FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", "q")
@@ -244,7 +246,8 @@ class Archive:
         return start, end
 
     def where(self, filters: Filters, built: SearchQuery | None = None, *,
-              flagged: bool = False) -> tuple[str, list[Any]]:
+              flagged: bool = False, indexed: bool = False) -> tuple[str, list[Any]]:
+        """`indexed`: the search index already holds the match and the place (see `_page`)."""
         clauses: list[str] = []
         params: list[Any] = []
         start, end = self._bounds(filters)
@@ -254,7 +257,7 @@ class Archive:
         if end:
             clauses.append("p.date < ?")
             params.append(end)
-        if filters.place:
+        if filters.place and not indexed:
             clauses.append("p.id IN (SELECT post_id FROM post_places WHERE place_id = ?)")
             params.append(filters.place)
         if filters.side:
@@ -275,7 +278,7 @@ class Archive:
                            f" WHERE c.tier = ?{action})")
             params += [filters.tier, *([filters.action] if filters.action else [])]
         if built is not None:
-            if built.places or built.words:
+            if (built.places or built.words) and not indexed:
                 found, found_params = self.store.match_clause(built.places, built.words)
                 clauses.append(f"p.id IN ({found})")
                 params += found_params
@@ -292,15 +295,13 @@ class Archive:
         """Flagged posts newest first; with `q` it is the search."""
         if filters.q:
             return await self.search(filters, limit=limit, offset=offset)
-        where, params = self.where(filters, flagged=True)
-        return await self._page(where, params, None, limit, offset)
+        return await self._page(filters, None, limit, offset, flagged=True)
 
     async def search(self, filters: Filters, *, limit: int = 20, offset: int = 0) -> Page:
         built = build_query(filters.q, self.detector)
         if built is None:
             return Page((), False, offset, None)
-        where, params = self.where(filters, built)
-        return await self._page(where, params, built, limit, offset)
+        return await self._page(filters, built, limit, offset)
 
     async def latest(self, limit: int, *, place_id: str | None = None,
                      tracked: Sequence[str] | None = None) -> Page:
@@ -310,15 +311,48 @@ class Archive:
         marks = ",".join("?" * len(tracked))
         where = (f"(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id AND pp.place_id IN ({marks}))"
                  " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
-        return await self._page(where, list(tracked), None, limit, 0)
+        return await self._page(None, None, limit, 0, where=(where, list(tracked)))
 
-    async def _page(self, where: str, params: list[Any], built: SearchQuery | None, limit: int,
-                    offset: int) -> Page:
-        """Read a few times more rows than asked, so merged copies do not leave a page short."""
+    def _indexed_match(self, filters: Filters, built: SearchQuery | None) -> str | None:
+        """The search index's MATCH for the words and the place asked for, when there are any.
+
+        SQLite only: its index is in date order. PostgreSQL's GIN index answers the same
+        words and places through `Store.match_clause` in the WHERE clause instead."""
+        if self.store.backend != "sqlite":
+            return None
+        places = [*(built.places if built is not None else ()), *([filters.place] if filters.place else [])]
+        words = built.words if built is not None else ()
+        return fts5_expression([place_token(p) for p in places], words) or None
+
+    async def _page(self, filters: Filters | None, built: SearchQuery | None, limit: int, offset: int, *,
+                    flagged: bool = False, where: tuple[str, list[Any]] | None = None) -> Page:
+        """Read a few times more rows than asked, so merged copies do not leave a page short.
+
+        With words or a place, the search index leads: its rowid is in (date, id) order
+        (migration 5), so walking it backwards gives the newest first and stops at the end
+        of the page even for a word in every third post; the other filters are checked on
+        the posts it yields, and a date range bounds the rowid itself."""
         window = limit * 4 + 1
-        rows = await self.store.execute(
-            f"SELECT p.id, {CANONICAL} FROM posts p WHERE {where} ORDER BY p.date DESC, p.id DESC LIMIT ? OFFSET ?",
-            (*params, window, offset))
+        match = self._indexed_match(filters, built) if filters is not None else None
+        if match is None:
+            clause, params = where if where is not None else self.where(filters, built, flagged=flagged)
+            rows = await self.store.execute(
+                f"SELECT p.id, {CANONICAL} FROM posts p WHERE {clause}"
+                " ORDER BY p.date DESC, p.id DESC LIMIT ? OFFSET ?", (*params, window, offset))
+        else:
+            clause, params = self.where(filters, built, flagged=flagged, indexed=True)
+            bounds, keys = "", []
+            zone = ZoneInfo(self.tz)
+            if filters.since:
+                bounds += " AND f.rowid >= ?"
+                keys.append(fts_key(0, datetime.combine(filters.since, time(), zone)))
+            if filters.until:
+                bounds += " AND f.rowid < ?"
+                keys.append(fts_key(0, datetime.combine(filters.until + timedelta(days=1), time(), zone)))
+            rows = await self.store.execute(
+                f"SELECT p.id, {CANONICAL} FROM posts_fts f JOIN posts p ON p.id = (f.rowid & 4294967295)"
+                f" WHERE posts_fts MATCH ?{bounds} AND {clause} ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
+                (match, *keys, *params, window, offset))
         order: list[int] = []
         consumed = 0
         for pid, canonical in rows:

@@ -23,9 +23,10 @@ from bot.sources.export import ExportChannel, ExportProblem, find_exports, read_
 from bot.sources.ordered import read_export, temporary_folder, version_rank
 from bot.store import Store
 
-#: Where a replay keeps the position reached (runtime settings), and how often it writes it.
+#: Where a replay keeps the position reached (runtime settings), written with every batch.
 RESUME_KEY = "replay.resume"
-CHECKPOINT_EVERY = 200
+#: Posts stored in one transaction; the position reached is kept with each batch.
+BATCH = 500
 
 
 @dataclass
@@ -90,13 +91,6 @@ def collect_posts(exports: list[ExportChannel], channels: dict[int, Channel], lo
     return posts
 
 
-async def _stale(store: Store, post: Post) -> bool:
-    """A version no newer than the one stored, with other text: replaying it would undo an edit."""
-    stored = await store.post_by_key(post.channel_id, post.message_id)
-    return (stored is not None and stored.post.text != post.text
-            and version_rank(post) <= version_rank(stored.post))
-
-
 def export_mark(path: Path, local_tz: ZoneInfo) -> str:
     """Names one export as it is on disk: a resumed replay continues only the same files."""
     files = find_exports(path)
@@ -106,11 +100,11 @@ def export_mark(path: Path, local_tz: ZoneInfo) -> str:
 
 async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Channel], *,
                  local_tz: ZoneInfo = ZoneInfo("UTC"), progress: bool | None = None,
-                 after_each=None) -> ReplayReport:
-    """Reads the export in date order with bounded memory, then sends each post through the
-    pipeline. Every `CHECKPOINT_EVERY` posts the position reached is kept in the store, after
-    the posts before it are committed and their alerts sent: a replay of the same files
-    started again after a kill skips to it, and what it replays again is a repeat."""
+                 after_each=None, batch: int = BATCH) -> ReplayReport:
+    """Reads the export in date order with bounded memory, then sends it through the pipeline
+    `batch` posts at a time. Each batch is one transaction that also keeps the position
+    reached, and its alerts are sent (`after_each`) before the next: a replay of the same
+    files started again after a kill skips to it, and what it replays again is a repeat."""
     report = ReplayReport()
     mark = export_mark(path, local_tz)
     with temporary_folder() as folder:
@@ -125,36 +119,40 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
         if after_each is not None:
             await after_each()
         bar = Progress(read.entries, "replay", enabled=progress)
-        unmarked = 0
         usernames = {cid: ch.username for cid, ch in channels.items()}
+        pending: list[Post] = []
+        reached = None
         for at, post, entries in read.ordered(usernames):
             report.posts += 1
             bar.advance(entries)
             if through is not None and at <= through:
                 report.resumed += 1
                 continue
-            await _replay_one(post, store, pipeline, report)
-            if after_each is not None:
-                await after_each()
-            unmarked += 1
-            if unmarked >= CHECKPOINT_EVERY:
-                await store.set_setting(RESUME_KEY, {"export": mark, "through": list(at)})
-                unmarked = 0
+            pending.append(post)
+            reached = at
+            if len(pending) >= batch:
+                await _replay_batch(pending, reached, mark, store, pipeline, report, after_each)
+                pending = []
+        if pending:
+            await _replay_batch(pending, reached, mark, store, pipeline, report, after_each)
         bar.close()
     await store.set_setting(RESUME_KEY, None)
     return report
 
 
-async def _replay_one(post: Post, store: Store, pipeline: Pipeline, report: ReplayReport) -> None:
-    if await _stale(store, post):
-        report.duplicates += 1
-        return
-    outcome = await pipeline.handle_post(post)
-    if outcome.status == "new":
-        report.new += 1
-    elif outcome.status == "duplicate":
-        report.duplicates += 1
-    elif outcome.status == "edited":
-        report.edited += 1
-    else:
-        report.errors += 1
+async def _replay_batch(posts: list[Post], reached, mark: str, store: Store, pipeline: Pipeline,
+                        report: ReplayReport, after_each) -> None:
+    async def keep_position() -> None:
+        await store.set_setting(RESUME_KEY, {"export": mark, "through": list(reached)})
+
+    for outcome in await pipeline.handle_batch(posts, newest_only=True, within=keep_position):
+        if outcome.status == "new":
+            report.new += 1
+        elif outcome.status == "duplicate":
+            report.duplicates += 1
+        elif outcome.status == "edited":
+            report.edited += 1
+        else:
+            report.errors += 1
+    if after_each is not None:
+        await after_each()

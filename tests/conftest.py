@@ -33,7 +33,8 @@ BACKENDS = ("sqlite", "postgresql")
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A module marked `both_backends` runs every test that uses `store` against SQLite and PostgreSQL."""
-    if "store" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+    marked = metafunc.definition.get_closest_marker
+    if "store" in metafunc.fixturenames and marked("both_backends") and not marked("sqlite_only"):
         metafunc.parametrize("store", BACKENDS, indirect=True)
 
 

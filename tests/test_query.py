@@ -123,3 +123,24 @@ async def test_a_village_beyond_places_toml_is_counted_and_drawn_by_its_english_
     assert [(c.place_id, c.name) for c in counts] == [("UA14120090040069534", "Krasnotorka")]
     drawn = build_map([MapPoint(c.place_id, c.name, c.posts) for c in counts])
     assert [c.name for c in drawn.circles] == ["Krasnotorka"] and drawn.unplaced == ()
+
+
+async def test_search_and_place_filter_list_newest_first_when_older_posts_were_stored_later(store, channels, detector):
+    """Posts arrive out of date order (catch-up, an old export replayed into a live store):
+    the search index is walked in date order, not in the order posts were stored."""
+    pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=25))
+    texts = {1: "Сводка: обстрел Харькова утром, есть раненые.",
+             2: "Сводка дня: в Харькове ночью работала ПВО, обломки упали на склад.",
+             3: "Сводка: под Харьковом горит нефтебаза после удара дронов.",
+             4: "Сводка мэрии: в Харькове восстановили свет в трёх районах.",
+             5: "Сводка: Харьков снова без метро, поезда стоят из-за тревоги."}
+    for message_id, day in ((1, 24), (2, 20), (3, 22), (4, 21), (5, 23)):
+        await pipeline.handle_post(make_post(MEDIA, message_id, texts[message_id], at(10, day=day)))
+    archive = Archive(store, detector, "Europe/Kyiv")
+    newest_first = [("wire", 1), ("wire", 5), ("wire", 3), ("wire", 4), ("wire", 2)]
+    assert keys(await archive.search(Filters(q="сводка"), limit=10)) == newest_first
+    assert keys(await archive.timeline(Filters(place="kharkiv"), limit=10)) == newest_first
+    assert keys(await archive.search(Filters(q="сводка", place="kharkiv"), limit=2)) == newest_first[:2]
+    since = await archive.parse({"q": "сводка", "since": "2026-11-21", "until": "2026-11-22"})
+    assert keys(await archive.search(since, limit=10)) == [("wire", 3), ("wire", 4)]
+    assert [sp.post.message_id for sp in await store.search_posts(words=["сводка"], limit=3)] == [1, 5, 3]

@@ -5,6 +5,7 @@ out of the bot as the messages Telegram would receive (parsed back from the aler
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from dataclasses import replace
@@ -352,7 +353,18 @@ def fail_once_to_store(store, message_id: int) -> None:
             raise error
         return await original(post)
 
+    original_batch = store.save_new_posts
+
+    async def save_new_posts(items):
+        if any(item.post.message_id == message_id for item in items) and not failed:
+            failed.append(items)
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode, error.sqlite_errorname = sqlite3.SQLITE_FULL, "SQLITE_FULL"
+            raise error
+        return await original_batch(items)
+
     store.save_post = save_post
+    store.save_new_posts = save_new_posts
 
 
 async def stored_ids(store, channel) -> list[int]:
@@ -412,3 +424,32 @@ async def test_a_channel_whose_look_up_hit_a_server_error_at_start_is_followed_f
     await world.directory.retry_joins()
     await world.settle()
     assert UA.id in world.directory.followed
+
+
+async def test_a_burst_of_queued_updates_is_stored_in_batches_in_order_with_a_deletion_between(world):
+    await world.start([RU, WIRE], catch_up=False, run_worker=False)  # updates pile up, as after a reconnect
+    batches: list[int] = []
+    handle_batch = world.pipeline.handle_batch
+
+    async def counted(posts, **kwargs):
+        batches.append(len(posts))
+        return await handle_batch(posts, **kwargs)
+
+    world.pipeline.handle_batch = counted
+    first = [await world.publish(WIRE, f"{NOISE} Issue {n}.") for n in range(20)]
+    alerted = await world.publish(RU, WITHDRAWAL)
+    world.server.delete(WIRE.id, [first[0].id])
+    await world.user.push(world.server.delete_update(WIRE.id, [first[0].id]))
+    later = [await world.publish(WIRE, f"{NOISE} Late issue {n}.") for n in range(5)]
+    world._worker = asyncio.create_task(world.reader.run(world.stop))
+    await world.settle()
+
+    assert batches == [21, 5]
+    stored = await world.reading.execute("SELECT message_id, deleted_at IS NOT NULL FROM posts ORDER BY id")
+    assert [m for m, _ in stored] == [p.id for p in (*first, alerted, *later)]
+    assert [m for m, deleted in stored if deleted] == [first[0].id]
+    assert len(world.sent) == 1
+
+    lone = await world.publish(RU, NOISE)
+    await world.settle()
+    assert batches == [21, 5, 1] and await world.reading.post_by_key(RU.id, lone.id) is not None

@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from bot.detect.normalize import fold
+from bot.store import batch
 from bot.store.faults import store_problem
 from bot.store.fulltext import index_words, tsquery
 from bot.store.pgfaults import postgres_problem
@@ -88,17 +89,15 @@ class SqliteBackend:
                 await self.conn.execute(statement)
 
     async def index_post(self, post_id: int, text: str, place_tokens: Sequence[str]) -> None:
-        await self.conn.execute("INSERT INTO posts_fts(rowid, text, places) VALUES (?, fw_fold(?), ?)",
-                                (post_id, text, " ".join(place_tokens)))
+        await self.conn.execute(batch.FTS_INSERT, (text, " ".join(place_tokens), post_id))
 
     async def unindex_post(self, post_id: int) -> None:
-        await self.conn.execute("DELETE FROM posts_fts WHERE rowid = ?", (post_id,))
+        await self.conn.execute(batch.FTS_DELETE, (post_id,))
 
     @staticmethod
     def match_clause(place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
         """Post ids whose places hold every token and whose text has a word starting with each of `words`."""
-        terms = [f"places : {_quoted(t)}" for t in place_tokens] + [f"text : {_quoted(w)}*" for w in words]
-        return "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", [" AND ".join(terms)]
+        return f"SELECT {batch.FTS_ID} FROM posts_fts WHERE posts_fts MATCH ?", [fts5_expression(place_tokens, words)]
 
     @staticmethod
     def problem(exc: BaseException) -> str | None:
@@ -110,6 +109,12 @@ class SqliteBackend:
 
 def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
+
+
+def fts5_expression(place_tokens: Sequence[str], words: Sequence[str]) -> str:
+    """SQLite's MATCH: every place token in `places`, a word starting with each of `words` in `text`."""
+    terms = [f"places : {_quoted(t)}" for t in place_tokens] + [f"text : {_quoted(w)}*" for w in words]
+    return " AND ".join(terms)
 
 
 @lru_cache(maxsize=1024)
@@ -235,3 +240,44 @@ class PostgresBackend:
 
     async def close(self) -> None:
         await self.conn.close()
+
+
+async def write_new_posts_async(db: PostgresBackend, items: Sequence[batch.NewPost],
+                                stored_at: str) -> list[int | Exception]:
+    """`batch.write_new_posts` for PostgreSQL: the same rows, each post under its own savepoint,
+    so one that breaks is rolled back alone and handed back; a fault of the server itself
+    (`postgres_problem`) rolls the whole batch back instead."""
+    results: list[int | Exception] = []
+    reached: dict[int, int] = {}
+    for item in items:
+        await db.execute("SAVEPOINT fw_new_post")
+        try:
+            row = await db.one(batch.POST_INSERT, batch.post_row(item.post, stored_at))
+            if row is None:
+                raise ValueError(f"post {item.post.link} is already stored")
+            rows = batch.DetectionRows.of(row[0], item.detection, item.post.text)
+            await db.execute(batch.DETECTION_UPSERT, rows.detection)
+            for sql, values in ((batch.PLACE_INSERT, rows.places), (batch.TOPIC_INSERT, rows.topics),
+                                (batch.EVENT_INSERT, rows.events)):
+                if values:
+                    await db.executemany(sql, values)
+            await db.index_post(row[0], item.post.text,
+                                [batch.place_token(p) for p in item.detection.place_ids])
+        except Exception as exc:  # noqa: BLE001 - handed back and reported with the post's link
+            if db.problem(exc) is not None:
+                raise
+            await db.execute("ROLLBACK TO SAVEPOINT fw_new_post")
+            await db.execute("RELEASE SAVEPOINT fw_new_post")
+            results.append(exc)
+            continue
+        await db.execute("RELEASE SAVEPOINT fw_new_post")
+        results.append(row[0])
+        key = item.post.channel_id
+        reached[key] = max(reached.get(key, item.post.message_id), item.post.message_id)
+    if reached:
+        await db.executemany(
+            "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(channel_id) DO UPDATE SET last_message_id = GREATEST(read_positions.last_message_id,"
+            " excluded.last_message_id), updated_at = excluded.updated_at",
+            [(c, m, stored_at) for c, m in reached.items()])
+    return results

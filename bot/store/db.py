@@ -1,7 +1,7 @@
 """Everything the service remembers lives in one database: a SQLite file, or PostgreSQL for a team.
 
-One post is handled in one transaction (post, version, detection, alert), so a crash
-leaves either all of it or none of it, and the outbox can trust what it reads.
+A batch of posts is handled in one transaction (posts, versions, detections, alerts), so
+a crash leaves either all of it or none of it, and the outbox can trust what it reads.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from typing import Any
 from bot.channels import Channel
 from bot.detect import Detection
 from bot.post import ForwardOrigin, Post
-from bot.store.backend import PostgresBackend, SqliteBackend
+from bot.store.backend import PostgresBackend, SqliteBackend, write_new_posts_async
+from bot.store import batch
+from bot.store.batch import DetectionRows, NewPost, iso, place_token, write_new_posts
 from bot.store.faults import StoreUnavailable, store_problem
 from bot.store.leases import Leases
 from bot.store.location import is_postgres, shown
@@ -31,17 +33,8 @@ from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def parse_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-def place_token(place_id: str) -> str:
-    """FTS5 splits on `-`, which would let `kharkiv` match `kharkiv-oblast`; one token per id."""
-    return place_id.replace("-", "")
 
 
 def utcnow() -> datetime:
@@ -55,6 +48,15 @@ class SavedPost:
     post_id: int
     status: str  # "new" | "unchanged" | "edited"
     previous_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """The stored version of a message: its post id, text and edit date (or date if never edited)."""
+
+    post_id: int
+    text: str
+    rank: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,16 +437,7 @@ class Store(Leases):
         which every new or edited post gets.
         """
         edit_date = iso(post.edit_date) if post.edit_date else None
-        fwd = post.forward
-        inserted = await self._one(
-            "INSERT INTO posts(channel_id, message_id, date, text, edit_date, fwd_name,"
-            " fwd_channel_id, fwd_message_id, link, late, stored_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(channel_id, message_id) DO NOTHING RETURNING id",
-            (post.channel_id, post.message_id, iso(post.date), post.text, edit_date,
-             fwd.name if fwd else None, fwd.channel_id if fwd else None,
-             fwd.message_id if fwd else None, post.link, int(post.late), iso(utcnow())),
-        )
+        inserted = await self._one(batch.POST_INSERT, batch.post_row(post, iso(utcnow())))
         if inserted is not None:
             return SavedPost(inserted[0], "new")
         post_id, old_text = await self._one(
@@ -464,36 +457,66 @@ class Store(Leases):
 
         `fresh` says the post was just inserted, so there is nothing old to clear.
         """
-        matches = [[m.start, m.end] for hit in (*detection.places, *detection.topics) for m in hit.matches]
-        await self._db.execute(
-            "INSERT INTO detections(post_id, language, places, topics, matches) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(post_id) DO UPDATE SET language=excluded.language, places=excluded.places,"
-            " topics=excluded.topics, matches=excluded.matches",
-            (post_id, detection.language, json.dumps(list(detection.place_ids)),
-             json.dumps(list(detection.topic_ids)), json.dumps(matches)),
-        )
+        if text is None:
+            text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
+        rows = DetectionRows.of(post_id, detection, text)
+        await self._db.execute(batch.DETECTION_UPSERT, rows.detection)
         if not fresh:
             await self._db.execute("DELETE FROM post_events WHERE post_id = ?", (post_id,))
             await self._db.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
             await self._db.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
             await self._db.unindex_post(post_id)
-        if detection.place_ids:
-            await self._db.executemany(
-                "INSERT INTO post_places(post_id, place_id) VALUES (?, ?)", [(post_id, p) for p in detection.place_ids]
-            )
-        if detection.topic_ids:
-            await self._db.executemany(
-                "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)", [(post_id, t) for t in detection.topic_ids]
-            )
-        if detection.events:
-            await self._db.executemany(
-                "INSERT INTO post_events(post_id, seq, action, place_id, by_side, stance, matches)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(post_id, seq, e.action, e.place, e.by, e.stance, json.dumps([[m.start, m.end] for m in e.matches]))
-                 for seq, e in enumerate(detection.events)])
-        if text is None:
-            text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
+        if rows.places:
+            await self._db.executemany(batch.PLACE_INSERT, rows.places)
+        if rows.topics:
+            await self._db.executemany(batch.TOPIC_INSERT, rows.topics)
+        if rows.events:
+            await self._db.executemany(batch.EVENT_INSERT, rows.events)
         await self._db.index_post(post_id, text, [place_token(p) for p in detection.place_ids])
+
+    async def stored_versions(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], StoredVersion]:
+        """What is stored under each (channel, message id) asked for, in one query per 400 keys:
+        enough for a batch to tell new posts, repeats and edits apart."""
+        found: dict[tuple[int, int], StoredVersion] = {}
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), 400):
+            chunk = keys[i:i + 400]
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            rows = await self._all(
+                "SELECT channel_id, message_id, id, text, coalesce(edit_date, date) FROM posts"
+                f" WHERE (channel_id, message_id) IN (VALUES {values})", [v for key in chunk for v in key])
+            found.update(((r[0], r[1]), StoredVersion(r[2], r[3], datetime.fromisoformat(r[4]))) for r in rows)
+        return found
+
+    async def save_new_posts(self, items: Sequence[NewPost]) -> list[int | Exception]:
+        """New posts with their detections, written in one call on the database thread (see
+        `bot.store.batch`): each gets its post id, or the exception that kept it out alone.
+        Must run inside `transaction()`."""
+        if not items:
+            return []
+        if isinstance(self._db, PostgresBackend):
+            return await write_new_posts_async(self._db, items, iso(utcnow()))
+        return await self._in_db_thread(write_new_posts, items, iso(utcnow()))
+
+    async def _in_db_thread(self, fn, *args: Any) -> Any:
+        """Runs `fn(sqlite3_connection, *args)` on aiosqlite's own thread in one hop: the one
+        place frontwatch reaches past aiosqlite (its `_execute`), so many statements cost one
+        thread switch. SQLite only."""
+        conn = self._db.conn
+        return await conn._execute(lambda: fn(conn._conn, *args))
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Inside a batch's transaction: what the body wrote is undone alone if it raises."""
+        await self._db.execute("SAVEPOINT fw_post")
+        try:
+            yield
+        except BaseException:
+            with suppress(Exception):
+                await self._db.execute("ROLLBACK TO SAVEPOINT fw_post")
+                await self._db.execute("RELEASE SAVEPOINT fw_post")
+            raise
+        await self._db.execute("RELEASE SAVEPOINT fw_post")
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> list[int]:
         """Keep the text; only note when the channel deleted it. Returns the stored post ids."""

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from telethon import TelegramClient, errors, events
 
 from bot.pipeline import Pipeline
+from bot.post import Post
 from bot.store import Store, StoreUnavailable
 from bot.store.db import utcnow
 from bot.telegram.convert import is_post, post_link, to_post
@@ -51,6 +52,8 @@ AFTER_A_GAP = frozenset({"start", "reconnected"})
 
 #: Telegram answers at most this many message ids per request.
 IDS_PER_REQUEST = 100
+#: Most messages queued behind one another that go to the pipeline as one batch.
+LIVE_BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,25 +178,64 @@ class Reader:
         An item another account's reader queued is handled by that reader."""
         self._stop = stop
         stopper = asyncio.ensure_future(stop.wait())
+        carried: tuple[Reader, _Message | _Deletion | _CatchUp] | None = None
         try:
             while not stop.is_set():
-                getter = asyncio.ensure_future(self.queue.get())
-                await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-                if not getter.done():
-                    getter.cancel()
-                    break
-                reader, item = getter.result()
+                if carried is None:
+                    getter = asyncio.ensure_future(self.queue.get())
+                    await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                    if not getter.done():
+                        getter.cancel()
+                        break
+                    carried = getter.result()
+                taken, carried = self._take_burst(carried)
+                reader, item = taken[0]
                 reader._stop = stop
                 try:
-                    await reader._handle(item)
+                    if len(taken) == 1:
+                        await reader._handle(item)
+                    else:
+                        await self._handle_burst(taken)
                 except StoreUnavailable as exc:
-                    reader._store_failed(item, exc)
+                    for owner, failed in taken:
+                        owner._store_failed(failed, exc)
                 else:
                     reader._store_works()
                 finally:
-                    self.queue.task_done()
+                    for _ in taken:
+                        self.queue.task_done()
         finally:
             stopper.cancel()
+
+    def _take_burst(self, first: tuple[Reader, _Message | _Deletion | _CatchUp]) -> tuple[list, tuple | None]:
+        """The item in hand, and when it is a message, the messages queued right behind it
+        (up to `LIVE_BATCH`): a post that arrives alone is handled at once, a burst after a
+        reconnect goes to the pipeline in batches. Returns what was taken and the first
+        other item taken off the queue, which is handled next."""
+        taken = [first]
+        if not isinstance(first[1], _Message):
+            return taken, None
+        while len(taken) < LIVE_BATCH and not self.queue.empty():
+            following = self.queue.get_nowait()
+            if not isinstance(following[1], _Message):
+                return taken, following
+            taken.append(following)
+        return taken, None
+
+    async def _handle_burst(self, taken: list[tuple[Reader, _Message]]) -> None:
+        owners: list[Reader] = []
+        posts: list[Post] = []
+        for reader, item in taken:
+            followed = reader.directory.get(item.channel_id)
+            post = reader._post_of(followed, item.message, late=item.edited) if followed is not None else None
+            if post is not None:
+                owners.append(reader)
+                posts.append(post)
+        for reader, outcome in zip(owners, await self.pipeline.handle_batch(posts)):
+            if outcome.status == "error":
+                reader.stats.skipped += 1
+            else:
+                reader.stats.live += 1
 
     def _store_failed(self, item: _Message | _Deletion | _CatchUp, exc: StoreUnavailable) -> None:
         """The store could not be written (full disk, a lock held too long): nothing read
@@ -226,6 +268,17 @@ class Reader:
     async def _handle_message(self, followed: Followed, message: object, *, late: bool) -> str | None:
         """The pipeline's outcome; None for what is no post. Never raises: a message that
         breaks is logged with its link and skipped."""
+        post = self._post_of(followed, message, late=late)
+        if post is None:
+            return None
+        outcome = await self.pipeline.handle_post(post)
+        if outcome.status == "error":
+            self.stats.skipped += 1
+        return outcome.status
+
+    def _post_of(self, followed: Followed, message: object, *, late: bool) -> Post | None:
+        """The message as a Post; None for what is no post, or one that cannot be read (logged
+        with its link and counted as skipped)."""
         channel = followed.channel
         message_id = getattr(message, "id", None)
         if message_id is None:
@@ -233,15 +286,11 @@ class Reader:
         try:
             if not is_post(message):
                 return None
-            post = to_post(message, channel, late=late)
+            return to_post(message, channel, late=late)
         except Exception:
             self.stats.skipped += 1
             log.exception("message %s could not be read; skipped", post_link(channel, channel.id, message_id))
             return None
-        outcome = await self.pipeline.handle_post(post)
-        if outcome.status == "error":
-            self.stats.skipped += 1
-        return outcome.status
 
     # -- catch-up ---------------------------------------------------------------------
 
