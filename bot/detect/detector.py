@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import NamedTuple
@@ -159,7 +158,7 @@ class Detector:
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,
                                  detection.language, self._regions)
             if events:
-                return replace(detection, events=events)
+                return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection
 
     def _candidates(self, folded: str) -> tuple[list, bool]:
@@ -428,11 +427,10 @@ class _Scan:
 
     def _excluded(self, topic: Topic, i: int) -> bool:
         """Whether token i lies in one of the topic's exclude phrases. Only the slots that
-        token i itself fits can place a phrase around it, and one set test rules out most
-        of the topic's phrases and offsets before a phrase is compared word by word."""
-        token = self.tokens[i]
-        return any(self._phrase_at(phrase, i - o) for phrase in topic.exclude
-                   for o, slot in enumerate(phrase) if token in slot)
+        token i itself fits can place a phrase around it (remembered per word by the topic),
+        so most phrases are never compared word by word."""
+        pairs = topic.exclusions(self.tokens[i])
+        return bool(pairs) and any(self._phrase_at(phrase, i - o) for phrase, o in pairs)
 
     def _sentence_breaks(self) -> list[int]:
         """Indices of tokens that open a sentence: a context rule looks no further, so a
@@ -534,7 +532,7 @@ class _Scan:
                 if entry.rest else i
             if j is None:
                 continue
-            if self.tokens[i] in topic.exclude_words and self._excluded(topic, i):
+            if topic.exclude and self._excluded(topic, i):
                 continue
             if rule.near is not EMPTY and not self._near(rule.near, i, j, rule.window):
                 continue
