@@ -130,15 +130,20 @@ class Detector:
         capture word is present. `side` is the channel's side ("ru", "ua", "other"), which
         "наши" and "противник" are resolved against."""
         folded, shifts = fold_raw(text)
+        # the automaton first: it leaves the text's UTF-8 form cached on the string, which
+        # script_bytes then copies instead of encoding the post a second time
+        found, war = self._candidates(folded)
         scripts = None
         rewritten = False
         if not folded.isascii():
             scripts = script_bytes(folded)
             if mixes_scripts(scripts):
-                folded = fix_lookalikes(folded)
-                scripts = script_bytes(folded)
+                fixed = fix_lookalikes(folded)
                 rewritten = True
-        found, war = self._candidates(folded)
+                if fixed is not folded:
+                    folded = fixed
+                    found, war = self._candidates(folded)
+                    scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
         norm = Normalized(folded, len(text), shifts)
         settled = self._settlements.starts(folded, text, norm, rewritten) \

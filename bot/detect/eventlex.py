@@ -70,7 +70,8 @@ class Phrases:
             return -1
         if isinstance(tokens, JoinedWords):
             offsets = tokens.offsets
-            found = self.regex.search(tokens.joined, offsets[low], offsets[high - 1] + len(tokens[high - 1]) + 1)
+            # offsets[high] is just past the space that ends word high - 1
+            found = self.regex.search(tokens.joined, offsets[low], offsets[high])
             return -1 if found is None else bisect_right(offsets, found.start()) - 1
         joined = " " + " ".join(tokens[low:high])
         found = self.regex.search(joined)
