@@ -17,7 +17,8 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
 from bot.detect.settlement_usage import UsageRules
 from bot.detect.settlement_words import (
-    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic, axis_form,
+    _AREA_LINK, _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic, axis_form,
+    renamed_city_names,
 )
 
 if TYPE_CHECKING:
@@ -76,9 +77,7 @@ class _Evidence:
         return candidates, said
 
 
-# what may stand between a name and an area named beside it: "X Сватівського району",
-# "X, Харківщина", "X на Львівщині", "X in the Svatove district"
-_LINK = re.compile(r"[ \t,;:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
+_LINK = _AREA_LINK
 # and a place that says where it is: "X под Y", "X near Y"
 _NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+")
 
@@ -106,6 +105,7 @@ class _Resolution(UsageRules):
                      if m.rule.partition(" ")[2].startswith("adjective")}
         self.dropped: set[tuple[int, int]] = set()
         self.war = war
+        self.renamed = renamed_city_names(matcher.book)
         self.areas_at: dict[int, list[_Area]] = {}
         self.sure_at: dict[int, int] = {}
         self.sentence_raions: dict[int, set[int]] = {}
@@ -181,7 +181,7 @@ class _Resolution(UsageRules):
                     and self._word_before(start) not in _PLACE_PREPOSITIONS)):
                 continue      # "Северный поток", "Мирный договор": an adjective before its noun
             label = f"{name} ({joined})"
-            common = _strictest({book.settlements[c].also for c in candidates}, label)
+            common = "" if name.partition(" ")[2] in self.renamed else _strictest({book.settlements[c].also for c in candidates}, label)
             known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
@@ -335,7 +335,8 @@ class _Resolution(UsageRules):
             if choice is None:
                 continue
             index, said = choice
-            kind = _strictest({settlements[index].also}, occ.label)
+            kind = "" if occ.label.partition(" (")[0].partition(" ")[2] in self.renamed else \
+                _strictest({settlements[index].also}, occ.label)
             if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
                 decided[n] = -1
                 continue
