@@ -236,6 +236,9 @@ def russian_adjectives(uk: str) -> tuple[str, ...]:
         for ending in _suffix_variants(stem.lower(), "only") if stem.endswith(("ськ", "цьк", "зьк")) \
                 else [stem.lower()]:
             out.append(_cap(_letters(ending, alternative), word) + "ий")
+    if stem.endswith("уцьк") and len(stem) > 5:
+        # Великий Бурлук: Великобурлуцька громада, «Великобурлукская» in Russian
+        out += [a[:-4] + "кский" for a in out if a.endswith("уцкий")]
     return tuple(dict.fromkeys(out))
 
 

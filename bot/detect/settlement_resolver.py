@@ -168,7 +168,7 @@ class _Resolution(UsageRules):
                 continue      # АСУ, РЕН: an abbreviation, not a village written in capitals
             name, candidates = book.lookup(joined)
             if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
-                                            and self._at_sentence_start(start)):
+                                            and self._at_sentence_start(start) and not self._area_follows(end)):
                 continue
             if axis is None and " " not in joined and self._name_after(end):
                 continue
@@ -266,7 +266,15 @@ class _Resolution(UsageRules):
         nxt = WORD.search(self.folded, end, end + 30)
         if nxt is None or self.folded[end:nxt.start()].strip():
             return False
-        return nxt.group().startswith(_HEAD_NOUNS)
+        return nxt.group().startswith(_HEAD_NOUNS) and not self._area_follows(end)
+
+    def _area_follows(self, end: int) -> bool:
+        """An oblast, raion or hromada is named right after ("Прогрес Покровського району",
+        "Нове Лиманської громади"): the word before it is the settlement, not an adjective."""
+        link = _LINK.match(self.folded, end, end + 30)
+        word = WORD.match(self.folded, link.end()) if link else None
+        quals = self.book.qualifiers.get(word.group()) if word else None
+        return bool(quals) and bool(self._areas(word.start(), word.end(), quals))
 
     # --- the rules ----------------------------------------------------------------------
 
