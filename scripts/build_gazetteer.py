@@ -220,7 +220,7 @@ def area_centres(settlements: list[Settlement], areas: dict[str, tuple[str, str]
         code = getattr(s, key)
         if code not in areas:
             continue
-        rank = (len(os.path.commonprefix([s.uk, areas[code][1]])), "CXM".index(s.category) if s.category in "CXM" else 0)
+        rank = (len(os.path.commonprefix([s.uk, areas[code][1]])), "CXMK".index(s.category))
         if rank[0] < 3 or rank < best.get(code, (0, 0)):
             continue
         if rank > best.get(code, (0, 0)):

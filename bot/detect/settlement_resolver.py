@@ -17,8 +17,8 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
 from bot.detect.settlement_usage import UsageRules
 from bot.detect.settlement_words import (
-    _AREA_LINK, _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic, axis_form,
-    renamed_city_names,
+    _AREA_LINK, _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic,
+    axis_form, renamed_city_names,
 )
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class _Resolution(UsageRules):
                     and self._word_before(start) not in _PLACE_PREPOSITIONS)):
                 continue      # "Северный поток", "Мирный договор": an adjective before its noun
             label = f"{name} ({joined})"
-            common = "" if name.partition(" ")[2] in self.renamed else _strictest({book.settlements[c].also for c in candidates}, label)
+            common = "" if self._renamed(label) else _strictest({book.settlements[c].also for c in candidates}, label)
             known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
@@ -343,8 +343,7 @@ class _Resolution(UsageRules):
             if choice is None:
                 continue
             index, said = choice
-            kind = "" if occ.label.partition(" (")[0].partition(" ")[2] in self.renamed else \
-                _strictest({settlements[index].also}, occ.label)
+            kind = "" if self._renamed(occ.label) else _strictest({settlements[index].also}, occ.label)
             if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
                 decided[n] = -1
                 continue

@@ -58,7 +58,7 @@ class UsageRules:
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
             return False      # Коренево in a sentence about the Kursk region
-        if not said and _surname_like(occ.label) and occ.label.partition(" (")[0].partition(" ")[2] not in self.renamed:
+        if not said and _surname_like(occ.label) and not self._renamed(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
             return True
@@ -73,9 +73,14 @@ class UsageRules:
         if occ.common == "elsewhere":
             # Берлин, Китай, Пальмира named by themselves are the places abroad even in news
             # of a war; the village needs its settlement word, or a post about Ukraine
-            return self._front() and (self._word_before(occ.start) in _SETTLEMENT_WORDS or (
-                self.known_ua and self._used_as_place(occ, occurrences, said)) or self._war_object(occ.start, _TAKEN_STEMS))
+            return self._front() and (
+                self._word_before(occ.start) in _SETTLEMENT_WORDS or self._war_object(occ.start, _TAKEN_STEMS)
+                or (self.known_ua and self._used_as_place(occ, occurrences, said)))
         return category in "MK" or self._front()
+
+    def _renamed(self, label: str) -> bool:
+        """Whether a label ("ru Стаханов (стаханове)") is a renamed city's old name."""
+        return label.partition(" (")[0].partition(" ")[2] in self.renamed
 
     def _front(self) -> bool:
         """Whether the post is about the war or names a Ukrainian place or area: a village

@@ -48,7 +48,7 @@ _GROUND_STEMS = (
     "storm", "captur", "took", "seiz", "liberat", "retook", "recaptur", "abandon", "left", "hold", "held", "defen",
     "fight", "battle", "entered", "encircl", "retreat", "withdr", "clear", "outskirts", "toward", "towards")
 # a place abroad's name (Нью-Йорк) counts after these alone: history has its storms of Berlin
-_TAKEN_STEMS = ("вийшл", "вышли", "захоп", "взял", "взяли", "взяв", "занял", "заняли", "заняв", "оставил", "залишил",
+_TAKEN_STEMS = ("бои", "бой", "бою", "боях", "бої", "боїв", "бій", "вийшл", "вышли", "захоп", "взял", "взяли", "взяв", "занял", "заняли", "заняв", "оставил", "залишил",
                 "покинул", "покину", "сдал", "здал", "зайшл", "зашли", "вошли", "увійшл", "captur", "seiz", "abandon",
                 "withdr", "retreat", "entered")
 _STRIKE_STEMS = _GROUND_STEMS + (
