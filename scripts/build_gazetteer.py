@@ -349,12 +349,12 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
         s.ru_in_use += extra_ru
         ru = [*extra_ru, *russian_names(s.uk)]
         for former in s.former:
-            ru += russian_names(former)
+            ru += [*exceptions.get(former, ([], []))[0], *russian_names(former)]
         s.ru = list(dict.fromkeys(ru))
         en = [*extra_en, *english_names(s.uk, tuple(r for r in ru if r not in extra_ru) or tuple(ru))]
         en += [e for r in extra_ru for e in english_names(s.uk, (r,))[1:]]
         for former in s.former:
-            en += english_names(former, russian_names(former))
+            en += [*exceptions.get(former, ([], []))[1], *english_names(former, russian_names(former))]
         s.en = list(dict.fromkeys(en))
         s.common = "common" if s.uk in common else "elsewhere" if s.uk in elsewhere else words_of.kind(s)
 

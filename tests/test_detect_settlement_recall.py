@@ -13,6 +13,9 @@ PROHRES_OF_POKROVSK = "UA14160050240078689"
 PEREMOHA_OF_LOZOVA = "UA63100050560017830"
 VESELE_OF_VELYKYI_BURLUK = "UA63080010070038106"
 SAMAR = "UA12100070010038698"              # Новомосковськ until 2024
+YANY_KAPU = "UA01140230010018772"          # Красноперекопськ until 2016
+CHORNOMORSK = "UA51100370010020298"        # Іллічівськ until 2016
+PODILSK = "UA51120190010049331"            # Котовськ until 2016
 UMANSKE = "UA14160190300027538"
 KRYNKY = "UA65100110040070147"
 BERLIN_VILLAGE = "UA46040010030057159"
@@ -65,6 +68,14 @@ def test_an_old_name_of_a_renamed_city_is_the_city_whatever_its_new_name_also_me
     # Самар is also a name by the dictionary; Новомосковск is not, and names the city alone
     assert places(detector, "Удар по Новомосковску, есть разрушения.") == {SAMAR}
     assert places(detector, "Взрывы в Новомосковске: поврежден завод.") == {SAMAR}
+
+
+def test_old_soviet_names_still_in_use_are_the_renamed_towns_in_every_language(detector: Detector) -> None:
+    assert places(detector, "Взрывы в Красноперекопске, горит склад.") == {YANY_KAPU}
+    assert places(detector, "Explosions reported in Krasnoperekopsk after a drone attack.") == {YANY_KAPU}
+    # the Russian name people use (Ильичёвск), not the one the letter rules give
+    assert places(detector, "Удар по Ильичёвску: повреждены причалы.") == {CHORNOMORSK}
+    assert places(detector, "У Котовську вибухи після атаки дронів.") == {PODILSK}
 
 
 # --- 4. a unique village as the object of fighting ---------------------------------------
