@@ -18,6 +18,7 @@ CHORNOMORSK = "UA51100370010020298"        # Іллічівськ until 2016
 PODILSK = "UA51120190010049331"            # Котовськ until 2016
 UMANSKE = "UA14160190300027538"
 KRYNKY = "UA65100110040070147"
+KLISHCHIIVKA = "UA14020010120064151"
 BERLIN_VILLAGE = "UA46040010030057159"
 
 
@@ -39,6 +40,13 @@ def test_a_common_word_village_heading_a_line_with_its_raion_is_that_village(det
     assert places(detector, "Мирное Купянского района: обстрел, повреждены дома.") == {MYRNE_OF_KUPIANSK}
     assert places(detector, "Мирне Куп'янського району: ворожий дрон атакував авто.") == {MYRNE_OF_KUPIANSK}
     assert places(detector, "Степовое Очеретинской громады: продолжаются бои.") == {STEPOVE_OF_OCHERETYNE}
+
+
+def test_an_english_hromada_named_after_its_town_says_which_village_and_is_no_mention_of_the_town(
+        detector: Detector) -> None:
+    assert places(detector, "Ivanivka of Vovchansk hromada: Russian shelling damaged houses.") \
+        == {IVANIVKA_OF_VOVCHANSK}
+    assert places(detector, "Shelling of Vovchansk hromada continues.") == set()
 
 
 # --- 2. common-word names qualified by their area ----------------------------------------
@@ -86,8 +94,11 @@ def test_a_unique_village_after_a_word_of_fighting_is_a_place(detector: Detector
     assert places(detector, "Бойцы отбили атаку у Уманского.") == {UMANSKE}
 
 
-def test_a_bridgehead_held_by_marines_is_a_post_of_the_war(detector: Detector) -> None:
+def test_a_bridgehead_held_by_marines_or_fierce_clashes_make_a_post_of_the_war(detector: Detector) -> None:
     assert places(detector, "Морпехи удерживают плацдарм у Кринок.") == {KRYNKY}
+    assert places(detector, "Под Клещеевкой идут ожесточённые столкновения.") == {KLISHCHIIVKA}
+    assert places(detector, "Біля Кліщіївки тривають зіткнення.") == {KLISHCHIIVKA}
+    assert places(detector, "Clashes continue near Klishchiivka.") == {KLISHCHIIVKA}
 
 
 # --- places abroad -----------------------------------------------------------------------

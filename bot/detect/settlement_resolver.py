@@ -194,7 +194,7 @@ class _Resolution(UsageRules):
             settlements = book.settlements
             occurrences = [o for o in occurrences if o.known >= 0 or (
                 not o.common and any(settlements[c].category in "MK" for c in o.candidates))]
-        if all(o.known >= 0 for o in occurrences) and not any(a.kind == "raion" for a in areas):
+        if all(o.known >= 0 for o in occurrences) and not any(a.kind in ("raion", "hromada") for a in areas):
             area_starts = {a.start for a in areas}
             if not any(_NEARBY.match(self.folded, o.end, o.end + 30) or _LINK.match(
                     self.folded, o.end, o.end + 30).end() in area_starts for o in occurrences):
@@ -289,8 +289,9 @@ class _Resolution(UsageRules):
         for area in areas:
             getattr(post, area.kind).add(area.index)
             self.known_ua = True
-            # a raion named after its town ("Pokrovsk district") mentions no place
-            if area.kind == "raion":
+            # a raion or hromada named after its town ("Pokrovsk district", "Vovchansk
+            # hromada") mentions no place
+            if area.kind in ("raion", "hromada"):
                 low = bisect_left(self.known_starts, area.start)
                 high = bisect_left(self.known_starts, area.end)
                 self.dropped.update(span[:2] for span in self.known_spans[low:high])
