@@ -17,9 +17,10 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
 from bot.detect.settlement_usage import UsageRules
 from bot.detect.settlement_words import (
-    _AREA_LINK, _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic,
+    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic,
     axis_form, renamed_city_names,
 )
+from bot.detect.settlement_words import _AREA_LINK as _LINK
 
 if TYPE_CHECKING:
     from bot.detect.settlement_finder import SettlementMatcher
@@ -77,8 +78,7 @@ class _Evidence:
         return candidates, said
 
 
-_LINK = _AREA_LINK
-# and a place that says where it is: "X под Y", "X near Y"
+# a place that says where it is: "X под Y", "X near Y"
 _NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+")
 
 
