@@ -279,31 +279,33 @@ class Pipeline(BatchIngest):
                 alert = await self.store.alert_for_post(origin.post_id)
                 if alert is not None and alert.state != "held":
                     return alert.id, "forward"
-        candidates = await self.store.recent_post_alerts(post.date - window, post.date + window)
+        candidates = [c for c in await self.store.recent_post_alerts(post.date - window, post.date + window)
+                      if c[2] != post_id and c[1] not in ("held", "folded")]
+        unseen = [c[2] for c in candidates if (c[2], c[3]) not in self._word_sets]
+        if unseen:
+            for candidate_id, version, text, matches in await self.store.alerted_texts(unseen):
+                self._remember_words((candidate_id, version), text, matches)
         words = policy.word_set(policy.core_text(post.text, detection.spans()))
         best: tuple[float, int] | None = None
-        for alert_id, state, candidate_id, text, matches in candidates:
-            if candidate_id == post_id or state in ("held", "folded"):
+        for alert_id, _state, candidate_id, version in candidates:
+            theirs = self._word_sets.get((candidate_id, version))
+            if theirs is None:
                 continue
-            score = policy.similarity(words, self._core_words(candidate_id, text, matches))
+            self._word_sets.move_to_end((candidate_id, version))
+            score = policy.similarity(words, theirs)
             if score >= self.cfg.near_copy_similarity and (best is None or score > best[0]):
                 best = (score, alert_id)
         if best is None:
             return None
         return best[1], "forward" if fwd is not None else "copy"
 
-    def _core_words(self, post_id: int, text: str, matches_json: str) -> frozenset[str]:
-        """Word sets of recently alerted posts, kept so each flagged post compares cheaply."""
-        key = (post_id, hash(text))
-        words = self._word_sets.get(key)
-        if words is None:
-            words = policy.word_set(policy.core_text(text, [tuple(m) for m in json.loads(matches_json)]))
-            self._word_sets[key] = words
-            if len(self._word_sets) > WORD_SET_CACHE:
-                self._word_sets.popitem(last=False)
-        else:
-            self._word_sets.move_to_end(key)
-        return words
+    def _remember_words(self, key: tuple[int, int], text: str, matches_json: str) -> None:
+        """Word sets of recently alerted posts, kept by (post, text version) so each flagged
+        post compares cheaply and reads no text it has read before; an edit makes a new key,
+        and the old one ages out."""
+        self._word_sets[key] = policy.word_set(policy.core_text(text, [tuple(m) for m in json.loads(matches_json)]))
+        if len(self._word_sets) > WORD_SET_CACHE:
+            self._word_sets.popitem(last=False)
 
     async def _on_edit(self, post: Post, post_id: int, channel: Channel, before: StoredPost | None,
                        before_events: list, detection: Detection, channel_muted: bool, mode: str) -> Outcome:

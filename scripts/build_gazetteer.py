@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.detect.names import (  # noqa: E402
+    adjectives_of_russian_names,
     english_names,
     national_romanisation,
     russian_adjectives,
@@ -90,6 +91,7 @@ class Settlement:
     lat: str = ""
     lon: str = ""
     common: str = ""      # "common" (gazetteer/common_words.txt), "word", "person" or "elsewhere"
+    ru_in_use: list[str] = field(default_factory=list)   # places.tsv's and russian.tsv's, not generated
 
 
 class WordKinds:
@@ -198,7 +200,37 @@ def name_index(settlements: list[Settlement]):
     return groups, first_words
 
 
-def qualifier_rows(oblasts, raions, hromadas, centres):
+def centre_adjectives(adjective: str, centres: list[Settlement]) -> set[str]:
+    """Russian adjectives of an area from the Russian name in use of the town it is named
+    after (Волчанской громады, Харьковского района), where the rules give another."""
+    out: set[str] = set()
+    for centre in centres:
+        for ru in adjectives_of_russian_names(adjective, centre.uk, tuple(centre.ru_in_use)):
+            out |= set(adjective_forms(words(ru)[0], "ru"))
+    return out
+
+
+def area_centres(settlements: list[Settlement], areas: dict[str, tuple[str, str]], key: str
+                 ) -> dict[str, list[Settlement]]:
+    """The town (else village) each raion or hromada is named after: the longest shared
+    beginning of names, at least three letters."""
+    centres: dict[str, list[Settlement]] = defaultdict(list)
+    best: dict[str, tuple[int, int]] = {}
+    for s in settlements:
+        code = getattr(s, key)
+        if code not in areas:
+            continue
+        rank = (len(os.path.commonprefix([s.uk, areas[code][1]])), "CXMK".index(s.category))
+        if rank[0] < 3 or rank < best.get(code, (0, 0)):
+            continue
+        if rank > best.get(code, (0, 0)):
+            best[code] = rank
+            centres[code] = []
+        centres[code].append(s)
+    return centres
+
+
+def qualifier_rows(oblasts, raions, hromadas, centres, hromada_centres):
     """Forms that name an area: adjectives (with a noun after them at run time) and the
     region words (Харківщина)."""
     rows: list[tuple[str, int, list[str]]] = []
@@ -223,12 +255,13 @@ def qualifier_rows(oblasts, raions, hromadas, centres):
         forms = set(adjective_forms(words(name)[0], "uk"))
         for ru in russian_adjectives(name):
             forms |= set(adjective_forms(words(ru)[0], "ru"))
+        forms |= centre_adjectives(name, centres.get(_code, []))
         rows.append(("raion", index, sorted(forms)))
         centre = sorted(centres.get(_code, []), key=lambda s: "MX".index(s.category))[:1]
         english = {" ".join(words(e)) for c in centre for e in c.en[:3] if len(words(e)) == 1}
         if english:
             rows.append(("raion-en", index, sorted(english)))
-    for index, (_code, (_parent, name)) in enumerate(hromadas.items()):
+    for index, (code, (_parent, name)) in enumerate(hromadas.items()):
         adjective = masculine(name)
         tokens = words(adjective)
         if len(tokens) != 1:
@@ -236,6 +269,10 @@ def qualifier_rows(oblasts, raions, hromadas, centres):
         forms = set(adjective_forms(tokens[0], "uk"))
         for ru in russian_adjectives(adjective):
             forms |= set(adjective_forms(words(ru)[0], "ru"))
+        forms |= centre_adjectives(adjective, hromada_centres.get(code, []))
+        # "Vovchansk hromada": the town's one-word English names, where it bears the whole name
+        forms |= {" ".join(words(e)) for c in hromada_centres.get(code, [])
+                  if len(os.path.commonprefix([c.uk, name])) >= len(c.uk) - 1 for e in c.en[:3] if len(words(e)) == 1}
         rows.append(("hromada", index, sorted(forms)))
     return rows
 
@@ -300,6 +337,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
                       file=sys.stderr)
                 continue
             found.id = row["id"]
+            found.ru_in_use.append(row["ru"])
             matched_ids += 1
 
     exceptions = {fold(row[0]): (row[1].split("|"), row[2].split("|") if len(row) > 2 else [])
@@ -311,14 +349,15 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
     words_of = WordKinds()
     for s in settlements:
         extra_ru, extra_en = exceptions.get(s.uk, ([], []))
+        s.ru_in_use += extra_ru
         ru = [*extra_ru, *russian_names(s.uk)]
         for former in s.former:
-            ru += russian_names(former)
+            ru += [*exceptions.get(former, ([], []))[0], *russian_names(former)]
         s.ru = list(dict.fromkeys(ru))
         en = [*extra_en, *english_names(s.uk, tuple(r for r in ru if r not in extra_ru) or tuple(ru))]
         en += [e for r in extra_ru for e in english_names(s.uk, (r,))[1:]]
         for former in s.former:
-            en += english_names(former, russian_names(former))
+            en += [*exceptions.get(former, ([], []))[1], *english_names(former, russian_names(former))]
         s.en = list(dict.fromkeys(en))
         s.common = "common" if s.uk in common else "elsewhere" if s.uk in elsewhere else words_of.kind(s)
 
@@ -358,7 +397,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
             centres[s.raion].append(s)
 
     groups, first_words = name_index(settlements)
-    qualifiers = qualifier_rows(oblasts, raions, hromadas, centres)
+    qualifiers = qualifier_rows(oblasts, raions, hromadas, centres, area_centres(settlements, hromadas, "parent"))
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as handle:
         handle.write("# frontwatch settlements, built by scripts/build_gazetteer.py from KATOTTG 2025-05-16 and "

@@ -99,6 +99,19 @@ async def test_a_near_copy_with_a_new_prefix_and_signature_joins_the_first_alert
     assert "also in: Wire" in text_of(sender.sent[0])
 
 
+async def test_a_near_copy_is_matched_against_the_alerted_posts_edited_text_not_its_first(env):
+    pipeline, outbox, sender, _ = env
+    first = "Бои у Часов Яра продолжаются, подробности позже."
+    edited = "В Покровске сегодня тихо, жители просят не публиковать фото работы ПВО и позиций."
+    await pipeline.handle_post(make_post(RU_BLOG, 5, first, at(9)))
+    await pipeline.handle_post(make_post(MEDIA, 61, "Бои у Часов Яра: " + first, at(9, 5)))
+    await pipeline.handle_post(make_post(RU_BLOG, 5, edited, at(9), edit_date=at(9, 10)))
+    await pipeline.handle_post(make_post(MEDIA, 62, "⚡️ " + edited + "\n\nWire | прислать новость", at(9, 20)))
+    await outbox.flush()
+    assert len(sender.sent) == 1
+    assert "also in: Wire" in text_of(sender.sent[0])
+
+
 async def test_an_edit_that_adds_a_place_turns_a_quiet_post_into_an_alert(env):
     pipeline, outbox, sender, _ = env
     await pipeline.handle_post(make_post(UA_OFFICIAL, 7, "Ситуація на фронті складна, деталі згодом.", at(9)))

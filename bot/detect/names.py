@@ -11,6 +11,8 @@ loses a post. Names people really use that no rule gives come from an exceptions
 
 from __future__ import annotations
 
+from os.path import commonprefix
+
 _CONSONANTS = "бвгґджзйклмнпрстфхцчшщ"
 _HARD_FOR_Y = "бвдзлмнпрстфц"
 _ADJ_FEMININE = ("ська", "цька", "зька", "ова", "ева", "єва", "ина", "іна", "на", "ва", "ка", "ла", "ча", "жа", "ша",
@@ -234,4 +236,33 @@ def russian_adjectives(uk: str) -> tuple[str, ...]:
         for ending in _suffix_variants(stem.lower(), "only") if stem.endswith(("ськ", "цьк", "зьк")) \
                 else [stem.lower()]:
             out.append(_cap(_letters(ending, alternative), word) + "ий")
+    if stem.endswith("уцьк") and len(stem) > 5:
+        # Великий Бурлук: Великобурлуцька громада, «Великобурлукская» in Russian
+        out += [a[:-4] + "кский" for a in out if a.endswith("уцкий")]
     return tuple(dict.fromkeys(out))
+
+
+def adjectives_of_russian_names(adjective: str, centre: str, in_use: tuple[str, ...]) -> tuple[str, ...]:
+    """Russian adjectives of a raion or hromada named after a town whose Russian name in
+    use is not the generated one: Вовчанська громада of Вовчанськ (Волчанск) is
+    «Волчанская», Харківський район «Харьковский», Вугледарська «Угледарская».
+
+    The generated adjective shares its beginning with the generated name of the town; that
+    beginning is replaced by the same part of the name in use.
+    """
+    made = russian_names(centre)
+    if not made:
+        return ()
+    generated = made[0]
+    out: list[str] = []
+    for adj in russian_adjectives(adjective):
+        shared = len(commonprefix([adj, generated]))
+        cut = len(generated) - shared
+        if shared < 3 or cut > 2:
+            continue
+        for name in in_use:
+            if name == generated or " " in name or len(name) <= cut or name[-1] != generated[-1] \
+                    or name[len(name) - cut:] != generated[shared:]:
+                continue      # Керчь, Днепр: the name in use ends otherwise, the rule would guess
+            out.append(name[:len(name) - cut] + adj[shared:])
+    return tuple(dict.fromkeys(a for a in out if a not in russian_adjectives(adjective)))

@@ -17,8 +17,10 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
 from bot.detect.settlement_usage import UsageRules
 from bot.detect.settlement_words import (
-    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic, axis_form,
+    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic,
+    axis_form, renamed_city_names,
 )
+from bot.detect.settlement_words import _AREA_LINK as _LINK
 
 if TYPE_CHECKING:
     from bot.detect.settlement_finder import SettlementMatcher
@@ -76,10 +78,7 @@ class _Evidence:
         return candidates, said
 
 
-# what may stand between a name and an area named beside it: "X Сватівського району",
-# "X, Харківщина", "X на Львівщині", "X in the Svatove district"
-_LINK = re.compile(r"[ \t,;:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
-# and a place that says where it is: "X под Y", "X near Y"
+# a place that says where it is: "X под Y", "X near Y"
 _NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+")
 
 
@@ -106,6 +105,7 @@ class _Resolution(UsageRules):
                      if m.rule.partition(" ")[2].startswith("adjective")}
         self.dropped: set[tuple[int, int]] = set()
         self.war = war
+        self.renamed = renamed_city_names(matcher.book)
         self.areas_at: dict[int, list[_Area]] = {}
         self.sure_at: dict[int, int] = {}
         self.sentence_raions: dict[int, set[int]] = {}
@@ -168,7 +168,7 @@ class _Resolution(UsageRules):
                 continue      # АСУ, РЕН: an abbreviation, not a village written in capitals
             name, candidates = book.lookup(joined)
             if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
-                                            and self._at_sentence_start(start)):
+                                            and self._at_sentence_start(start) and not self._area_follows(end)):
                 continue
             if axis is None and " " not in joined and self._name_after(end):
                 continue
@@ -181,7 +181,7 @@ class _Resolution(UsageRules):
                     and self._word_before(start) not in _PLACE_PREPOSITIONS)):
                 continue      # "Северный поток", "Мирный договор": an adjective before its noun
             label = f"{name} ({joined})"
-            common = _strictest({book.settlements[c].also for c in candidates}, label)
+            common = "" if self._renamed(label) else _strictest({book.settlements[c].also for c in candidates}, label)
             known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
@@ -194,7 +194,7 @@ class _Resolution(UsageRules):
             settlements = book.settlements
             occurrences = [o for o in occurrences if o.known >= 0 or (
                 not o.common and any(settlements[c].category in "MK" for c in o.candidates))]
-        if all(o.known >= 0 for o in occurrences) and not any(a.kind == "raion" for a in areas):
+        if all(o.known >= 0 for o in occurrences) and not any(a.kind in ("raion", "hromada") for a in areas):
             area_starts = {a.start for a in areas}
             if not any(_NEARBY.match(self.folded, o.end, o.end + 30) or _LINK.match(
                     self.folded, o.end, o.end + 30).end() in area_starts for o in occurrences):
@@ -266,7 +266,15 @@ class _Resolution(UsageRules):
         nxt = WORD.search(self.folded, end, end + 30)
         if nxt is None or self.folded[end:nxt.start()].strip():
             return False
-        return nxt.group().startswith(_HEAD_NOUNS)
+        return nxt.group().startswith(_HEAD_NOUNS) and not self._area_follows(end)
+
+    def _area_follows(self, end: int) -> bool:
+        """An oblast, raion or hromada is named right after ("Прогрес Покровського району",
+        "Нове Лиманської громади"): the word before it is the settlement, not an adjective."""
+        link = _LINK.match(self.folded, end, end + 30)
+        word = WORD.match(self.folded, link.end()) if link else None
+        quals = self.book.qualifiers.get(word.group()) if word else None
+        return bool(quals) and bool(self._areas(word.start(), word.end(), quals))
 
     # --- the rules ----------------------------------------------------------------------
 
@@ -281,8 +289,9 @@ class _Resolution(UsageRules):
         for area in areas:
             getattr(post, area.kind).add(area.index)
             self.known_ua = True
-            # a raion named after its town ("Pokrovsk district") mentions no place
-            if area.kind == "raion":
+            # a raion or hromada named after its town ("Pokrovsk district", "Vovchansk
+            # hromada") mentions no place
+            if area.kind in ("raion", "hromada"):
                 low = bisect_left(self.known_starts, area.start)
                 high = bisect_left(self.known_starts, area.end)
                 self.dropped.update(span[:2] for span in self.known_spans[low:high])
@@ -335,7 +344,7 @@ class _Resolution(UsageRules):
             if choice is None:
                 continue
             index, said = choice
-            kind = _strictest({settlements[index].also}, occ.label)
+            kind = "" if self._renamed(occ.label) else _strictest({settlements[index].also}, occ.label)
             if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
                 decided[n] = -1
                 continue

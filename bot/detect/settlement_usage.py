@@ -7,17 +7,21 @@ the resolver decides which settlement it is.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_words import (
-    _JOINT_AFTER, _JOINT_BEFORE, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
-    _SETTLEMENT_WORDS, _abbreviation, _surname_like,
+    _AREA_LINK, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
+    _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_STEMS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
 if TYPE_CHECKING:
     from bot.detect.settlement_resolver import _Occurrence
+
+# the two words right before a name, joined by single spaces: "бої за ", "штурм "
+_WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 
 
 class UsageRules:
@@ -29,6 +33,8 @@ class UsageRules:
     norm: Normalized
     war: bool
     known_ua: bool
+    renamed: frozenset[str]
+    areas_at: dict
     name_starts: set[int]
     name_ends: set[int]
     _russian_sentences: dict[int, list[int]] | None
@@ -52,18 +58,29 @@ class UsageRules:
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
             return False      # Коренево in a sentence about the Kursk region
-        if not said and _surname_like(occ.label):
+        if not said and _surname_like(occ.label) and not self._renamed(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
             return True
-        if occ.common in ("common", "person"):
+        if occ.common == "person":
             return self._front() and self._used_as_place(occ, occurrences, said)
+        if occ.common == "common":
+            return self._front() and (self._used_as_place(occ, occurrences, said) or self._war_object(occ.start))
         if occ.common == "word":
             return self._front() and (self._used_as_place(occ, occurrences, said) or self._headline(occ.end)
-                                      or (self.known_ua and not self._at_sentence_start(occ.start)))
+                                      or (self.known_ua and not self._at_sentence_start(occ.start))
+                                      or self._war_object(occ.start))
         if occ.common == "elsewhere":
-            return self._front() and self._used_as_place(occ, occurrences, said)
+            # Берлин, Китай, Пальмира named by themselves are the places abroad even in news
+            # of a war; the village needs its settlement word, or a post about Ukraine
+            return self._front() and (
+                self._word_before(occ.start) in _SETTLEMENT_WORDS or self._war_object(occ.start, _TAKEN_STEMS)
+                or (self.known_ua and self._used_as_place(occ, occurrences, said)))
         return category in "MK" or self._front()
+
+    def _renamed(self, label: str) -> bool:
+        """Whether a label ("ru Стаханов (стаханове)") is a renamed city's old name."""
+        return label.partition(" (")[0].partition(" ")[2] in self.renamed
 
     def _front(self) -> bool:
         """Whether the post is about the war or names a Ukrainian place or area: a village
@@ -80,9 +97,24 @@ class UsageRules:
         after = [w for w in WORD.findall(self.folded, occ.end, occ.end + 14) if w not in ("a", "the")]
         if after and after[0] in _SETTLEMENT_WORDS and self.folded[occ.end:occ.end + 3].strip(" ,—-")[:1] in "a,":
             return True
-        if said and not self._at_sentence_start(occ.start):
-            return True
+        if said and (not self._at_sentence_start(occ.start) or self._area_beside(occ.end)):
+            return True      # «Мирное Купянского района:» opens a line and still is the village
         return self._listed(occ)
+
+    def _area_beside(self, end: int) -> bool:
+        """An oblast, raion or hromada named right after the name ("Мирне Куп'янського району")."""
+        return _AREA_LINK.match(self.folded, end, end + 30).end() in self.areas_at
+
+    def _war_object(self, start: int, stems: tuple[str, ...] = _STRIKE_STEMS) -> bool:
+        """The name is the object of fighting, shelling, an advance, a capture, a withdrawal
+        or an evacuation: "штурм Уманського", "бої за Мирне", "shelling hit Bilohorivka"."""
+        found = _WORDS_BEFORE.search(self.folded, max(0, start - 40), start)
+        if found is None:
+            return False
+        verb = found.group(2)
+        if verb in _WAR_OBJECT_LINKS:
+            verb = found.group(1) or ""
+        return verb.startswith(stems)
 
     def _listed(self, occ: _Occurrence) -> bool:
         """Whether another name stands next to this one, joined by a comma or "и"/"та"."""

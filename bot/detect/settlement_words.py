@@ -9,6 +9,13 @@ set or dict lookup.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.detect.names import english_names, russian_names
+
+if TYPE_CHECKING:
+    from bot.detect.settlement_book import SettlementBook
 
 _SETTLEMENT_WORDS = frozenset({
     "село", "села", "селі", "селу", "селом", "сел", "селище", "селища", "селищі", "смт", "с", "н", "п", "пос",
@@ -25,6 +32,30 @@ _RIVER_WORDS = frozenset({"река", "реки", "реке", "реку", "ре�
                           "river", "берег", "берега", "берегу", "берегом", "бережок", "берегах"})
 _RIVER_AFTER = frozenset({"river", "line", "bank", "banks", "valley", "floodplain"})
 _LINKS = frozenset({"и", "та", "і", "й", "а", "также", "and", "or", "или", "або"})
+# what may stand between a name and an area named beside it: "X Сватівського району",
+# "X, Харківщина", "X на Львівщині", "X in the Svatove district"
+_AREA_LINK = re.compile(r"[ \t,;:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
+# Words whose object is a place fought over, left or taken (_GROUND_STEMS), or struck or
+# evacuated (_STRIKE_STEMS): a village named right after one ("штурм Уманського", "бої за
+# Роботине", "shelling hit Bilohorivka") is used as a place, whatever else its name is.
+# Beginnings of words; a preposition ("за", "по", "на") may stand between.
+_GROUND_STEMS = (
+    "штурм", "оборон", "бои", "бой", "бою", "боях", "бої", "боїв", "бій", "сражени", "битв", "захват", "захоп",
+    "взял", "взяли", "взяв", "занял", "заняли", "заняв", "зайшл", "зашли", "вошли", "увійшл", "вийшл", "вышли",
+    "освобод", "звільн", "оставил", "залишил", "покинул", "покину", "сдал", "сдач", "здал", "здач", "отступ",
+    "відступ", "отошл", "відійшл", "окруж", "оточ", "зачист", "удерж", "утрим", "прорв", "прорыв", "прорив",
+    "наступ", "продвин", "просун", "подступ", "окраин", "околиц", "контрол", "позиц", "плацдарм", "assault",
+    "storm", "captur", "took", "seiz", "liberat", "retook", "recaptur", "abandon", "left", "hold", "held", "defen",
+    "fight", "battle", "entered", "encircl", "retreat", "withdr", "clear", "outskirts", "toward", "towards")
+# a place abroad's name (Нью-Йорк) counts after these alone: history has its storms of Berlin
+_TAKEN_STEMS = ("бои", "бой", "бою", "боях", "бої", "боїв", "бій", "вийшл", "вышли", "захоп", "взял", "взяли", "взяв", "занял", "заняли", "заняв", "оставил", "залишил",
+                "покинул", "покину", "сдал", "здал", "зайшл", "зашли", "вошли", "увійшл", "captur", "seiz", "abandon",
+                "withdr", "retreat", "entered")
+_STRIKE_STEMS = _GROUND_STEMS + (
+    "обстрел", "обстріл", "атак", "удар", "бомб", "эвакуир", "евакуйов", "эвакуац", "евакуац", "shell", "attack",
+    "struck", "hit", "bomb", "pound", "evacuat")
+_WAR_OBJECT_LINKS = frozenset({"за", "по", "на", "в", "у", "под", "під", "до", "к", "of", "on", "at", "in", "for",
+                               "near", "around", "into", "from", "из", "з", "із", "от", "від"})
 
 
 _AXIS_NOUN = re.compile(r"[ \t]+(?:направлени|напрям|direction|axis)")
@@ -73,14 +104,20 @@ WAR_STEMS = (
     "піхот", "infantry", "штурмов", "евакую", "евакуюв", "эвакуир", "оккупир", "окупов", "shelled", "shelling",
     "ворож", "вражес", "боевик", "рашист", "орки", "орків", "fpv", "фпв", "дрг", "диверс", "рубеж", "рубіж",
     "выбит", "вибит", "сдан", "здан", "взят", "гарнизон", "гарнізон", "окружени", "оточенн", "encircl", "котел",
-    "котле", "котлі", "окопал", "закрепил", "закріпил", "закріпи", "укрепля", "укріплю"
+    "котле", "котлі", "окопал", "закрепил", "закріпил", "закріпи", "укрепля", "укріплю",
+    # fighting, counter-attacks, bridgeheads, troops: words that news of accidents, prices
+    # or sport does not use ("погибли", "столкновение", "заняли" do, and stay out)
+    "атака", "атаки", "атаку", "атаке", "атако", "атакам", "атаках", "атакув", "атаков", "контратак", "контрнаступ",
+    "counteroffens", "counterattack", "відбил", "відбива", "repel", "плацдарм", "bridgehead", "морпех", "морпіх",
+    "бойов", "боестолкн", "бойцы", "бойцов", "бійці", "бійців", "воины", "воїни", "захопл", "shot down", "ожесточ",
+    "запекл", "зіткнен", "clashes"
 )
 
 
 # regions and big cities of Russia, and words only Russia's places take (край, Подмосковье)
 _RUSSIA = re.compile(
     r"\b(?:курск|белгород|брянск|подмосков|московск|ленинградск|ростовск|воронеж|липецк|орловск|тульск|"
-    r"калужск|смоленск|рязанск|тамбов|саратов|волгоград|краснодар|кубан|ставропол|дагестан|чечн|"
+    r"калужск|калуг|смоленск|рязанск|тамбов|саратов|волгоград|краснодар|кубан|ставропол|дагестан|чечн|"
     r"екатеринбург|петербург|махачкал|калининград|сочи|казан|новосибирск|красноярск|челябинск|"
     r"нижегородск|самарск|свердловск|татарстан|башкир|краснодарск|приморск\w* кра|приморь|бурят|иркутск|"
     r"kursk|belgorod|bryansk|moscow region)|\bкра(?:й|е|я|ю)\b")
@@ -154,3 +191,18 @@ _HEAD_NOUNS = ("лиман", "озер", "водосховищ", "водохра
                "кладбищ", "плацдарм", "участ", "ділянц", "ділянк", "отряд", "загін", "батальон", "полк", "бригад",
                "групп", "угрупован", "корпус", "дивизи", "дивізі", "клуб", "команд", "стадион", "стадіон",
                "проспект", "улиц", "вулиц", "переул", "провул", "площад", "бульвар", "шоссе", "набережн")
+
+
+@lru_cache(maxsize=4)
+def renamed_city_names(book: SettlementBook) -> frozenset[str]:
+    """The old names of renamed cities in every language (Стаханов, Новомосковск, Torez):
+    what the current name also is (Самар a first name, Кадіївка a surname by the
+    dictionary) says nothing of the old one, which names the city alone."""
+    names: set[str] = set()
+    for s in book.settlements:
+        if s.category not in "MK" or s.also == "common":
+            continue      # Південне's Южне is as much a word as the new name
+        for former in s.former:
+            ru = russian_names(former)
+            names.update((former, *ru, *english_names(former, ru)))
+    return frozenset(names)

@@ -477,15 +477,24 @@ class Store(StoreConnection, Leases):
         )
         return [(_stored_post(r[:-1]), r[-1]) for r in rows]
 
-    async def recent_post_alerts(self, since: datetime, until: datetime) -> list[tuple[int, str, int, str, str]]:
-        """Alerts on posts in a window with what near-copy matching needs, in one query:
-        (alert id, alert state, post id, post text, matches as JSON)."""
+    async def recent_post_alerts(self, since: datetime, until: datetime) -> list[tuple[int, str, int, int]]:
+        """Alerts on posts in a window, without their text: (alert id, alert state, post id,
+        the post's text version). Near-copy matching keeps word sets by post and version and
+        reads a text (`alerted_texts`) only when it has not seen that version."""
         return await self._all(
-            "SELECT a.id, a.state, p.id, p.text, coalesce(d.matches, '[]') FROM alerts a"
-            " JOIN posts p ON p.id = a.post_id LEFT JOIN detections d ON d.post_id = p.id"
+            "SELECT a.id, a.state, a.post_id,"
+            " (SELECT max(v.version) FROM post_versions v WHERE v.post_id = a.post_id) FROM alerts a"
             " WHERE a.kind = 'post' AND a.event_date >= ? AND a.event_date <= ? ORDER BY a.event_date DESC",
             (iso(since), iso(until)),
         )
+
+    async def alerted_texts(self, post_ids: Sequence[int]) -> list[tuple[int, int, str, str]]:
+        """(post id, text version, text, matches as JSON) of posts, for near-copy matching."""
+        return await self._all(
+            "SELECT p.id, (SELECT max(v.version) FROM post_versions v WHERE v.post_id = p.id), p.text,"
+            " coalesce(d.matches, '[]') FROM posts p"
+            f" LEFT JOIN detections d ON d.post_id = p.id WHERE p.id IN ({','.join('?' * len(post_ids))})",
+            post_ids)
 
     async def get_settings(self, keys: Sequence[str]) -> dict[str, Any]:
         """Several runtime settings in one round trip; absent keys are left out."""
