@@ -110,3 +110,33 @@ def test_a_city_abroad_named_in_a_post_of_the_war_is_not_the_village_of_its_name
 
 def test_a_village_named_like_a_city_abroad_counts_after_its_settlement_word(detector: Detector) -> None:
     assert places(detector, "Противник обстреливает село Берлин.") == {BERLIN_VILLAGE}
+
+
+# --- 5. a city named in any post -----------------------------------------------------------
+
+VINNYTSIA = "UA05020030010063857"
+ZHYTOMYR = "UA18040190010057814"
+CHERKASY = "UA71080490010015879"
+POLTAVA = "UA53080370010073240"
+SHCHASTIA = "UA44160090010046671"
+
+
+def test_a_city_named_in_a_post_that_is_not_about_the_war_is_found(detector: Detector) -> None:
+    assert places(detector, "Житомир і Черкаси готуються до свят: ярмарки відкриються в суботу.") \
+        == {ZHYTOMYR, CHERKASY}
+    assert places(detector, "Лекція відбудеться в п'ятницю в міській бібліотеці Полтави.") == {POLTAVA}
+
+
+def test_a_city_opening_a_sentence_is_found_though_the_capital_letter_says_nothing(detector: Detector) -> None:
+    assert places(detector, "Вінниця вночі знову без світла, кажуть в обленерго.") == {VINNYTSIA}
+
+
+def test_a_city_named_like_an_everyday_word_opening_a_sentence_is_that_word(detector: Detector) -> None:
+    assert places(detector, "Щастя не за горами, кажуть синоптики про весну.") == set()
+    assert places(detector, "Счастье — это когда тебя понимают.") == set()
+    assert places(detector, "Бої за Щастя тривають, ворог обстрілює околиці.") == {SHCHASTIA}
+
+
+def test_a_russian_town_named_like_a_ukrainian_city_in_peaceful_news_is_no_place(detector: Detector) -> None:
+    assert places(detector, "В кредитной организации в подмосковной Дубне случился дождь из денег.") == set()
+    assert places(detector, "Ровно 110 лет назад Германия объявила войну России.") == set()

@@ -91,10 +91,14 @@ class Detector:
         payload of a key is found by the key's index.
         """
         war = set(WAR_STEMS) if self._settlements is not None else set()
+        cities = self._city_words()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
-                      | set(self._book.prefix) | war)
+                      | set(self._book.prefix) | war | cities)
         # keys that only say the post is about the war: then its settlements are looked for
         self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
+        # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
+        # are looked for too
+        self._city_keys = frozenset(i for i, key in enumerate(keys) if key in cities)
         payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
@@ -125,6 +129,16 @@ class Detector:
 
     # --- the public interface ----------------------------------------------------------
 
+    def _city_words(self) -> set[str]:
+        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not list."""
+        if self._settlements is None:
+            return set()
+        book = self._settlements.book
+        city_groups = {gid for gid, (_label, members) in enumerate(book.groups)
+                       if any(book.settlements[m].category in "MK" and m not in self._settlements.shadowed
+                              for m in members)}
+        return {form.partition(" ")[0] for form, gid in book.forms.items() if gid in city_groups}
+
     def detect(self, text: str, side: str | None = None) -> Detection:
         """Places, topics and language of a post; its events (claims) when a withdrawal or
         capture word is present. `side` is the channel's side ("ru", "ua", "other"), which
@@ -132,7 +146,7 @@ class Detector:
         folded, shifts = fold_raw(text)
         # the automaton first: it leaves the text's UTF-8 form cached on the string, which
         # script_bytes then copies instead of encoding the post a second time
-        found, war = self._candidates(folded)
+        found, war, city = self._candidates(folded)
         scripts = None
         rewritten = False
         if not folded.isascii():
@@ -142,12 +156,12 @@ class Detector:
                 rewritten = True
                 if fixed is not folded:
                     folded = fixed
-                    found, war = self._candidates(folded)
+                    found, war, city = self._candidates(folded)
                     scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
         norm = Normalized(folded, len(text), shifts)
         settled = self._settlements.starts(folded, text, norm, rewritten) \
-            if self._settlements is not None and (war or found) else None
+            if self._settlements is not None and (war or found or city) else None
         if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
@@ -166,12 +180,13 @@ class Detector:
                 return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection
 
-    def _candidates(self, folded: str) -> tuple[list, bool]:
+    def _candidates(self, folded: str) -> tuple[list, bool, bool]:
         """Words that may start a name or a term, found in one automaton pass, and whether a
-        word of the war was among them."""
+        word of the war, or a word a city's name begins with, was among them."""
         found = []
-        war = False
+        war = city = False
         war_keys = self._war_keys
+        city_keys = self._city_keys
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
@@ -181,6 +196,8 @@ class Detector:
                 break
             if index in war_keys and (end - start > 4 or end == size or not folded[end].isalpha()):
                 war = True
+            if index in city_keys and (end == size or not folded[end].isalpha()):
+                city = True
             key, single, multi, adjectives, terms, prefix = payloads[index]
             if end == size or not folded[end].isalpha():
                 if terms:
@@ -195,7 +212,7 @@ class Detector:
                 prefix = self._plausible(folded, end, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
-        return found, war
+        return found, war, city
 
     def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
         """Phrases whose second word is among the next few words; single terms pass.

@@ -17,7 +17,7 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
 from bot.detect.settlement_usage import UsageRules
 from bot.detect.settlement_words import (
-    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _strictest, _toponymic,
+    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _everyday_city, _strictest, _toponymic,
     axis_form, renamed_city_names,
 )
 from bot.detect.settlement_words import _AREA_LINK as _LINK
@@ -167,7 +167,11 @@ class _Resolution(UsageRules):
             if end - start <= 4 and self.original[a:a + end - start].isupper():
                 continue      # АСУ, РЕН: an abbreviation, not a village written in capitals
             name, candidates = book.lookup(joined)
-            if self._name_before(start) or (not _toponymic(name) and not self._headline(end)
+            # the one city of a name that is no everyday word is that city anywhere, even opening
+            # a sentence (Вінниця під атакою), whatever villages share it
+            cities = [c for c in candidates if book.settlements[c].category in "MK"]
+            plain_city = len(cities) == 1 and not book.settlements[cities[0]].also and not _everyday_city(name)
+            if self._name_before(start) or (not plain_city and not _toponymic(name) and not self._headline(end)
                                             and self._at_sentence_start(start) and not self._area_follows(end)):
                 continue
             if axis is None and " " not in joined and self._name_after(end):
@@ -181,7 +185,8 @@ class _Resolution(UsageRules):
                     and self._word_before(start) not in _PLACE_PREPOSITIONS)):
                 continue      # "Северный поток", "Мирный договор": an adjective before its noun
             label = f"{name} ({joined})"
-            common = "" if self._renamed(label) else _strictest({book.settlements[c].also for c in candidates}, label)
+            common = "" if plain_city or self._renamed(label) else _strictest(
+                {book.settlements[c].also for c in candidates}, label)
             known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
@@ -193,7 +198,8 @@ class _Resolution(UsageRules):
             # outside the war only a city named by itself counts (the rules of _counts)
             settlements = book.settlements
             occurrences = [o for o in occurrences if o.known >= 0 or (
-                not o.common and any(settlements[c].category in "MK" for c in o.candidates))]
+                not o.common and not _everyday_city(o.label.partition(" (")[0])
+                and any(settlements[c].category in "MK" for c in o.candidates))]
         if all(o.known >= 0 for o in occurrences) and not any(a.kind in ("raion", "hromada") for a in areas):
             area_starts = {a.start for a in areas}
             if not any(_NEARBY.match(self.folded, o.end, o.end + 30) or _LINK.match(

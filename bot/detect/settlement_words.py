@@ -168,6 +168,28 @@ def _toponymic(label: str) -> bool:
     return lang == "en" or " " in name or "-" in name or name.endswith(_TOPONYMIC)
 
 
+# Cities whose name is also an everyday word, a person, a front's name or a bigger town of
+# Russia (Щастя, Долина, Хотин, Слобожанське, Подольск): opening a sentence, where the
+# capital letter tells nothing, or in a post that is not about the war, they are read as
+# that other thing, as a village's name would be.
+_EVERYDAY_CITIES = frozenset(n.lower() for n in (
+    "Алмазна", "Антрацит", "Бар", "Богуслав", "Борислав", "Броди", "Броды", "Валки", "Вишневе", "Вишневое",
+    "Володимир", "Галич", "Гірник", "Городище", "Городок", "Долина", "Заводське", "Заводское", "Залізне",
+    "Золоте", "Золотое", "Ізмаїл", "Измаил", "Калинівка", "Калиновка", "Кипуче", "Лиман", "Малин", "Мена",
+    "Олександрія", "Александрия", "Острог", "Південне", "Покров", "Пологи", "Привілля", "Приморськ", "Приморск",
+    "Рівне", "Родинське", "Родинское", "Рудки", "Саки", "Самар", "Сарни", "Семенівка", "Семеновка", "Скала",
+    "Славута", "Славутич", "Слобожанське", "Слобожанское", "Сміла", "Смела", "Сніжне", "Снежное", "Сорокине",
+    "Сорокино", "Соснівка", "Сосновка", "Стрий", "Судак", "Тернівка", "Терновка", "Турка", "Українка", "Украинка",
+    "Українськ", "Украинск", "Хорол", "Хрустальний", "Хрустальный", "Чоп", "Шахтарськ", "Шахтерск", "Щастя",
+    "Счастье", "Южне", "Южное", "Ровно", "Bar", "Нікіта", "Никита", "Хотин", "Подольск", "Дубна", "Дубно", "Благовещенское",
+    "Благовіщенське",
+))
+
+
+def _everyday_city(label: str) -> bool:
+    return label.partition(" ")[2].lower() in _EVERYDAY_CITIES
+
+
 def _abbreviation(text: str, dot: int) -> bool:
     """A full stop after a short lower-case word (с., н.п., пос., обл.) ends no sentence."""
     if dot >= len(text) or text[dot] != ".":
