@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from bot.errors import ConfigError
 
 log = logging.getLogger("frontwatch")
+from bot.store.location import is_postgres, parse_target, shown
 
 
-DB_HELP = "SQLite store (default: var/frontwatch.sqlite, or FRONTWATCH_DB)"
+DB_HELP = ("SQLite file or postgresql://user:password@host:port/database URL"
+           " (default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
 
 
 def _common(p: argparse.ArgumentParser, *, db: str | None = DB_HELP) -> None:
@@ -28,7 +30,7 @@ def _common(p: argparse.ArgumentParser, *, db: str | None = DB_HELP) -> None:
     p.add_argument("--env", type=Path, default=None,
                    help="file of secrets and deployment settings (default: .env, if present)")
     if db is not None:
-        p.add_argument("--db", type=Path, default=None, help=db)
+        p.add_argument("--db", type=parse_target, default=None, help=db)
 
 
 #: Dates a digest can be asked for: wide enough for any real archive, narrow enough that
@@ -123,8 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("health", help="is `frontwatch run` alive and connected? exit 0 if so, 1 if not "
                        "(for a container's health check)")
-    _common(p, db="SQLite store of the running service; the heartbeat sits beside it "
-                  "(default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+    _common(p, db="store of the running service; the heartbeat sits beside a SQLite file, in var/ for a "
+                  "PostgreSQL store (default: var/frontwatch.sqlite, or FRONTWATCH_DB)")
+    p.add_argument("--role", choices=("all", "reader", "sender", "scheduler"), default="all",
+                   help="the `frontwatch run --role` to check (default: all)")
 
     p = sub.add_parser("web", help="browse the store in a web browser: timeline, search, map, post pages, exports")
     _common(p)
@@ -145,9 +149,14 @@ def _settings(args: argparse.Namespace):
                          env_required=args.env is not None)
 
 
-def _existing_store(settings) -> Path:
-    """Commands that only read the store refuse a missing file rather than create an empty one."""
+def _existing_store(settings) -> Path | str:
+    """Commands that only read the store refuse a missing file rather than create an empty one.
+
+    A PostgreSQL URL is passed on: whether the database is there only the server can say.
+    """
     path = settings.db_path
+    if is_postgres(path):
+        return path
     if not path.exists():
         raise ConfigError(str(path), None, "database not found (give --db, or set FRONTWATCH_DB; "
                                            "`frontwatch replay` or `frontwatch run` creates it)")
@@ -229,7 +238,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 return 2
         finally:
             await store.close()
-        print(f"replayed {report.posts} posts from {report.channels} channels into {settings.db_path}: "
+        print(f"replayed {report.posts} posts from {report.channels} channels into {shown(settings.db_path)}: "
               f"{report.new} new, {report.edited} edited, {report.duplicates} already stored; "
               f"{pipeline.stats.flagged} flagged, {outbox.sent} alerts, {pipeline.stats.merged} merged; "
               f"{pipeline.stats.corroborations} both-sides; "
@@ -349,7 +358,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     from bot.health import check_health, heartbeat_path
 
     settings = _settings(args)
-    verdict = check_health(heartbeat_path(settings.db_path), datetime.now(UTC))
+    verdict = check_health(heartbeat_path(settings.db_path, args.role), datetime.now(UTC))
     print(f"frontwatch: {'healthy' if verdict.ok else 'unhealthy'}: {verdict.message}",
           file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1
@@ -373,7 +382,7 @@ def cmd_web(args: argparse.Namespace) -> int:
             print(f"frontwatch: error: web: {problem}", file=sys.stderr)
             return 2
         host = f"[{args.host}]" if ":" in args.host else args.host
-        print(f"frontwatch web: http://{host}:{args.port}/ (read-only over {db_path}; Ctrl-C stops)")
+        print(f"frontwatch web: http://{host}:{args.port}/ (read-only over {shown(db_path)}; Ctrl-C stops)")
         try:
             await asyncio.Event().wait()
         finally:

@@ -28,8 +28,8 @@ MAX_LISTED = 40
 EXCERPT_CHARS = 100
 CLAIM_SPEAKERS = 6
 
-_FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
-            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
+_FLAGGED = ("CASE WHEN EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
+            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id) THEN 1 ELSE 0 END")
 
 
 @dataclass(frozen=True, slots=True)

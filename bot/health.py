@@ -25,12 +25,18 @@ HEARTBEAT_SECONDS = 60.0
 STALE_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 
 
-def heartbeat_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".heartbeat")
+def heartbeat_path(db_path: Path | str, role: str = "all") -> Path:
+    """Beside the SQLite file; with a PostgreSQL store, in var/ of the machine the process runs on
+    (each role has its own, as each may run on a machine of its own)."""
+    if isinstance(db_path, str):
+        return Path("var") / ("frontwatch.heartbeat" if role == "all" else f"frontwatch-{role}.heartbeat")
+    suffix = ".heartbeat" if role == "all" else f".{role}.heartbeat"
+    return db_path.with_name(db_path.name + suffix)
 
 
 def write_heartbeat(path: Path, when: datetime, connected: dict[str, bool]) -> None:
     """Written whole then renamed, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps({"at": when.isoformat(), "connected": connected}), encoding="utf-8")
     os.replace(tmp, path)

@@ -1,7 +1,9 @@
 """Delivery of stored alerts: written before sending, marked after, so nothing is lost or doubled.
 
 The sender is whatever talks to the team: the Telegram bot in production, the terminal in
-the demo. It reports back-pressure with `RetryAfter` (Telegram's FloodWait) and a dropped
+the demo. Several outboxes may drain one store (sender processes on separate machines over
+PostgreSQL): each claims the alerts it sends for a lease, renews the claim just before each
+send, and leaves other senders' live claims alone, so no alert goes out twice. It reports back-pressure with `RetryAfter` (Telegram's FloodWait) and a dropped
 connection with `TransientSendError`; both delay delivery, neither loses an alert.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -18,6 +21,19 @@ from bot.store import AlertRow, Store, StoreUnavailable
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
+
+#: How long a claim holds without renewal: a crashed sender's alerts wait this long for another.
+CLAIM_LEASE = timedelta(minutes=2)
+
+
+def process_owner(role: str, instance: str | None = None) -> str:
+    """The name a process's claims and leases go under: its role and host, and the instance name
+    (FRONTWATCH_INSTANCE) that tells two of one role on one host apart.
+
+    A name that survives a restart lets a restarted sender take its own alerts back at once
+    instead of waiting out the lease its previous life left on them.
+    """
+    return f"{role}@{socket.gethostname()}" + (f"/{instance}" if instance else "")
 
 
 class RetryAfter(Exception):
@@ -41,8 +57,9 @@ class Sender(Protocol):
 class Outbox:
     def __init__(self, store: Store, sender: Sender, *, rate_limit_per_minute: int | None = 20,
                  clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], object] = asyncio.sleep,
-                 max_backoff: float = 300.0) -> None:
+                 max_backoff: float = 300.0, owner: str | None = None) -> None:
         self.store = store
+        self.owner = owner or process_owner("sender")
         self.sender = sender
         self.rate_limit = rate_limit_per_minute
         self.clock = clock
@@ -73,11 +90,14 @@ class Outbox:
 
     async def flush(self) -> None:
         while True:
-            pending = await self.store.pending_alerts()
+            now = self.clock()
+            async with self.store.transaction():
+                await self.store.claim_alerts(self.owner, now, now + CLAIM_LEASE)
+            pending = await self.store.pending_alerts(self.owner)
             if pending:
                 await self._send_batch(pending)
                 continue
-            edits = await self.store.alerts_to_edit()
+            edits = await self.store.alerts_to_edit(self.owner)
             if not edits:
                 return
             for alert in edits:
@@ -112,7 +132,7 @@ class Outbox:
     async def _seconds_until_budget(self) -> float:
         rows = await self.store.execute(
             "SELECT min(sent_at) FROM (SELECT sent_at FROM alerts WHERE state = 'sent' AND sent_at >= ?"
-            " ORDER BY sent_at DESC LIMIT ?)",
+            " ORDER BY sent_at DESC LIMIT ?) AS recent",
             ((self.clock() - timedelta(minutes=1)).isoformat(timespec="seconds"), self.rate_limit))
         oldest = rows[0][0] if rows and rows[0][0] else None
         if oldest is None:
@@ -157,8 +177,11 @@ class Outbox:
     async def _deliver(self, alert: AlertRow, *, edit: bool) -> None:
         backoff = 1.0
         while True:
-            current = await self.store.alert(alert.id)
-            if current is None:
+            now = self.clock()
+            async with self.store.transaction():
+                mine = await self.store.hold_alert(alert.id, self.owner, now, now + CLAIM_LEASE)
+            current = await self.store.alert(alert.id) if mine else None
+            if current is None or current.state not in ("pending", "sent"):
                 return
             try:
                 if edit:

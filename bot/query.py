@@ -22,7 +22,8 @@ from bot.detect.model import merge_spans
 from bot.post import bare_channel_id
 from bot.search import SearchQuery, build_query, match_spans
 from bot.store import Store, StoredPost
-from bot.store.batch import FTS_ID, fts_key, place_token
+from bot.store.backend import fts5_expression
+from bot.store.batch import fts_key, place_token
 from bot.store.db import iso
 
 FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", "q")
@@ -277,15 +278,16 @@ class Archive:
                            f" WHERE c.tier = ?{action})")
             params += [filters.tier, *([filters.action] if filters.action else [])]
         if built is not None:
-            if built.match and not indexed:
-                clauses.append(f"p.id IN (SELECT {FTS_ID} FROM posts_fts WHERE posts_fts MATCH ?)")
-                params.append(built.match)
+            if (built.places or built.words) and not indexed:
+                found, found_params = self.store.match_clause(built.places, built.words)
+                clauses.append(f"p.id IN ({found})")
+                params += found_params
             for topic in built.topics:
                 clauses.append("EXISTS (SELECT 1 FROM post_topics t WHERE t.post_id = p.id AND t.topic_id = ?)")
                 params.append(topic)
         if flagged:
             clauses.append(FLAGGED)
-        return (" AND ".join(clauses) or "1"), params
+        return (" AND ".join(clauses) or "1 = 1"), params
 
     # -- lists ------------------------------------------------------------------------
 
@@ -312,11 +314,15 @@ class Archive:
         return await self._page(None, None, limit, 0, where=(where, list(tracked)))
 
     def _indexed_match(self, filters: Filters, built: SearchQuery | None) -> str | None:
-        """The search index's MATCH for the words and the place asked for, when there are any."""
-        terms = [f"({built.match})"] if built is not None and built.match else []
-        if filters.place:
-            terms.append(f'places : "{place_token(filters.place)}"')
-        return " AND ".join(terms) or None
+        """The search index's MATCH for the words and the place asked for, when there are any.
+
+        SQLite only: its index is in date order. PostgreSQL's GIN index answers the same
+        words and places through `Store.match_clause` in the WHERE clause instead."""
+        if self.store.backend != "sqlite":
+            return None
+        places = [*(built.places if built is not None else ()), *([filters.place] if filters.place else [])]
+        words = built.words if built is not None else ()
+        return fts5_expression([place_token(p) for p in places], words) or None
 
     async def _page(self, filters: Filters | None, built: SearchQuery | None, limit: int, offset: int, *,
                     flagged: bool = False, where: tuple[str, list[Any]] | None = None) -> Page:
@@ -428,8 +434,8 @@ class Archive:
                              for side in SIDES)
         rows = await self.store.execute(
             f"SELECT place_id, count(DISTINCT canon), {per_side} FROM (SELECT pp.place_id, {CANONICAL} AS canon,"
-            f" p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id WHERE {where})"
-            " LEFT JOIN channels c ON c.id = channel_id GROUP BY place_id", params)
+            f" p.channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id WHERE {where}) AS placed"
+            " LEFT JOIN channels c ON c.id = placed.channel_id GROUP BY place_id", params)
         counts = [PlaceCount(r[0], self.place_name(r[0]), r[1], {side: n for side, n in zip(SIDES, r[2:]) if n})
                   for r in rows if not filters.place or r[0] == filters.place]
         return sorted(counts, key=lambda pc: (-pc.posts, pc.name))

@@ -2,7 +2,10 @@
 
 The end of the last digest window sent is remembered in the store, and every delivery
 checks it under one lock. That makes the cron job, the catch-up at start and a slow
-send racing each other harmless: each 24-hour window reaches the team once. Only the
+send racing each other harmless: each 24-hour window reaches the team once. Several
+schedulers on one shared store (one per machine, for when one goes down) take the
+`digest` lease before sending, so only one of them sends; a holder that dies mid-send
+hands the lease on when it runs out. Only the
 latest window is caught up after a long outage — yesterday's news a week late helps
 no one, and `/digest DATE` is there for the rest.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.detect import Detector
 from bot.digest import Digest, caption, chart_png, digest_window
+from bot.outbox import process_owner
 from bot.report import report_for, report_pages
 from bot.settings import Settings
 from bot.store import Store
@@ -30,6 +34,9 @@ log = logging.getLogger(__name__)
 
 LAST_SENT_KEY = "digest_last_sent"
 JOB_ID = "daily-digest"
+LEASE = "digest"
+#: Longer than any digest takes to build and send; a dead holder blocks the others this long.
+LEASE_TIME = timedelta(minutes=15)
 
 DigestSend = Callable[[list[str], bytes], Awaitable[None]]
 
@@ -38,8 +45,10 @@ class DigestScheduler:
     """Sends the digest to the team at the configured time; `trigger` and `clock` are for tests."""
 
     def __init__(self, store: Store, detector: Detector, settings: Settings, send: DigestSend, *,
-                 trigger: BaseTrigger | None = None, clock: Callable[[], datetime] = utcnow) -> None:
+                 trigger: BaseTrigger | None = None, clock: Callable[[], datetime] = utcnow,
+                 owner: str | None = None) -> None:
         self.store = store
+        self.owner = owner or process_owner("scheduler")
         self.detector = detector
         self.settings = settings
         self.send = send
@@ -102,14 +111,24 @@ class DigestScheduler:
 
     async def _deliver_due(self) -> bool:
         async with self._lock:
-            due = self._due_end()
-            last = await self.last_sent()
-            if last is not None and last >= due:
-                return False
-            await self._send(due.astimezone(ZoneInfo(self.settings.digest.timezone)).date())
+            now = self.clock()
             async with self.store.transaction():
-                await self.store.set_setting(LAST_SENT_KEY, iso(due))
-            return True
+                held = await self.store.take_lease(LEASE, self.owner, now, now + LEASE_TIME)
+            if not held:
+                log.info("another scheduler is sending the digest; this one stands by")
+                return False
+            try:
+                due = self._due_end()
+                last = await self.last_sent()
+                if last is not None and last >= due:
+                    return False
+                await self._send(due.astimezone(ZoneInfo(self.settings.digest.timezone)).date())
+                async with self.store.transaction():
+                    await self.store.set_setting(LAST_SENT_KEY, iso(due))
+                return True
+            finally:
+                async with self.store.transaction():
+                    await self.store.release_lease(LEASE, self.owner)
 
     async def send_digest(self, day: date | None = None) -> None:
         """On demand to the team, for any day; the latest one also counts as sent."""

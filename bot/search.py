@@ -14,7 +14,6 @@ channel wrote, with the words that made the post match highlighted.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from bot.detect.normalize import fold
 from bot.render import SIDE_LABEL, excerpt_pieces, esc, link, local_time
 from bot.store import StoredPost
 from bot.store.db import place_token
+from bot.store.fulltext import plain
 
 # A query or post word: letters and digits, with the apostrophes, hyphens and invisible
 # characters that real posts put inside names (`Куп'янськ`, `Купянск-Узловой`).
@@ -90,29 +90,13 @@ def stem(word: str) -> str:
     return base
 
 
-def _plain(text: str) -> str:
-    """What FTS5's `remove_diacritics 2` sees, so highlighting agrees with what matched.
-
-    SQLite strips accents from Latin letters only (`é` is `e`, but `й` stays `й`).
-    """
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFD", text.lower()):
-        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
-
-
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    match: str  # the FTS5 expression; empty when only topics are asked for
+    """Places and word stems go to the store's full-text index (`Store.match_clause`), topics to its topic rows."""
+
     places: tuple[str, ...]
     words: tuple[str, ...]
     topics: tuple[str, ...] = ()
-
-
-def _fts_string(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _word_terms(token: str) -> list[str]:
@@ -131,7 +115,7 @@ def _without_possessive(token: str) -> str:
 
 
 def build_query(query: str, detector: Detector) -> SearchQuery | None:
-    """The FTS5 MATCH expression and topics for a query; None when it holds nothing to search for.
+    """The places, word stems and topics of a query; None when it holds nothing to search for.
 
     The longest run of words that names a place wins, so `Великий Бурлук` is one place
     rather than two words. A word that names a topic (`отступили`, `відступ`,
@@ -165,9 +149,7 @@ def build_query(query: str, detector: Detector) -> SearchQuery | None:
             i += 1
     if not places and not words and not topics:
         return None
-    terms = [f"places : {_fts_string(place_token(p))}" for p in places]
-    terms += [f"text : {_fts_string(w)}*" for w in words]
-    return SearchQuery(match=" AND ".join(terms), places=tuple(places), words=tuple(words), topics=tuple(topics))
+    return SearchQuery(places=tuple(places), words=tuple(words), topics=tuple(topics))
 
 
 def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tuple[int, int], ...]:
@@ -180,9 +162,9 @@ def match_spans(text: str, built: SearchQuery, detector: Detector) -> tuple[tupl
         spans += [(m.start, m.end) for hit in detection.topics if hit.topic_id in built.topics
                   for m in hit.matches]
     if built.words:
-        prefixes = tuple(_plain(w) for w in built.words)
+        prefixes = tuple(plain(w) for w in built.words)
         for token in _TOKEN.finditer(text):
-            pieces = [_plain(p) for p in _ALNUM_RUN.findall(fold(token.group()).lower())]
+            pieces = [plain(p) for p in _ALNUM_RUN.findall(fold(token.group()).lower())]
             if any(piece.startswith(prefixes) for piece in pieces):
                 spans.append(token.span())
     return tuple(merge_spans(spans))

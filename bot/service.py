@@ -10,6 +10,12 @@ sees an alert the pipeline has not committed yet, and a slow digest never holds 
 
 Stopping (SIGINT/SIGTERM) lets the reader finish the post in hand and the outbox the
 alert in hand; whatever is still queued is in the store and goes out on the next start.
+
+With a PostgreSQL store the parts can run apart (`--role`): the reader (reader accounts,
+pipeline and the bot's commands, which /follow with the main account), the sender (the
+outbox) and the scheduler (the digest), each on a machine of its own with its own bot
+session. Senders claim alerts and schedulers take the digest lease, so a second of
+either is a standby, never a duplicate; the reader should run once.
 """
 
 from __future__ import annotations
@@ -26,10 +32,10 @@ from bot import health
 from bot.channels import MAIN_ACCOUNT, Channel, load_channels
 from bot.commands import COMMAND_LIST, Commands
 from bot.detect import Detector
-from bot.outbox import Outbox
+from bot.outbox import Outbox, process_owner
 from bot.pipeline import Pipeline
 from bot.scheduler import DigestScheduler
-from bot.settings import Settings
+from bot.settings import ROLES, Settings
 from bot.store import Store
 from bot.store.db import utcnow
 from bot.telegram.connection import keep_connected
@@ -66,8 +72,10 @@ class Service:
                  channels: list[Channel] | None = None, commands_class: Any = Commands,
                  scheduler_class: Any = DigestScheduler, command_list: list[tuple[str, str]] = COMMAND_LIST,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, clock: Callable[[], datetime] = utcnow,
-                 page_wait: float = 1.0, sweep_seconds: float | None = None) -> None:
+                 page_wait: float = 1.0, sweep_seconds: float | None = None,
+                 roles: frozenset[str] = frozenset(ROLES)) -> None:
         self.settings = settings
+        self.roles = roles
         self.user_client = user_client
         self.bot_client = bot_client
         #: Reader accounts beside the main one (`user_client`), by name.
@@ -142,6 +150,39 @@ class Service:
     async def _start(self, reading: Store, sending: Store, team_store: Store, tasks: list[asyncio.Task]) -> None:
         tg = self.settings.telegram
         await connect_bot(self.bot_client, tg.bot_token or "")
+        sender = BotSender(self.bot_client, tg.team_chat_ids[0], on_fatal=self._fail)
+        if "sender" in self.roles:
+            self.outbox = Outbox(sending, sender, rate_limit_per_minute=self.settings.alerts.rate_limit_per_minute,
+                                 clock=self.clock, sleep=self.sleep,
+                                 owner=process_owner("sender", self.settings.instance))
+        self.team = TeamBot(self.bot_client, sender, sleep=self.sleep)
+        if self.scheduler_class is not None and "scheduler" in self.roles:
+            self.scheduler = self.scheduler_class(team_store, self.detector, self.settings, self.team.send_digest,
+                                                  owner=process_owner("scheduler", self.settings.instance))
+        if "reader" in self.roles:
+            await self._start_reading(reading, team_store, tasks)
+        if self.outbox is not None:
+            self._outbox_stop = asyncio.Event()
+            tasks.append(asyncio.create_task(self.outbox.run(self._outbox_stop), name="outbox"))
+        tasks.append(asyncio.create_task(keep_connected(
+            self.bot_client, self.stop, name="bot", sleep=self.sleep,
+            on_reconnected=self.outbox.notify if self.outbox is not None else lambda: None), name="bot-connection"))
+        tasks.append(asyncio.create_task(health.beat(
+            health.heartbeat_path(self.settings.db_path, self._role_name()), self.stop,
+            {"bot": self.bot_client, **({"user": self.user_client} if "reader" in self.roles else {}),
+             **{f"user-{a}": c for a, c in self.account_clients.items() if "reader" in self.roles}}, self.clock),
+            name="heartbeat"))
+        if self.scheduler is not None:
+            self.scheduler.start()
+            tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
+        if self.settings.web_listen is not None and "reader" in self.roles:
+            await self._start_web()
+
+    def _role_name(self) -> str:
+        return "all" if self.roles == frozenset(ROLES) else "+".join(sorted(self.roles))
+
+    async def _start_reading(self, reading: Store, team_store: Store, tasks: list[asyncio.Task]) -> None:
+        """The reader accounts, the pipeline, and the bot's commands (/follow joins with the main account)."""
         await connect_user(self.user_client)
         for account, client in self.account_clients.items():
             try:
@@ -149,12 +190,9 @@ class Service:
             except TelegramAuthError as exc:
                 raise TelegramAuthError(f"reader account {account!r}: " + str(exc).replace(
                     "`frontwatch login`", f"`frontwatch login --account {account}`")) from None
-
-        sender = BotSender(self.bot_client, tg.team_chat_ids[0], on_fatal=self._fail)
-        self.outbox = Outbox(sending, sender, rate_limit_per_minute=self.settings.alerts.rate_limit_per_minute,
-                             clock=self.clock, sleep=self.sleep)
         self.pipeline = Pipeline(reading, self.detector, self.settings.alerts, tracked=self.settings.tracked_places,
-                                 clock=self.clock, on_alert=self.outbox.notify)
+                                 clock=self.clock,
+                                 on_alert=self.outbox.notify if self.outbox is not None else lambda: None)
         queue: asyncio.Queue = asyncio.Queue()
         for account, client in {MAIN_ACCOUNT: self.user_client, **self.account_clients}.items():
             self.readers[account] = await self._reader(client, reading, queue)
@@ -170,9 +208,6 @@ class Service:
             elsewhere += [ch for ch in self.channels if ch.account == account]
             reader.request_catch_up("start", dialogs=dialogs)
 
-        self.team = TeamBot(self.bot_client, sender, sleep=self.sleep)
-        if self.scheduler_class is not None:
-            self.scheduler = self.scheduler_class(team_store, self.detector, self.settings, self.team.send_digest)
         if self.commands_class is not None:
             commands = self.commands_class(
                 team_store, self.detector, self.settings, is_group_admin=self.team.is_group_admin,
@@ -182,30 +217,14 @@ class Service:
             if not await self.team.register_commands(self.command_list):
                 tasks.append(asyncio.create_task(self.team.keep_registering_commands(self.command_list),
                                                  name="bot-commands"))
-
-        outbox_stop = asyncio.Event()
-        self._outbox_stop = outbox_stop
         tasks.append(asyncio.create_task(self.reader.run(self.stop), name="reader"))
-        tasks.append(asyncio.create_task(self.outbox.run(outbox_stop), name="outbox"))
         for account, reader in self.readers.items():
             name = "user" if account == MAIN_ACCOUNT else f"user-{account}"
             tasks.append(asyncio.create_task(keep_connected(
                 reader.client, self.stop, name=name, sleep=self.sleep,
                 on_reconnected=lambda r=reader: r.request_catch_up("reconnected")), name=f"{name}-connection"))
-        tasks.append(asyncio.create_task(keep_connected(
-            self.bot_client, self.stop, name="bot", sleep=self.sleep, on_reconnected=self.outbox.notify),
-            name="bot-connection"))
         if self.sweep_seconds:
             tasks.append(asyncio.create_task(self._sweep(), name="sweep"))
-        tasks.append(asyncio.create_task(health.beat(
-            health.heartbeat_path(self.settings.db_path), self.stop,
-            {"user": self.user_client, "bot": self.bot_client,
-             **{f"user-{a}": c for a, c in self.account_clients.items()}}, self.clock), name="heartbeat"))
-        if self.scheduler is not None:
-            self.scheduler.start()
-            tasks.append(asyncio.create_task(self._missed_digest(), name="missed-digest"))
-        if self.settings.web_listen is not None:
-            await self._start_web()
 
     async def _start_web(self) -> None:
         """The web app beside the bot, on its own read-only connection; a busy port costs only the web app."""
@@ -309,6 +328,8 @@ class Service:
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for client in (self.user_client, *self.account_clients.values(), self.bot_client):
+            if client is None:
+                continue
             try:
                 await client.disconnect()
             except Exception:
@@ -332,8 +353,11 @@ def configured_channels(settings: Settings) -> list[Channel]:
     return load_channels(path)
 
 
-def run_service(settings: Settings) -> int:
-    """Build the real clients from settings and run until a signal. Exit status back."""
+def run_service(settings: Settings, roles: frozenset[str] = frozenset(ROLES)) -> int:
+    """Build the real clients from settings and run until a signal. Exit status back.
+
+    Without the reader role no reader account is logged in or even needed: a sender or a
+    scheduler machine holds only the bot's session."""
     tg = settings.telegram
     tg.require(settings.env_source, "api_id", "api_hash", "team_chat_ids")
     if not tg.bot_session_string:
@@ -342,21 +366,23 @@ def run_service(settings: Settings) -> int:
     # Every config file is read and every credential checked before a session file is made,
     # so a bad setting never leaves a half-created session behind.
     detector = Detector.from_config(settings.config_dir)
-    channels = configured_channels(settings)
-    check_reader_sessions(settings, channels, str(settings.config_dir / "channels.toml"))
+    reading = "reader" in roles
+    channels = configured_channels(settings) if reading else []
+    if reading:
+        check_reader_sessions(settings, channels, str(settings.config_dir / "channels.toml"))
     add_server_key(settings)
-    roles = sorted(("user", "bot"), key=lambda role: not (tg.user_session_string if role == "user"
-                                                          else tg.bot_session_string))
-    sessions = {role: make_session(settings, role) for role in roles}
+    kinds = sorted(("user", "bot") if reading else ("bot",),
+                   key=lambda kind: not (tg.user_session_string if kind == "user" else tg.bot_session_string))
+    sessions = {kind: make_session(settings, kind) for kind in kinds}
     extra = {account: make_session(settings, "user", account=account)
              for account in reader_accounts(channels) if account != MAIN_ACCOUNT}
 
     async def main() -> int:
-        user = make_client(settings, "user", session=sessions["user"])
+        user = make_client(settings, "user", session=sessions["user"]) if reading else None
         bot = make_client(settings, "bot", session=sessions["bot"])
         accounts = {account: make_client(settings, "user", session=session) for account, session in extra.items()}
         service = Service(settings, user_client=user, bot_client=bot, account_clients=accounts, detector=detector,
-                          channels=channels)
+                          channels=channels, roles=roles)
         _install_signals(service.stop)
         status = await service.run()
         problem = service.fatal or service.unreachable

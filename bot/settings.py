@@ -21,6 +21,7 @@ from dotenv import dotenv_values
 from bot.channels import MAIN_ACCOUNT, check_account_name
 from bot.claims import ALERT_ON
 from bot.errors import ConfigError
+from bot.store.location import parse_target
 from bot.tomlconf import check_table, load_toml
 from bot.web.access import is_loopback
 
@@ -93,7 +94,9 @@ class TelegramSettings:
 @dataclass(frozen=True, slots=True)
 class Settings:
     config_dir: Path
-    db_path: Path
+    #: a SQLite file, or a `postgresql://` URL (kept as text: a Path would fold its `//`); its
+    #: password must not reach a log, so it stays out of the repr
+    db_path: Path | str = field(repr=False)
     alerts: AlertSettings = AlertSettings()
     digest: DigestSettings = DigestSettings()
     access: AccessSettings = AccessSettings()
@@ -104,6 +107,8 @@ class Settings:
     web_token: str | None = field(default=None, repr=False)
     web_listen: tuple[str, int] | None = None  # `frontwatch run` serves the web app here when set
     web_url: str | None = None  # how the team reaches it, for the link /web gives
+    #: tells two processes of one role on one host apart in outbox claims and the digest lease
+    instance: str | None = None
 
 
 _ALERT_SPEC: dict[str, Any] = {
@@ -202,6 +207,14 @@ def _shown(raw: str) -> str:
     return repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}… ({len(raw)} characters)"
 
 
+def _instance_env(source: str, env: dict[str, str]) -> str | None:
+    value = (env.get("FRONTWATCH_INSTANCE") or "").strip()
+    if value and not re.fullmatch(r"[A-Za-z0-9._-]{1,40}", value):
+        raise ConfigError(source, "FRONTWATCH_INSTANCE", f"expected up to 40 letters, digits, '.', '_' or '-',"
+                                                         f" got {_shown(value)}")
+    return value or None
+
+
 def _int_env(source: str, env: dict[str, str], key: str, low: int, high: int) -> int | None:
     raw = env.get(key, "").strip()
     if not raw:
@@ -259,9 +272,11 @@ ENV_KEYS = (
     "TG_SERVER_DC", "TG_SERVER_ADDRESS", "TG_SERVER_PORT", "TG_SERVER_RSA_KEY",
     "FRONTWATCH_CONFIG", "FRONTWATCH_DB", "FRONTWATCH_ADMINS", "FRONTWATCH_ALLOWED_USERS",
     "FRONTWATCH_LOG_LEVEL", "FRONTWATCH_SWEEP_MINUTES", "FRONTWATCH_RECHECK_HOURS",
-    "FRONTWATCH_WEB_LISTEN", "FRONTWATCH_WEB_TOKEN", "FRONTWATCH_WEB_URL",
+    "FRONTWATCH_WEB_LISTEN", "FRONTWATCH_WEB_TOKEN", "FRONTWATCH_WEB_URL", "FRONTWATCH_INSTANCE",
 )
 DEFAULT_ENV = Path(".env")
+#: The parts of `frontwatch run` that can run as processes of their own on one shared store.
+ROLES = ("reader", "sender", "scheduler")
 #: The session string of reader account NAME is the main one's key + _NAME (NAME lower-case
 #: in channels.toml, upper-case here).
 USER_STRING_KEY = "TG_USER_SESSION_STRING"
@@ -326,7 +341,7 @@ def read_env(env_file: Path | None, *, required: bool = True) -> tuple[dict[str,
 
 
 def load_settings(config_dir: Path | None = None, env_file: Path | None = DEFAULT_ENV,
-                  db_path: Path | None = None, *, env_required: bool = False) -> Settings:
+                  db_path: Path | str | None = None, *, env_required: bool = False) -> Settings:
     """`env_required`: the caller named `env_file` itself (`--env`), so its absence is an error."""
     env, source = read_env(env_file, required=env_required)
     for key in ("TG_USER_SESSION", "TG_BOT_SESSION", "TG_SERVER_ADDRESS", "TG_SERVER_RSA_KEY", "FRONTWATCH_CONFIG",
@@ -373,7 +388,8 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = DEFAUL
                           f"expected DEBUG, INFO, WARNING or ERROR, got {_shown(level)}")
     return Settings(
         config_dir=config_dir,
-        db_path=Path(db_path or env.get("FRONTWATCH_DB") or "var/frontwatch.sqlite"),
+        db_path=parse_target(db_path or env.get("FRONTWATCH_DB") or "var/frontwatch.sqlite"),
+        instance=_instance_env(source, env),
         alerts=alerts,
         digest=digest,
         access=AccessSettings(admins=admins, allowed_users=allowed),

@@ -28,9 +28,36 @@ def empty_env(tmp_path: Path) -> str:
     return str(path)
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked `both_backends` runs every test that uses `store` against SQLite and PostgreSQL."""
+    marked = metafunc.definition.get_closest_marker
+    if "store" in metafunc.fixturenames and marked("both_backends") and not marked("sqlite_only"):
+        metafunc.parametrize("store", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the whole run, started only if a test asks for it."""
+    from pg_support import start_server
+
+    try:
+        server = start_server()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-async def store(tmp_path: Path):
-    s = await Store.open(tmp_path / "fw.sqlite")
+async def store(request: pytest.FixtureRequest, tmp_path: Path):
+    if getattr(request, "param", "sqlite") == "postgresql":
+        target: str | Path = request.getfixturevalue("pg_server").fresh_schema()
+    else:
+        target = tmp_path / "fw.sqlite"
+    s = await Store.open(target)
     yield s
     await s.close()
 

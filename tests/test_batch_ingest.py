@@ -31,6 +31,8 @@ class Recorder(TerminalSender):
         return await super().send(html, random_id)
 
 
+pytestmark = pytest.mark.both_backends
+
 @pytest.fixture
 async def env(store, channels, detector):
     pipeline = Pipeline(store, detector, AlertSettings(), clock=lambda: at(23, day=22))
@@ -96,7 +98,7 @@ async def test_a_post_whose_rows_cannot_be_written_is_skipped_by_its_link_and_it
         outcomes = await pipeline.handle_batch(posts)
     assert [o.status for o in outcomes] == ["new", "error", "new"]
     assert [r[0] for r in await store.execute("SELECT message_id FROM posts ORDER BY id")] == [1, 3]
-    assert await store.search_posts("дважды") == []
+    assert await store.search_posts(words=["дважды"]) == []
     assert posts[1].link in caplog.text and pipeline.stats.errors == 1
 
 
@@ -117,6 +119,7 @@ async def test_a_post_that_breaks_detection_is_skipped_and_the_alert_beside_it_i
     assert await store.count_posts() == 1
 
 
+@pytest.mark.sqlite_only  # aiosqlite's thread trips; PostgreSQL has no database thread
 async def test_a_batch_of_ordinary_posts_costs_a_few_database_thread_trips_not_several_per_post(
         env, monkeypatch):
     pipeline, _, _ = env

@@ -23,6 +23,8 @@ from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, make_post
 from given_events import GivenEvents, event
 from test_pipeline import Recorder
 
+pytestmark = pytest.mark.both_backends
+
 RU_OFFICIAL = Channel(username="ru_mod", id=1000000004, name="Министерство", side="ru", kind="official")
 UA_BLOG = Channel(username="ua_blog", id=1000000005, name="Окопний блог", side="ua", kind="milblogger")
 

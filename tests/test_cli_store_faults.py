@@ -20,11 +20,11 @@ CORPUS = ROOT / "corpus" / "demo"
 LIMIT = 60  # seconds: a hung process fails the test instead of hanging the suite
 
 
-def frontwatch(*args: str, cwd: Path, preexec_fn=None) -> subprocess.CompletedProcess:
+def frontwatch(*args: str, cwd: Path, preexec_fn=None, pythonpath: list[str] = ()) -> subprocess.CompletedProcess:
     try:
         return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True,
                               timeout=LIMIT, preexec_fn=preexec_fn,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join([*pythonpath, str(ROOT)])})
     except subprocess.TimeoutExpired:
         pytest.fail(f"frontwatch {' '.join(args)} hung")
 

@@ -17,6 +17,8 @@ from bot.settings import AlertSettings, Settings
 from conftest import MEDIA, ROOT, RU_BLOG, UA_OFFICIAL, at, make_post
 from given_events import GivenEvents, event
 
+pytestmark = pytest.mark.both_backends
+
 END = at(6, day=21)  # 08:00 in Kyiv on 21 Nov: the digest covers 20 Nov 08:00 → 21 Nov 08:00
 TZ = "Europe/Kyiv"
 

@@ -10,6 +10,8 @@ from bot.outbox import Outbox, RetryAfter, TransientSendError
 from bot.store import Store
 from tests.conftest import RU_BLOG, make_post
 
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 

@@ -15,6 +15,8 @@ from bot.terminal import TerminalSender
 
 from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, entity_text, make_post
 
+pytestmark = pytest.mark.both_backends
+
 WITHDRAWAL_RU = "Противник отошёл от Купянска, наши штурмовики заходят на окраины."
 WITHDRAWAL_UA = "Наші підрозділи відійшли від Куп'янська на більш вигідні позиції."
 

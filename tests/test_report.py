@@ -18,6 +18,8 @@ from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, make_post
 from given_events import GivenEvents
 from test_claims import EVENTS, RU_KUPIANSK, UA_KUPIANSK
 
+pytestmark = pytest.mark.both_backends
+
 TZ = "Europe/Kyiv"
 END = datetime(2026, 11, 21, 6, tzinfo=UTC)  # 08:00 in Kyiv
 

@@ -19,6 +19,8 @@ from bot.settings import AlertSettings, DigestSettings, Settings
 
 from conftest import ROOT, RU_BLOG, at, make_post
 
+pytestmark = pytest.mark.both_backends
+
 TZ = "Europe/Kyiv"
 
 

@@ -15,6 +15,8 @@ from bot.settings import AlertSettings
 
 from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, entity_text, make_post
 
+pytestmark = pytest.mark.both_backends
+
 POSTS = [
     (RU_BLOG, 1, "Бои в Изюме продолжаются, противник подтягивает резервы.", at(8)),
     (UA_OFFICIAL, 2, "Ситуація в Ізюмі контрольована, тривають бої.", at(9)),
@@ -140,15 +142,25 @@ def test_stem_is_a_non_empty_prefix_of_the_word(word):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('абвгдеёжзиІїєґ\'"*():^-+ ANDORNOTNEAR{}[]izyum12')), max_size=30))
-def test_any_query_text_builds_a_valid_fts5_expression(detector, query):
+@given(st.text(alphabet=st.sampled_from(list('абвгдеёжзиІїєґ\'"*():^-+\\ ANDORNOTNEAR{}[]izyum12!&|<>')), max_size=30))
+def test_any_query_text_builds_a_valid_full_text_query_for_both_databases(detector, pg_server, query):
+    import psycopg
+
+    from bot.store.backend import PostgresBackend, SqliteBackend
+    from bot.store.db import place_token
+
     built = build_query(query, detector)
-    if built is None or not built.match:
+    if built is None or not (built.places or built.words):
         return
+    tokens = [place_token(p) for p in built.places]
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE VIRTUAL TABLE posts_fts USING fts5(text, places, tokenize = 'unicode61 remove_diacritics 2')")
     conn.execute("INSERT INTO posts_fts VALUES ('бои в изюме', 'izium')")
-    conn.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?", (built.match,)).fetchall()
+    sql, params = SqliteBackend.match_clause(tokens, built.words)
+    conn.execute(sql, params).fetchall()
+    sql, params = PostgresBackend.match_clause(tokens, built.words)
+    with psycopg.connect(pg_server.url(), autocommit=True) as pg:
+        pg.execute("SELECT %s::tsquery", params)
 
 
 async def _stored_db(tmp_path, detector):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from telethon import errors
 
-from bot.settings import AccessSettings, AlertSettings
+from bot.settings import ROLES, AccessSettings, AlertSettings
 from bot.service import Service
 from tests.fakes.telegram import TEAM_CHAT, TEAM_CHAT_MARKED, FakeClient, FakeTelegram, command_update
 from tests.fakes.world import BOT_TOKEN, RU, UA, WIRE, live_settings, open_post_link
@@ -25,7 +25,7 @@ class Running:
     """A service running in the background of a test, with the fake Telegram under it."""
 
     def __init__(self, tmp_path, detector, server: FakeTelegram | None = None, *, sweep_seconds: float = 0,
-                 **settings_changes) -> None:
+                 roles: frozenset[str] = frozenset(ROLES), **settings_changes) -> None:
         self.server = server or FakeTelegram()
         for channel in (RU, UA, WIRE):
             if channel.id not in self.server.channels:
@@ -42,7 +42,7 @@ class Running:
 
         self.service = Service(self.settings, user_client=self.user, bot_client=self.bot, detector=detector,
                                channels=[RU, UA, WIRE], sleep=sleep, page_wait=0,
-                               sweep_seconds=sweep_seconds)
+                               sweep_seconds=sweep_seconds, roles=roles)
         self.task: asyncio.Task | None = None
 
     async def __aenter__(self) -> Running:

@@ -31,8 +31,8 @@ def old_database(path, version: int) -> None:
 
     conn = sqlite3.connect(path)
     conn.create_function("fw_fold", 1, fold)
-    for script in MIGRATIONS[:version]:
-        for statement in script.split(";\n"):
+    for migration in MIGRATIONS[:version]:
+        for statement in migration.sqlite.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {version}")
@@ -60,8 +60,8 @@ async def test_a_database_from_an_earlier_version_is_migrated_with_its_posts_sea
     try:
         assert await store.schema_version() == SCHEMA_VERSION
         assert await store.read_position(1) == 10
-        assert [sp.post.message_id for sp in await store.search_posts('places : "kupiansk"')] == [10]
-        assert [sp.post.message_id for sp in await store.search_posts('text : "купянск"*')] == [10]
+        assert [sp.post.message_id for sp in await store.search_posts(places=["kupiansk"])] == [10]
+        assert [sp.post.message_id for sp in await store.search_posts(words=["купянск"])] == [10]
         stored = await store.post_by_key(1, 10)
         async with store.transaction():
             edited = await store.save_post(replace(stored.post, text="Бои в Купянске стихли", edit_date=at(12)))

@@ -1,4 +1,4 @@
-"""SQLite store: the service's memory across restarts. See `Store`."""
+"""The store: the service's memory across restarts, in SQLite or PostgreSQL. See `Store`."""
 
 from bot.store.db import AlertRow, ClaimRow, ClaimVoice, SavedPost, Store, StoredEvent, StoredPost
 from bot.store.faults import StoreUnavailable

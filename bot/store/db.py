@@ -1,4 +1,4 @@
-"""Everything the service remembers lives in one SQLite file, opened through aiosqlite.
+"""Everything the service remembers lives in one database: a SQLite file, or PostgreSQL for a team.
 
 A batch of posts is handled in one transaction (posts, versions, detections, alerts), so
 a crash leaves either all of it or none of it, and the outbox can trust what it reads.
@@ -6,28 +6,23 @@ a crash leaves either all of it or none of it, and the outbox can trust what it 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import secrets
-import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import aiosqlite
 
 from bot.channels import Channel
 from bot.detect import Detection
-from bot.detect.normalize import fold
 from bot.post import ForwardOrigin, Post
+from bot.store.backend import PostgresBackend, write_new_posts_async
 from bot.store import batch
 from bot.store.batch import DetectionRows, NewPost, iso, place_token, write_new_posts
-from bot.store.faults import StoreUnavailable, store_problem
-from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.store.connection import StoreConnection
+from bot.store.leases import Leases
 
 # aiosqlite logs every statement with its parameters at DEBUG, post text included; post
 # text stays out of logs at every level, so its logger never goes below INFO.
@@ -198,170 +193,18 @@ def _stored_post(row: Sequence[Any]) -> StoredPost:
     )
 
 
-class Store:
-    """Async access to the SQLite file. Open with `await Store.open(path)`."""
+class Store(StoreConnection, Leases):
+    """Async access to the store: a SQLite file, or a PostgreSQL database named by URL.
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
-        self.path = path
-        self._depth = 0
-        self._owner: asyncio.Task | None = None
-        self._lock = asyncio.Lock()
-
-    @classmethod
-    async def open(cls, path: str | Path, *, check: bool = True) -> "Store":
-        """A file that cannot serve as the store (read-only, not a database, corrupt, a folder
-        that cannot be created) raises `StoreUnavailable` naming it. The connection's thread is
-        closed first: left running, it would keep the process from ever exiting.
-
-        `check=False` skips the integrity check (it reads the whole file) for further
-        connections to a file this process has already checked."""
-        path = str(path)
-        existing = False
-        if path != ":memory:":
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                existing = Path(path).is_file() and Path(path).stat().st_size > 0
-            except OSError as exc:
-                raise StoreUnavailable(path, f"cannot create its folder or read the file "
-                                             f"({store_problem(exc)})") from None
-        try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(path, store_problem(exc) or str(exc)) from None
-        store = cls(conn, path)
-        try:
-            await conn.create_function("fw_fold", 1, fold, deterministic=True)
-            await conn.execute("PRAGMA busy_timeout=5000")
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA synchronous=NORMAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            if existing and check:
-                await store._check_integrity()
-            await store._migrate()
-        except BaseException as exc:
-            with suppress(Exception):
-                await conn.close()
-            problem = store_problem(exc)
-            if problem is None:
-                raise
-            raise StoreUnavailable(path, problem) from None
-        return store
-
-    async def _check_integrity(self) -> None:
-        """Corruption found here is one clear line at start, not a failure post by post later."""
-        async with self._conn.execute("PRAGMA quick_check(1)") as cur:
-            row = await cur.fetchone()
-        if row is None or row[0] != "ok":
-            found = " ".join(str(row[0]).split())[:200] if row else "no answer"
-            raise StoreUnavailable(self.path, "the database is corrupt (restore a backup, or move the file away "
-                                              f"to start afresh): {found}")
-
-    def _fault(self, exc: BaseException) -> BaseException:
-        problem = store_problem(exc)
-        return StoreUnavailable(self.path, problem) if problem is not None else exc
-
-    @classmethod
-    async def open_readonly(cls, path: str | Path) -> "Store":
-        """A connection SQLite itself refuses to write through, for viewers that must never change the store.
-
-        Nothing is created or migrated: an absent file or another schema version is an error.
-        """
-        resolved = Path(path).resolve()
-        if not resolved.is_file():
-            raise FileNotFoundError(f"{path}: no frontwatch database there")
-        conn = await aiosqlite.connect(f"{resolved.as_uri()}?mode=ro", uri=True, isolation_level=None)
-        await conn.execute("PRAGMA busy_timeout=5000")
-        store = cls(conn, str(path))
-        version = await store.schema_version()
-        if version != SCHEMA_VERSION:
-            await conn.close()
-            raise RuntimeError(f"{path}: database schema version {version}, this frontwatch reads "
-                               f"{SCHEMA_VERSION}; open it once with `frontwatch run` or `replay` to upgrade")
-        return store
-
-    async def close(self) -> None:
-        await self._conn.close()
-
-    async def __aenter__(self) -> "Store":
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def schema_version(self) -> int:
-        async with self._conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        return int(row[0])
-
-    async def _migrate(self) -> None:
-        current = await self.schema_version()
-        if current > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path}: database schema version {current} is newer than this "
-                f"frontwatch ({SCHEMA_VERSION}); upgrade frontwatch"
-            )
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            async with self.transaction():
-                for statement in _split_sql(MIGRATIONS[version - 1]):
-                    await self._conn.execute(statement)
-                await self._conn.execute(f"PRAGMA user_version = {version}")
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """Nested uses join the outer transaction, so helpers can be composed freely.
-
-        Only nesting within one task joins: another task sharing this connection (a bot
-        command while a post is handled) waits for the transaction to end instead of
-        slipping its statements into it.
-        """
-        if self._depth and self._owner is asyncio.current_task():
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        async with self._lock:
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                fault = self._fault(exc)
-                if fault is exc:
-                    raise
-                raise fault from exc
-            self._depth = 1
-            self._owner = asyncio.current_task()
-            try:
-                yield
-                self._depth = 0
-                self._owner = None
-                await self._conn.execute("COMMIT")
-            except BaseException as exc:
-                self._depth = 0
-                self._owner = None
-                if self._conn.in_transaction:
-                    with suppress(sqlite3.Error):
-                        await self._conn.execute("ROLLBACK")
-                fault = self._fault(exc)
-                if fault is exc:
-                    raise
-                raise fault from exc
-
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self._conn.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
-
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+    Open with `await Store.open(path_or_url)`; the SQL below runs on both (bot/store/backend.py).
+    """
 
     # -- channels ---------------------------------------------------------------------
 
     async def upsert_channel(self, channel: Channel, *, followed: bool = True) -> None:
         if channel.id is None:
             raise ValueError(f"channel {channel.label} has no id yet; resolve it first")
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT INTO channels(id, username, title, side, kind, followed, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET username=excluded.username, title=excluded.title,"
@@ -386,7 +229,7 @@ class Store:
         return Channel(id=row[0], username=row[1], name=row[2] or row[1] or str(row[0]), side=row[3], kind=row[4])
 
     async def set_followed(self, channel_id: int, followed: bool) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "UPDATE channels SET followed = ?, updated_at = ? WHERE id = ?",
             (int(followed), iso(utcnow()), channel_id),
         )
@@ -408,7 +251,7 @@ class Store:
         )
         if old_text == post.text:
             return SavedPost(post_id, "unchanged")
-        await self._conn.execute(
+        await self._db.execute(
             "UPDATE posts SET text = ?, edit_date = coalesce(?, edit_date) WHERE id = ?",
             (post.text, edit_date, post_id),
         )
@@ -423,19 +266,19 @@ class Store:
         if text is None:
             text = (await self._one("SELECT text FROM posts WHERE id = ?", (post_id,)))[0]
         rows = DetectionRows.of(post_id, detection, text)
-        await self._conn.execute(batch.DETECTION_UPSERT, rows.detection)
+        await self._db.execute(batch.DETECTION_UPSERT, rows.detection)
         if not fresh:
-            await self._conn.execute("DELETE FROM post_events WHERE post_id = ?", (post_id,))
-            await self._conn.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
-            await self._conn.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
-            await self._conn.execute(batch.FTS_DELETE, (post_id,))
+            await self._db.execute("DELETE FROM post_events WHERE post_id = ?", (post_id,))
+            await self._db.execute("DELETE FROM post_places WHERE post_id = ?", (post_id,))
+            await self._db.execute("DELETE FROM post_topics WHERE post_id = ?", (post_id,))
+            await self._db.unindex_post(post_id)
         if rows.places:
-            await self._conn.executemany(batch.PLACE_INSERT, rows.places)
+            await self._db.executemany(batch.PLACE_INSERT, rows.places)
         if rows.topics:
-            await self._conn.executemany(batch.TOPIC_INSERT, rows.topics)
+            await self._db.executemany(batch.TOPIC_INSERT, rows.topics)
         if rows.events:
-            await self._conn.executemany(batch.EVENT_INSERT, rows.events)
-        await self._conn.execute(batch.FTS_INSERT, rows.fts)
+            await self._db.executemany(batch.EVENT_INSERT, rows.events)
+        await self._db.index_post(post_id, text, [place_token(p) for p in detection.place_ids])
 
     async def stored_versions(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], StoredVersion]:
         """What is stored under each (channel, message id) asked for, in one query per 400 keys:
@@ -457,27 +300,29 @@ class Store:
         Must run inside `transaction()`."""
         if not items:
             return []
+        if isinstance(self._db, PostgresBackend):
+            return await write_new_posts_async(self._db, items, iso(utcnow()))
         return await self._in_db_thread(write_new_posts, items, iso(utcnow()))
 
     async def _in_db_thread(self, fn, *args: Any) -> Any:
         """Runs `fn(sqlite3_connection, *args)` on aiosqlite's own thread in one hop: the one
         place frontwatch reaches past aiosqlite (its `_execute`), so many statements cost one
         thread switch. SQLite only."""
-        conn = self._conn
+        conn = self._db.conn
         return await conn._execute(lambda: fn(conn._conn, *args))
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """Inside a batch's transaction: what the body wrote is undone alone if it raises."""
-        await self._conn.execute("SAVEPOINT fw_post")
+        await self._db.execute("SAVEPOINT fw_post")
         try:
             yield
         except BaseException:
-            with suppress(sqlite3.Error):
-                await self._conn.execute("ROLLBACK TO fw_post")
-                await self._conn.execute("RELEASE fw_post")
+            with suppress(Exception):
+                await self._db.execute("ROLLBACK TO SAVEPOINT fw_post")
+                await self._db.execute("RELEASE SAVEPOINT fw_post")
             raise
-        await self._conn.execute("RELEASE fw_post")
+        await self._db.execute("RELEASE SAVEPOINT fw_post")
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> list[int]:
         """Keep the text; only note when the channel deleted it. Returns the stored post ids."""
@@ -488,7 +333,7 @@ class Store:
                 (channel_id, message_id),
             )
             if row:
-                await self._conn.execute("UPDATE posts SET deleted_at = ? WHERE id = ?", (iso(when), row[0]))
+                await self._db.execute("UPDATE posts SET deleted_at = ? WHERE id = ?", (iso(when), row[0]))
                 ids.append(row[0])
         return ids
 
@@ -575,10 +420,11 @@ class Store:
 
     async def advance_read_position(self, channel_id: int, message_id: int) -> None:
         """Only ever moves forward, so a late or replayed old post cannot rewind catch-up."""
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT(channel_id) DO UPDATE SET"
-            " last_message_id = max(last_message_id, excluded.last_message_id), updated_at = excluded.updated_at",
+            f" last_message_id = {self._db.greatest}(read_positions.last_message_id, excluded.last_message_id),"
+            " updated_at = excluded.updated_at",
             (channel_id, message_id, iso(utcnow())),
         )
 
@@ -592,19 +438,18 @@ class Store:
         topics: Sequence[str], html: str, event_date: datetime, relation: str = "origin",
         state: str = "pending",
     ) -> int:
-        cur = await self._conn.execute(
+        alert_id = await self._db.insert_id(
             "INSERT INTO alerts(kind, severity, post_id, places, topics, html, state, random_id,"
             " event_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (kind, severity, post_id, json.dumps(list(places)), json.dumps(list(topics)), html, state,
              secrets.randbits(63), iso(event_date), iso(utcnow())),
         )
-        alert_id = cur.lastrowid
         if post_id is not None:
             await self.link_alert_post(alert_id, post_id, relation)
         return alert_id
 
     async def link_alert_post(self, alert_id: int, post_id: int, relation: str) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT OR IGNORE INTO alert_posts(alert_id, post_id, relation) VALUES (?, ?, ?)",
             (alert_id, post_id, relation),
         )
@@ -663,7 +508,7 @@ class Store:
     async def update_alert(self, alert_id: int, *, html: str, places: Sequence[str] | None = None,
                            topics: Sequence[str] | None = None, severity: str | None = None) -> None:
         """New text for an alert; a sent one is queued for an edit, a pending one just changes."""
-        await self._conn.execute(
+        await self._db.execute(
             "UPDATE alerts SET html = ?, places = coalesce(?, places), topics = coalesce(?, topics),"
             " severity = coalesce(?, severity),"
             " needs_edit = CASE WHEN state = 'sent' AND html != ? THEN 1 ELSE needs_edit END WHERE id = ?",
@@ -671,45 +516,54 @@ class Store:
              json.dumps(list(topics)) if topics is not None else None, severity, html, alert_id),
         )
 
-    async def pending_alerts(self) -> list[AlertRow]:
-        rows = await self._all(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE state = 'pending' ORDER BY id")
+    async def pending_alerts(self, owner: str | None = None) -> list[AlertRow]:
+        """Alerts to send; with `owner`, only those that sender has claimed."""
+        mine = " AND claimed_by = ?" if owner is not None else ""
+        rows = await self._all(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE state = 'pending'{mine} ORDER BY id",
+                               (owner,) if owner is not None else ())
         return [_alert(r) for r in rows]
 
-    async def alerts_to_edit(self) -> list[AlertRow]:
+    async def alerts_to_edit(self, owner: str | None = None) -> list[AlertRow]:
+        mine = " AND claimed_by = ?" if owner is not None else ""
         rows = await self._all(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE state = 'sent' AND needs_edit = 1 ORDER BY id"
-        )
+            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE state = 'sent' AND needs_edit = 1{mine} ORDER BY id",
+            (owner,) if owner is not None else ())
         return [_alert(r) for r in rows]
 
     async def mark_sent(self, alert_id: int, tg_message_id: int | None, html: str) -> None:
         """Clears the edit flag only when the text sent is still the current text."""
-        await self._conn.execute(
-            "UPDATE alerts SET state = 'sent', tg_message_id = ?, sent_at = ?, last_error = NULL,"
+        await self._db.execute(
+            "UPDATE alerts SET state = 'sent', tg_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL,"
+            " claimed_until = NULL,"
             " needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END WHERE id = ?",
             (tg_message_id, iso(utcnow()), html, alert_id),
         )
 
     async def mark_edited(self, alert_id: int, html: str) -> None:
-        await self._conn.execute(
-            "UPDATE alerts SET needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END WHERE id = ?", (html, alert_id)
+        await self._db.execute(
+            "UPDATE alerts SET needs_edit = CASE WHEN html = ? THEN 0 ELSE 1 END, claimed_by = NULL,"
+            " claimed_until = NULL WHERE id = ?", (html, alert_id)
         )
 
     async def mark_folded(self, alert_ids: Sequence[int], summary_id: int) -> None:
-        await self._conn.executemany(
-            "UPDATE alerts SET state = 'folded', folded_into = ? WHERE id = ?", [(summary_id, a) for a in alert_ids]
+        await self._db.executemany(
+            "UPDATE alerts SET state = 'folded', folded_into = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?",
+            [(summary_id, a) for a in alert_ids]
         )
 
     async def mark_failed(self, alert_id: int, error: str, *, edit: bool = False) -> None:
         """A refused send leaves the queue so one bad alert cannot hold up the rest."""
         if edit:
-            await self._conn.execute("UPDATE alerts SET needs_edit = 0, last_error = ? WHERE id = ?",
+            await self._db.execute("UPDATE alerts SET needs_edit = 0, last_error = ?, claimed_by = NULL,"
+                                   " claimed_until = NULL WHERE id = ?",
                                      (error[:500], alert_id))
         else:
-            await self._conn.execute("UPDATE alerts SET state = 'failed', last_error = ? WHERE id = ?",
+            await self._db.execute("UPDATE alerts SET state = 'failed', last_error = ?, claimed_by = NULL,"
+                                   " claimed_until = NULL WHERE id = ?",
                                      (error[:500], alert_id))
 
     async def note_attempt(self, alert_id: int, error: str) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "UPDATE alerts SET attempts = attempts + 1, last_error = ? WHERE id = ?", (error[:500], alert_id)
         )
 
@@ -757,25 +611,25 @@ class Store:
         return _claim(row) if row else None
 
     async def set_claim_alert(self, claim_id: int, alert_id: int) -> None:
-        await self._conn.execute("UPDATE claims SET alert_id = ? WHERE id = ?", (alert_id, claim_id))
+        await self._db.execute("UPDATE claims SET alert_id = ? WHERE id = ?", (alert_id, claim_id))
 
     async def create_claim(self, action: str, place_id: str, first: datetime, alert_id: int | None) -> int:
-        cur = await self._conn.execute(
+        return await self._db.insert_id(
             "INSERT INTO claims(action, place_id, first_date, last_date, alert_id) VALUES (?, ?, ?, ?, ?)",
             (action, place_id, iso(first), iso(first), alert_id))
-        return cur.lastrowid
 
     async def add_claim_voice(self, claim_id: int, post_id: int, stance: str, by_side: str | None, source: str,
                               source_side: str | None, when: datetime) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT OR IGNORE INTO claim_posts(claim_id, post_id, stance, by_side, source, source_side)"
             " VALUES (?, ?, ?, ?, ?, ?)", (claim_id, post_id, stance, by_side, source, source_side))
-        await self._conn.execute(
-            "UPDATE claims SET first_date = CASE WHEN ? = 'asserted' THEN min(first_date, ?) ELSE first_date END,"
-            " last_date = max(last_date, ?) WHERE id = ?", (stance, iso(when), iso(when), claim_id))
+        await self._db.execute(
+            f"UPDATE claims SET first_date = CASE WHEN ? = 'asserted' THEN {self._db.least}(first_date, ?)"
+            f" ELSE first_date END, last_date = {self._db.greatest}(last_date, ?) WHERE id = ?",
+            (stance, iso(when), iso(when), claim_id))
 
     async def set_claim_state(self, claim_id: int, tier: str, disputed: bool) -> None:
-        await self._conn.execute("UPDATE claims SET tier = ?, disputed = ? WHERE id = ?",
+        await self._db.execute("UPDATE claims SET tier = ?, disputed = ? WHERE id = ?",
                                  (tier, int(disputed), claim_id))
 
     async def claim_stances(self, claim_id: int) -> list[tuple[str, str, str | None]]:
@@ -808,7 +662,7 @@ class Store:
 
     async def forget_claim_voices(self, post_id: int) -> None:
         """An edited post speaks again: its old word on claims is taken back first."""
-        await self._conn.execute("DELETE FROM claim_posts WHERE post_id = ?", (post_id,))
+        await self._db.execute("DELETE FROM claim_posts WHERE post_id = ?", (post_id,))
 
     # -- runtime settings -------------------------------------------------------------
 
@@ -817,7 +671,7 @@ class Store:
         return json.loads(row[0]) if row else default
 
     async def set_setting(self, key: str, value: Any) -> None:
-        await self._conn.execute(
+        await self._db.execute(
             "INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (key, json.dumps(value, ensure_ascii=False), iso(utcnow())),
@@ -825,19 +679,20 @@ class Store:
 
     # -- search -----------------------------------------------------------------------
 
-    async def search_posts(self, match: str, *, limit: int = 20, offset: int = 0) -> list[StoredPost]:
-        """FTS5 MATCH newest first: the index is in date order (migration 5), so even a common
-        word reads only the page asked for."""
-        rows = await self._all(
-            f"SELECT {batch.FTS_ID} FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
-            (match, limit, offset),
-        )
+    async def search_posts(self, *, places: Sequence[str] = (), words: Sequence[str] = (), limit: int = 20,
+                           offset: int = 0) -> list[StoredPost]:
+        """Posts naming every place and holding a word starting with each of `words`, newest first."""
+        where, params = self.match_clause(places, words)
+        rows = await self._all(f"SELECT p.id FROM posts p WHERE p.id IN ({where}) ORDER BY p.date DESC, p.id DESC"
+                               " LIMIT ? OFFSET ?", (*params, limit, offset))
         return await self.posts_by_ids([r[0] for r in rows])
+
+    def match_clause(self, places: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
+        """A subquery of the post ids the full-text index finds, for the caller's own WHERE."""
+        return self._db.match_clause([place_token(p) for p in places], words)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """Read-only reports (digest, status) that have no method of their own."""
         return await self._all(sql, params)
 
 
-def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";\n") if s.strip()]

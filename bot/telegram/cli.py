@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bot.channels import MAIN_ACCOUNT, check_account_name
 from bot.errors import ConfigError
-from bot.settings import DEFAULT_ENV, Settings, load_settings
+from bot.settings import DEFAULT_ENV, ROLES, Settings, load_settings
 
 
 def register(subparsers: argparse._SubParsersAction,
@@ -30,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction,
 
     p = subparsers.add_parser("run", help="the live service: read channels, alert the team, answer commands")
     add_common_options(p)
+    p.add_argument("--role", choices=("all", *ROLES), default="all",
+                   help="run one part only, for processes on separate machines sharing a PostgreSQL store: "
+                        "reader (channels, pipeline, bot commands), sender (the alert outbox), scheduler "
+                        "(the daily digest); default all")
     p.set_defaults(handler=cmd_run)
 
 
@@ -76,4 +80,4 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config, args.env or DEFAULT_ENV, args.db, env_required=args.env is not None)
     _logging(settings)
-    return run_service(settings)
+    return run_service(settings, frozenset(ROLES) if args.role == "all" else frozenset({args.role}))

@@ -1,0 +1,283 @@
+"""The two databases the store runs on, behind one small interface.
+
+`Store` writes its SQL once, in the dialect both understand (`?` placeholders, ISO dates
+as text, `ON CONFLICT`, `RETURNING`); what still differs is named here and nowhere else:
+placeholders and `INSERT OR IGNORE`, the two-argument max/min, the new row's id, where the
+schema version is kept, the full-text index, and how the server says it is unreachable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import aiosqlite
+
+from bot.detect.normalize import fold
+from bot.store import batch
+from bot.store.faults import store_problem
+from bot.store.fulltext import index_words, tsquery
+from bot.store.pgfaults import postgres_problem
+
+_PG_LOCK_MIGRATE = 7_431_001
+
+
+class SqliteBackend:
+    """aiosqlite on one file; transactions are `BEGIN IMMEDIATE`, so writers queue, never collide."""
+
+    name = "sqlite"
+    greatest = "max"
+    least = "min"
+    #: writers already take turns (`BEGIN IMMEDIATE`), so a row read is a row no one else holds
+    skip_locked = ""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    async def connect(cls, path: str, *, readonly: bool = False) -> "SqliteBackend":
+        if readonly:
+            conn = await aiosqlite.connect(path, uri=True, isolation_level=None)
+        else:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+            await conn.create_function("fw_fold", 1, fold, deterministic=True)
+        return cls(conn)
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
+        await self.conn.execute(sql, tuple(params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.conn.executemany(sql, rows)
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def insert_id(self, sql: str, params: Iterable[Any] = ()) -> int:
+        cur = await self.conn.execute(sql, tuple(params))
+        return cur.lastrowid
+
+    async def begin(self) -> None:
+        await self.conn.execute("BEGIN IMMEDIATE")
+
+    async def rollback(self) -> None:
+        if self.conn.in_transaction:
+            await self.conn.execute("ROLLBACK")
+
+    async def commit(self) -> None:
+        await self.conn.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        return int((await self.one("PRAGMA user_version"))[0])
+
+    async def lock_schema(self) -> None:
+        """`BEGIN IMMEDIATE` already keeps a second migrating process out."""
+
+    async def set_schema_version(self, version: int) -> None:
+        await self.conn.execute(f"PRAGMA user_version = {int(version)}")
+
+    async def run_script(self, script: str) -> None:
+        for statement in (s.strip() for s in script.split(";\n")):
+            if statement:
+                await self.conn.execute(statement)
+
+    async def index_post(self, post_id: int, text: str, place_tokens: Sequence[str]) -> None:
+        await self.conn.execute(batch.FTS_INSERT, (text, " ".join(place_tokens), post_id))
+
+    async def unindex_post(self, post_id: int) -> None:
+        await self.conn.execute(batch.FTS_DELETE, (post_id,))
+
+    @staticmethod
+    def match_clause(place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
+        """Post ids whose places hold every token and whose text has a word starting with each of `words`."""
+        return f"SELECT {batch.FTS_ID} FROM posts_fts WHERE posts_fts MATCH ?", [fts5_expression(place_tokens, words)]
+
+    @staticmethod
+    def problem(exc: BaseException) -> str | None:
+        return store_problem(exc)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts5_expression(place_tokens: Sequence[str], words: Sequence[str]) -> str:
+    """SQLite's MATCH: every place token in `places`, a word starting with each of `words` in `text`."""
+    terms = [f"places : {_quoted(t)}" for t in place_tokens] + [f"text : {_quoted(w)}*" for w in words]
+    return " AND ".join(terms)
+
+
+@lru_cache(maxsize=1024)
+def to_postgres(sql: str) -> str:
+    """`?` to `%s` (a literal `%` doubled), outside quoted strings; `INSERT OR IGNORE` to `ON CONFLICT DO NOTHING`."""
+    ignore = sql.lstrip().upper().startswith("INSERT OR IGNORE")
+    if ignore:
+        sql = re.sub(r"(?i)INSERT OR IGNORE", "INSERT", sql, count=1)
+
+    def swap(m: re.Match) -> str:
+        token = m.group()
+        return "%s" if token == "?" else "%%" if token == "%" else token
+
+    out = re.sub(r"'(?:[^']|'')*'|\?|%", swap, sql)
+    return out + " ON CONFLICT DO NOTHING" if ignore else out
+
+
+class PostgresBackend:
+    """psycopg's AsyncConnection in autocommit, with explicit BEGIN/COMMIT like the SQLite side."""
+
+    name = "postgresql"
+    greatest = "GREATEST"
+    least = "LEAST"
+    #: another process's claim in flight is passed over, not waited for and then taken again
+    skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    def __init__(self, conn: Any, url: str, readonly: bool) -> None:
+        self.conn = conn
+        self._url = url
+        self._readonly = readonly
+        self._in_transaction = False
+
+    @staticmethod
+    async def _connect(url: str, readonly: bool) -> Any:
+        import psycopg
+
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10,
+                                                     application_name="frontwatch")
+        if readonly:
+            await conn.execute("SET default_transaction_read_only = on")
+        return conn
+
+    @classmethod
+    async def connect(cls, url: str, *, readonly: bool = False) -> "PostgresBackend":
+        return cls(await cls._connect(url, readonly), url, readonly)
+
+    async def _live(self) -> Any:
+        """A server restarted or a connection cut costs the statement in hand (a `StoreUnavailable`,
+        which the reader retries), not every statement after it: the next one connects again.
+        Inside a transaction a lost connection is the transaction's failure, never silently replaced."""
+        if (self.conn.broken or self.conn.closed) and not self._in_transaction:
+            with contextlib.suppress(Exception):
+                await self.conn.close()
+            self.conn = await self._connect(self._url, self._readonly)
+        return self.conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
+        await (await self._live()).execute(to_postgres(sql), tuple(params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with (await self._live()).cursor() as cur:
+            await cur.executemany(to_postgres(sql), [tuple(r) for r in rows])
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        cur = await (await self._live()).execute(to_postgres(sql), tuple(params))
+        return await cur.fetchone()
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        cur = await (await self._live()).execute(to_postgres(sql), tuple(params))
+        return list(await cur.fetchall())
+
+    async def insert_id(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return (await self.one(sql + " RETURNING id", params))[0]
+
+    async def begin(self) -> None:
+        await (await self._live()).execute("BEGIN")
+        self._in_transaction = True
+
+    async def rollback(self) -> None:
+        self._in_transaction = False
+        if not (self.conn.broken or self.conn.closed):
+            await self.conn.execute("ROLLBACK")
+
+    async def commit(self) -> None:
+        self._in_transaction = False
+        await self.conn.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        row = await self.one("SELECT to_regclass('schema_version') IS NOT NULL")
+        if not row[0]:
+            return 0
+        row = await self.one("SELECT max(version) FROM schema_version")
+        return int(row[0] or 0)
+
+    async def lock_schema(self) -> None:
+        """Two processes starting together: the second waits, then finds the work done."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_MIGRATE,))
+        await self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+
+    async def set_schema_version(self, version: int) -> None:
+        await self.conn.execute("DELETE FROM schema_version")
+        await self.conn.execute("INSERT INTO schema_version(version) VALUES (%s)", (int(version),))
+
+    async def run_script(self, script: str) -> None:
+        await self.conn.execute(script)
+
+    async def index_post(self, post_id: int, text: str, place_tokens: Sequence[str]) -> None:
+        await self.conn.execute(
+            "INSERT INTO posts_fts(post_id, words) VALUES (%s,"
+            " setweight(array_to_tsvector(%s::text[]), 'A') || setweight(array_to_tsvector(%s::text[]), 'D'))",
+            (post_id, sorted(set(place_tokens)), index_words(text)))
+
+    async def unindex_post(self, post_id: int) -> None:
+        await self.conn.execute("DELETE FROM posts_fts WHERE post_id = %s", (post_id,))
+
+    @staticmethod
+    def match_clause(place_tokens: Sequence[str], words: Sequence[str]) -> tuple[str, list[Any]]:
+        return "SELECT post_id FROM posts_fts WHERE words @@ ?::tsquery", [tsquery(place_tokens, words)]
+
+    @staticmethod
+    def problem(exc: BaseException) -> str | None:
+        return postgres_problem(exc) or store_problem(exc)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+async def write_new_posts_async(db: PostgresBackend, items: Sequence[batch.NewPost],
+                                stored_at: str) -> list[int | Exception]:
+    """`batch.write_new_posts` for PostgreSQL: the same rows, each post under its own savepoint,
+    so one that breaks is rolled back alone and handed back; a fault of the server itself
+    (`postgres_problem`) rolls the whole batch back instead."""
+    results: list[int | Exception] = []
+    reached: dict[int, int] = {}
+    for item in items:
+        await db.execute("SAVEPOINT fw_new_post")
+        try:
+            row = await db.one(batch.POST_INSERT, batch.post_row(item.post, stored_at))
+            if row is None:
+                raise ValueError(f"post {item.post.link} is already stored")
+            rows = batch.DetectionRows.of(row[0], item.detection, item.post.text)
+            await db.execute(batch.DETECTION_UPSERT, rows.detection)
+            for sql, values in ((batch.PLACE_INSERT, rows.places), (batch.TOPIC_INSERT, rows.topics),
+                                (batch.EVENT_INSERT, rows.events)):
+                if values:
+                    await db.executemany(sql, values)
+            await db.index_post(row[0], item.post.text,
+                                [batch.place_token(p) for p in item.detection.place_ids])
+        except Exception as exc:  # noqa: BLE001 - handed back and reported with the post's link
+            if db.problem(exc) is not None:
+                raise
+            await db.execute("ROLLBACK TO SAVEPOINT fw_new_post")
+            await db.execute("RELEASE SAVEPOINT fw_new_post")
+            results.append(exc)
+            continue
+        await db.execute("RELEASE SAVEPOINT fw_new_post")
+        results.append(row[0])
+        key = item.post.channel_id
+        reached[key] = max(reached.get(key, item.post.message_id), item.post.message_id)
+    if reached:
+        await db.executemany(
+            "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(channel_id) DO UPDATE SET last_message_id = GREATEST(read_positions.last_message_id,"
+            " excluded.last_message_id), updated_at = excluded.updated_at",
+            [(c, m, stored_at) for c, m in reached.items()])
+    return results
