@@ -102,6 +102,26 @@ async def test_a_post_whose_rows_cannot_be_written_is_skipped_by_its_link_and_it
     assert posts[1].link in caplog.text and pipeline.stats.errors == 1
 
 
+async def test_an_alerting_post_that_fails_after_its_rows_are_written_leaves_nothing_searchable(
+        env, store, monkeypatch):
+    pipeline, _, _ = env
+    original = store.create_alert
+
+    async def refuse(*args, **kwargs):
+        raise RuntimeError("alert table refused")
+
+    monkeypatch.setattr(store, "create_alert", refuse)
+    posts = [make_post(MEDIA, 1, QUIET + " Туман.", at(9)),
+             make_post(RU_BLOG, 2, "Сводка: " + WITHDRAWAL_RU, at(9, 1)),
+             make_post(MEDIA, 3, QUIET + " Штиль.", at(9, 2))]
+    outcomes = await pipeline.handle_batch(posts)
+    monkeypatch.setattr(store, "create_alert", original)
+    assert [o.status for o in outcomes] == ["new", "error", "new"]
+    assert await store.search_posts(words=["сводка"]) == []
+    assert [p.post.message_id for p in await store.search_posts(words=["туман"])] == [1]
+    assert [p.post.message_id for p in await store.search_posts(words=["штиль"])] == [3]
+
+
 async def test_a_post_that_breaks_detection_is_skipped_and_the_alert_beside_it_is_sent(env, store, monkeypatch):
     pipeline, outbox, sender = env
     original = pipeline.detector.detect

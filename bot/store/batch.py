@@ -104,10 +104,12 @@ class NewPost:
     detection: Detection
 
 
-def write_new_posts(conn: sqlite3.Connection, items: Sequence[NewPost], stored_at: str) -> list[int | Exception]:
+def write_new_posts(conn: sqlite3.Connection, items: Sequence[NewPost], stored_at: str,
+                    deferred: list | None = None) -> list[int | Exception]:
     """Runs on the database thread, inside the caller's transaction. For each item its new
     post id, or the exception that made it roll back alone; read positions move for the
-    posts written."""
+    posts written. Search index entries go to `deferred`, when given, for the commit to
+    write (see `SqliteBackend.begin`)."""
     results: list[int | Exception] = []
     reached: dict[int, int] = {}
     for item in items:
@@ -124,7 +126,8 @@ def write_new_posts(conn: sqlite3.Connection, items: Sequence[NewPost], stored_a
                 conn.executemany(TOPIC_INSERT, rows.topics)
             if rows.events:
                 conn.executemany(EVENT_INSERT, rows.events)
-            conn.execute(FTS_INSERT, rows.fts)
+            if deferred is None:
+                conn.execute(FTS_INSERT, rows.fts)
         except Exception as exc:  # noqa: BLE001 - handed back and reported with the post's link
             if store_problem(exc) is not None:
                 raise  # the file or the disk failed, not the post: the whole batch rolls back
@@ -133,6 +136,8 @@ def write_new_posts(conn: sqlite3.Connection, items: Sequence[NewPost], stored_a
             results.append(exc)
             continue
         conn.execute("RELEASE fw_new_post")
+        if deferred is not None:
+            deferred.append(("+", rows.fts))
         results.append(row[0])
         key = item.post.channel_id
         reached[key] = max(reached.get(key, item.post.message_id), item.post.message_id)

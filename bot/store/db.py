@@ -302,7 +302,7 @@ class Store(StoreConnection, Leases):
             return []
         if isinstance(self._db, PostgresBackend):
             return await write_new_posts_async(self._db, items, iso(utcnow()))
-        return await self._in_db_thread(write_new_posts, items, iso(utcnow()))
+        return await self._in_db_thread(write_new_posts, items, iso(utcnow()), self._db.deferred)
 
     async def _in_db_thread(self, fn, *args: Any) -> Any:
         """Runs `fn(sqlite3_connection, *args)` on aiosqlite's own thread in one hop: the one
@@ -315,9 +315,11 @@ class Store(StoreConnection, Leases):
     async def savepoint(self) -> AsyncIterator[None]:
         """Inside a batch's transaction: what the body wrote is undone alone if it raises."""
         await self._db.execute("SAVEPOINT fw_post")
+        mark = self._db.index_mark()
         try:
             yield
         except BaseException:
+            self._db.index_undo(mark)
             with suppress(Exception):
                 await self._db.execute("ROLLBACK TO SAVEPOINT fw_post")
                 await self._db.execute("RELEASE SAVEPOINT fw_post")
