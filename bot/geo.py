@@ -36,14 +36,11 @@ def coordinates(place_id: str) -> tuple[float, float] | None:
     first, then the settlement gazetteer's (GeoNames matched at build time)."""
     found = _coordinates().get(place_id)
     if found is None and place_id.startswith("UA"):
-        from bot.detect.settlements import load_book
+        from bot.detect.directory import settlement_places
 
-        book = load_book()
-        index = book.by_id.get(place_id)
-        if index is not None:
-            s = book.settlements[index]
-            if s.lat is not None and s.lon is not None:
-                found = (s.lat, s.lon)
+        _place, lat, lon = settlement_places().get(place_id, (None, None, None))
+        if lat is not None and lon is not None:
+            found = (lat, lon)
     return found
 
 
