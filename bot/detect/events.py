@@ -333,10 +333,13 @@ class _Judge:
             if not self._announced(h, last, low, high, form):
                 return []
         action = mention.action
-        expelling = lex.expel.length_at(words, h) > 0 and lex.expelled.length_at(words, h) == 0
+        passive = lex.expelled.length_at(words, h) > 0 or (h > low and lex.expelled.length_at(words, h - 1) > 1)
+        expelling = lex.expel.length_at(words, h) > 0 and not passive
         if expelling:
             action = "withdrawal"
-        by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
+        by, actor = self._expelled_object(h, low, high) if passive else (None, None)
+        if actor is None:
+            by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
         if actor is not None:
             matches.append(actor)
         places = self._places(h, last, low, high, k, head, action, form)
@@ -533,6 +536,15 @@ class _Judge:
             i = after
         return found
 
+    def _expelled_object(self, h: int, low: int, high: int) -> tuple[str | None, Match | None]:
+        """The object of an impersonal passive of pushing out withdrew ("Ворога вибито з X")."""
+        for i in (h - 1, h - 2, h + 1):
+            if low <= i < high and i != h:
+                hit = self._actor_at(i, self.lex.objects)
+                if hit is not None and not (i > low and self.lex.not_after.length_at(self.words, i - 1)):
+                    return self._actor(i, hit[1], hit[0], "pushed out")
+        return None, None
+
     def _by(self, h: int, last: int, low: int, high: int, k: int, head: str,
             expelling: bool, form: str, action: str) -> tuple[str | None, Match | None]:
         post, lex = self.post, self.lex
@@ -601,8 +613,8 @@ class _Judge:
                 j += 1
             if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 around = True
-            elif any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
-                pass
+            elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
