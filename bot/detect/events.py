@@ -317,6 +317,7 @@ class _Judge:
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
         if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0 \
+                or lex.not_war.find(words, low, high) >= 0 \
                 or lex.opinion.find(words, s_low, h) >= 0:
             return []
         if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
@@ -352,8 +353,31 @@ class _Judge:
             if by is None and not (lex.force.any_in(sentence) or lex.ground.any_in(sentence)
                                    or self._named(low, high)):
                 return []
-        return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
-                for place, where in places]
+        out = [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
+               for place, where in places]
+        if action == "withdrawal" and stance == ASSERTED:
+            out += self._held_after(k, high, by, places)
+        return out
+
+    def _held_after(self, k: int, high: int, by: str | None,
+                    places: list[tuple[str | None, Match | None]]) -> list[Event]:
+        """A withdrawal followed by "the place is under the control of Y" ("Ворога вибито з X,
+        селище під контролем ЗСУ") also claims Y took it."""
+        post, lex, words = self.post, self.lex, self.words
+        stop = post.sentences[min(k + 1, len(post.sentences) - 1)][1]
+        i = lex.control.find(words, high, stop)
+        if i < 0 or any(lex.negation.length_at(words, j) for j in range(max(high, i - 2), i)):
+            return []
+        j = i + lex.control.length_at(words, i)
+        hit = self._actor_at(j, lex.objects) if j < stop else None
+        if hit is None:
+            return []
+        taker, actor = self._actor(j, hit[1], hit[0], "in control after the other side left")
+        if taker is None or taker == by:
+            return []
+        held = post.original_match(i, j - 1, "capture: under control after a withdrawal")
+        return [Event("capture", place, taker, ASSERTED, (held, actor) + ((where,) if where is not None else ()))
+                for place, where in places if place is not None]
 
     def _ours(self, h: int, k: int, mention: _Mention) -> list[Event]:
         """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
@@ -383,7 +407,8 @@ class _Judge:
             i = bisect_left(post.starts, m.start)
             if s_low <= i < s_high and not low <= i < high:
                 c_low, _ = post.clause_of(i)
-                if not lex.subordinate.length_at(self.words, c_low):
+                # a noun there only names what the clause is about ("назвали перегруппировкой")
+                if not lex.subordinate.length_at(self.words, c_low) and self._form(i, c_low) != "noun":
                     return True
         return False
 
