@@ -162,6 +162,7 @@ class EventLexicon:
     not_after: Phrases
     force: Words
     source: Words
+    emblem: Words
     nouns: Words
     liberation: Words
     occupation: Words
@@ -263,6 +264,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         not_after=_phrases(actors, "not_after", lists),
         force=Words(compile_word(lists["force"], lists)),
         source=Words(compile_word(lists["source"], lists)),
+        emblem=Words(compile_word(lists.get("emblem", ()), lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),

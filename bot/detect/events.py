@@ -554,7 +554,8 @@ class _Judge:
                             or lex.expel.length_at(words, i - 1)):
                 i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
-            if any(j < len(words) and words[j] in lex.source for j in range(after, min(after + 2, high))):
+            if any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
+                    or (after < len(words) and words[after] in lex.emblem):
                 i = after
                 continue
             found.append((i, after - 1, side))
@@ -579,6 +580,13 @@ class _Judge:
                 if hit is not None:
                     side, n = hit
                     return self._actor(i, n, side, "pushed out")
+            if not head.isascii():
+                # the object first, no subject: "Противника выбили из X", "Окупантів вибили з X"
+                for i in (h - 1, h - 2):
+                    hit = self._actor_at(i, lex.objects) if i >= low else None
+                    if hit is not None and not (i > low and lex.not_after.length_at(self.words, i - 1)) \
+                            and not self._subjects(low, h, (h, h)):
+                        return self._actor(i, hit[1], hit[0], "pushed out")
             return None, None
         if form == "noun":
             for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
