@@ -85,6 +85,7 @@ _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "man
                        "elements", "several"})
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
 _INTO = frozenset({"до", "into"})
+_PRONOUNS = frozenset({"it", "they"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
@@ -532,7 +533,8 @@ class _Judge:
             return self.side
         return "ru" if self.side == "ua" else "ua"
 
-    def _subjects(self, low: int, high: int, skip: tuple[int, int]) -> list[tuple[int, int, str]]:
+    def _subjects(self, low: int, high: int, skip: tuple[int, int],
+                  speakers: bool = False) -> list[tuple[int, int, str]]:
         lex, words = self.lex, self.words
         found: list[tuple[int, int, str]] = []
         if low >= high or not lex.actor_starts.any_in(words[low:high]):
@@ -554,7 +556,7 @@ class _Judge:
                             or lex.expel.length_at(words, i - 1)):
                 i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
-            if any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
+            if not speakers and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
                     or (after < len(words) and words[after] in lex.emblem):
                 i = after
                 continue
@@ -608,7 +610,9 @@ class _Judge:
                 hit = self._actor_at(j, lex.objects) if j < high else None
                 if hit is not None:
                     return self._actor(j, hit[1], hit[0], "in control")
-        subjects = self._subjects(low, h if head.isascii() else high, (h, h))
+        # "Russia claims it captured X": the pronoun is the one who claims
+        pronoun = any(self.words[i] in _PRONOUNS for i in (h - 1, h - 2) if i >= low)
+        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun)
         if subjects:
             first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
             return self._actor(first, end - first + 1, side, "subject")
@@ -620,9 +624,11 @@ class _Judge:
             return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
                                                     f"({self._channel()})")
         s_low, _ = post.sentences[k]
-        earlier = self._subjects(s_low, low, (-1, -1))
+        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun)
         if earlier:
             first, end, side = earlier[-1]
+            if action == "capture" and lex.denial.find(self.words, end + 1, low) >= 0:
+                return None, None     # "Kyiv denies that X has fallen": who denies did not take it
             return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
         return None, None
 
