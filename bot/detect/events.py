@@ -11,11 +11,13 @@ a new clause):
   the report's own date, or "год назад", before the claim in its sentence or in the
   post's dateline; a memorial frame in the post's opening or around the claim; unless
   the clause says "today"); a clause that only sets the time or describes a noun ("когда
-  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing; a
-  noun named in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an
-  infinitive counts only when it is denied, ordered, decided or reported as done or
-  under way — so "наше отступление — позор" and "отступать некуда" are not claims, while
-  "принято решение о перегруппировке" and "получили приказ отходить" are.
+  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing (a
+  noun there only names it: "когда оставили Лиман — назвали перегруппировкой"); war words
+  in jest about civilian life ("админы отступают на дачу"); a noun named in passing
+  ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive counts only
+  when it is denied, ordered, decided or reported as done or under way — so "наше
+  отступление — позор" and "отступать некуда" are not claims, while "принято решение о
+  перегруппировке" and "получили приказ отходить" are.
 - Stance: a negation right before the verb, a denial word in the sentence ("фейк",
   "denies") outside the clauses of other claims, or a following sentence that opens
   with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
@@ -23,10 +25,13 @@ a new clause):
   word of a source ("Russian channels"); "наши" and "противник" are resolved against the
   channel's side; with none, a liberation verb means the channel's side and an occupation
   verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
-  troops withdrew"). Verbs of pushing out take their object ("выбили противника из").
+  troops withdrew"; "Russia claims it captured X", but not who denies that X fell). Verbs
+  of pushing out take their object ("выбили противника из", "Ворога вибито з"). A
+  withdrawal followed by "the place is under Y's control" is Y's capture too.
 - Place: the places of the clause except destinations ("к Лисичанску"), places that only
   locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
-  noun's and an English active verb's place follows them. With none, the places of an
+  noun's and an English active verb's place follows them; "в районе X" is X for a
+  withdrawal, not for a capture. With none, the places of an
   earlier clause, of the two sentences before in the paragraph, or of the post's heading
   ("Бахмут: ..."), unless the clause names a place the gazetteer does not know.
 """
