@@ -57,6 +57,8 @@ def test_fighting_in_a_places_centre_is_no_capture(detector: Detector) -> None:
 @pytest.mark.parametrize(("side", "text", "expected"), [
     ("ua", "Дали команду відходити з Вовчанська.", {(W, "vovchansk", None, ASSERTED)}),
     ("ru", "Подразделениям дали команду отходить из Кременной.", {(W, "kreminna", None, ASSERTED)}),
+    ("other", "Ukrainian troops were forced to retreat from Toretsk.", {(W, "toretsk", "ua", ASSERTED)}),
+    ("ua", "Наші підрозділи змушені були відійти з Торецька.", {(W, "toretsk", "ua", ASSERTED)}),
 ])
 def test_a_command_given_to_pull_back_is_an_asserted_withdrawal(detector: Detector, side: str, text: str,
                                                                 expected: set) -> None:
@@ -122,6 +124,15 @@ def test_a_flag_over_a_place_on_its_holiday_is_no_capture(detector: Detector) ->
     ("ru", "Когда ВСУ уходили из Херсона, это назвали жестом доброй воли."),
 ])
 def test_a_joke_or_a_past_named_in_passing_is_no_claim(detector: Detector, side: str, text: str) -> None:
+    assert claims(detector, text, side) == set()
+
+
+@pytest.mark.parametrize(("side", "text"), [
+    ("ru", "ВСУ будут вынуждены отступить из Курахово."),
+    ("ru", "Робсон был вынужден бежать за рубеж от уголовного преследования."),
+])
+def test_a_forced_retreat_still_to_come_or_a_flight_from_the_law_is_no_claim(detector: Detector, side: str,
+                                                                             text: str) -> None:
     assert claims(detector, text, side) == set()
 
 
