@@ -47,6 +47,15 @@ def test_a_post_that_tells_both_who_left_and_who_took_a_place_has_both_claims(de
     assert claims(detector, text, side) == expected
 
 
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "Работино полностью под нашим контролем.", {(C, "robotyne", "ru", ASSERTED)}),
+    ("ua", "Роботине повністю під контролем Сил оборони.", {(C, "robotyne", "ua", ASSERTED)}),
+])
+def test_full_control_declared_over_a_place_is_its_capture_by_who_holds_it(detector: Detector, side: str,
+                                                                          text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
 def test_fighting_in_a_places_centre_is_no_capture(detector: Detector) -> None:
     text = "Очеретино: по данным наших источников, бои идут уже в центре посёлка."
     assert {e.action for e in detector.detect(text, "ru").events} == set()

@@ -91,6 +91,8 @@ _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "man
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
 _INTO = frozenset({"до", "into"})
 _PRONOUNS = frozenset({"it", "they"})
+_UNDER = frozenset({"под", "під", "under"})
+_CONTROL = frozenset({"контролем", "control"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
@@ -615,6 +617,12 @@ class _Judge:
                 hit = self._actor_at(j, lex.objects) if j < high else None
                 if hit is not None:
                     return self._actor(j, hit[1], hit[0], "in control")
+            for j in range(low + 1, high - 1):
+                # "под нашим контролем", "під українським контролем"
+                if self.words[j + 1] in _CONTROL and self.words[j - 1] in _UNDER:
+                    hit = self._actor_at(j, lex.objects)
+                    if hit is not None:
+                        return self._actor(j, hit[1], hit[0], "in control")
         # "Russia claims it captured X": the pronoun is the one who claims
         pronoun = any(self.words[i] in _PRONOUNS for i in (h - 1, h - 2) if i >= low)
         subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun)
