@@ -85,7 +85,7 @@ def build_posts(count: int) -> tuple[list[str], str]:
     return posts, source
 
 
-def time_detector(detector: Detector, posts: list[str], runs: int = 3) -> list[float]:
+def time_detector(detector: Detector, posts: list[str], runs: int = 5) -> list[float]:
     """CPU seconds of each run over all posts (the machine is shared: CPU time, not wall)."""
     # langdetect loads its language profiles on first use (about half a second, once)
     detector.detect("Der Bundestag hat heute ein neues Gesetz zur Begrenzung der Mieten beschlossen.")
@@ -190,7 +190,7 @@ def main() -> None:
     print(f"surface forms: {len(detector.surface_forms()):,} of places.toml + {len(book.forms):,} of "
           f"{len(book.settlements):,} settlements = {len(forms):,}")
     print()
-    print("posts/s on one core, CPU time, median (min–max) of 3 runs")
+    print("posts/s on one core, CPU time, median (min–max) of 5 runs")
     print(f"{'':<46} {'realistic':>26} {'dense':>26}")
     print(f"{'detector, places.toml only (before)':<46} {rates(before, posts):>26} {rates(before, dense):>26}")
     print(f"{'detector with every settlement (after)':<46} {rates(detector, posts):>26} {rates(detector, dense):>26}")

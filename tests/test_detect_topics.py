@@ -186,3 +186,11 @@ near = ["@place", "troops", "forces"]
     assert "encirclement" in detector.detect("Troops near Pokrovsk face encirclement").topic_ids
     assert "encirclement" not in detector.detect("Группа попыталась выйти из окружения").topic_ids
     assert "encirclement" not in detector.detect("Pick up a pocket knife").topic_ids
+
+
+def test_an_excluded_phrase_in_one_post_does_not_silence_the_same_word_in_the_next(detector: Detector) -> None:
+    # the detector remembers which exclude phrases a word may sit in, never a verdict
+    assert not withdrawal(detector, "Небольшое отступление от темы: завтра стрим.")
+    assert withdrawal(detector, "Отступление ВСУ из Купянска подтвердили в штабе.")
+    assert not withdrawal(detector, "Лирическое отступление: дождь третий день.")
+    assert withdrawal(detector, "Отступление ВСУ из Купянска подтвердили в штабе.")

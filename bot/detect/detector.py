@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import NamedTuple
@@ -131,15 +130,20 @@ class Detector:
         capture word is present. `side` is the channel's side ("ru", "ua", "other"), which
         "наши" and "противник" are resolved against."""
         folded, shifts = fold_raw(text)
+        # the automaton first: it leaves the text's UTF-8 form cached on the string, which
+        # script_bytes then copies instead of encoding the post a second time
+        found, war = self._candidates(folded)
         scripts = None
         rewritten = False
         if not folded.isascii():
             scripts = script_bytes(folded)
             if mixes_scripts(scripts):
-                folded = fix_lookalikes(folded)
-                scripts = script_bytes(folded)
+                fixed = fix_lookalikes(folded)
                 rewritten = True
-        found, war = self._candidates(folded)
+                if fixed is not folded:
+                    folded = fixed
+                    found, war = self._candidates(folded)
+                    scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
         norm = Normalized(folded, len(text), shifts)
         settled = self._settlements.starts(folded, text, norm, rewritten) \
@@ -159,7 +163,7 @@ class Detector:
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,
                                  detection.language, self._regions)
             if events:
-                return replace(detection, events=events)
+                return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection
 
     def _candidates(self, folded: str) -> tuple[list, bool]:
@@ -428,11 +432,10 @@ class _Scan:
 
     def _excluded(self, topic: Topic, i: int) -> bool:
         """Whether token i lies in one of the topic's exclude phrases. Only the slots that
-        token i itself fits can place a phrase around it, and one set test rules out most
-        of the topic's phrases and offsets before a phrase is compared word by word."""
-        token = self.tokens[i]
-        return any(self._phrase_at(phrase, i - o) for phrase in topic.exclude
-                   for o, slot in enumerate(phrase) if token in slot)
+        token i itself fits can place a phrase around it (remembered per word by the topic),
+        so most phrases are never compared word by word."""
+        pairs = topic.exclusions(self.tokens[i])
+        return bool(pairs) and any(self._phrase_at(phrase, i - o) for phrase, o in pairs)
 
     def _sentence_breaks(self) -> list[int]:
         """Indices of tokens that open a sentence: a context rule looks no further, so a
@@ -534,7 +537,7 @@ class _Scan:
                 if entry.rest else i
             if j is None:
                 continue
-            if self.tokens[i] in topic.exclude_words and self._excluded(topic, i):
+            if topic.exclude and self._excluded(topic, i):
                 continue
             if rule.near is not EMPTY and not self._near(rule.near, i, j, rule.window):
                 continue

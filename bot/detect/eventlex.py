@@ -21,6 +21,7 @@ from bot.errors import ConfigError
 
 SIDES = ("ua", "ru", "own", "enemy")
 _MEMO_SIZE = 20_000
+_PLUS_ONE = (1).__add__   # a word's length and its space, in C
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,8 @@ class Phrases:
             return -1
         if isinstance(tokens, JoinedWords):
             offsets = tokens.offsets
-            found = self.regex.search(tokens.joined, offsets[low], offsets[high - 1] + len(tokens[high - 1]) + 1)
+            # offsets[high] is just past the space that ends word high - 1
+            found = self.regex.search(tokens.joined, offsets[low], offsets[high])
             return -1 if found is None else bisect_right(offsets, found.start()) - 1
         joined = " " + " ".join(tokens[low:high])
         found = self.regex.search(joined)
@@ -89,7 +91,7 @@ class JoinedWords(list):
         super().__init__(words)
         self.joined = " " + " ".join(words)    # each word after a space
         # of the space before each word
-        self.offsets = list(accumulate(map(len, words), lambda pos, n: pos + n + 1, initial=0))
+        self.offsets = list(accumulate(map(_PLUS_ONE, map(len, words)), initial=0))
 
 
 class Words:

@@ -118,35 +118,46 @@ class _Post:
         # Sentence ends of the whole post (one regex pass); words only for the sentences
         # around the action words, the one before and the one after, so that a long post
         # costs little more than a short one.
-        ends: list[tuple[int, bool]] = [(0, False)]
+        positions = [0]        # sentence ends, and whether each sentence ends with "?"
+        asks = [False]
+        add_end, add_ask = positions.append, asks.append
         for low, high in _reach(mentions, len(text)):
-            if low > ends[-1][0]:
-                ends.append((low, False))
+            if low > positions[-1]:
+                add_end(low)
+                add_ask(False)
             for m in _END.finditer(text, low, high):
                 pos, j = m.span()
                 if j == pos + 1:
-                    if text[pos] == "\n":
-                        ends.append((j, False))
+                    ch = text[pos]
+                    if ch == "\n":
+                        add_end(j)
+                        add_ask(False)
                         continue
-                    if text[pos] == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                    if ch == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
                         continue
-                ends.append((j, "?" in m.group()))
-            if high > ends[-1][0]:
-                ends.append((high, False))
-        positions = [e for e, _ in ends]
+                    add_ask(ch == "?")
+                else:
+                    add_ask("?" in m.group())
+                add_end(j)
+            if high > positions[-1]:
+                add_end(high)
+                add_ask(False)
         windows: list[list[int]] = []
+        last_end = len(positions) - 1
         for start in mentions:
             k = bisect_right(positions, start)            # sentence k spans positions[k-1]..positions[k]
-            low = positions[max(0, k - 2)]
-            high = positions[min(len(positions) - 1, k + 1)]
+            low = positions[k - 2] if k > 1 else 0
+            high = positions[k + 1 if k < last_end else last_end]
             if low <= _HEADING_CHARS:
                 low = 0
             if windows and low <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], high)
+                if high > windows[-1][1]:
+                    windows[-1][1] = high
             else:
                 windows.append([low, high])
         self.heading = bool(windows) and windows[0][0] == 0
-        found = [m for low, high in windows for m in WORD.finditer(text, low, high)]
+        found = list(WORD.finditer(text, *windows[0])) if len(windows) == 1 else \
+            [m for low, high in windows for m in WORD.finditer(text, low, high)]
         # unbound methods mapped in C: no Python call per word
         self.words: list[str] = JoinedWords(list(map(re.Match.group, found)))
         self.starts: list[int] = list(map(re.Match.start, found))
@@ -173,16 +184,17 @@ class _Post:
         self.sentences: list[tuple[int, int]] = []
         self.question: list[bool] = []
         self.paragraph_break: list[bool] = []   # a blank line (or a part not read) before sentence k
+        starts = self.starts
         for w_low, w_high in windows:
-            for n in range(max(1, bisect_right(positions, w_low)), len(ends)):
-                a, b = ends[n - 1][0], ends[n][0]
+            for n in range(max(1, bisect_right(positions, w_low)), len(positions)):
+                a = positions[n - 1]
                 if a >= w_high:
                     break
-                low, high = bisect_left(self.starts, a), bisect_left(self.starts, b)
+                low, high = bisect_left(starts, a), bisect_left(starts, positions[n])
                 if high > low:
                     self.sentences.append((low, high))
-                    self.question.append(ends[n][1])
-                    self.paragraph_break.append(a == w_low and a > 0 or "\n\n" in text[a:self.starts[low]])
+                    self.question.append(asks[n])
+                    self.paragraph_break.append(a == w_low and a > 0 or "\n\n" in text[a:starts[low]])
         self.sentence_starts = [s for s, _ in self.sentences]
         # places: for each word index, the place it belongs to
         self.place_of: dict[int, tuple[str, bool, int]] = {}

@@ -9,7 +9,6 @@ only places.toml's places bear) go on to the resolver.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import ahocorasick_rs
 
@@ -25,6 +24,12 @@ _AREA_WORD = re.compile(r"област|обл\b|район|р-н|громад|о
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ,]+$")
 _AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|"
                         r"province|hromada|community)")
+
+# What a capitalised word is to `starts`: no name's beginning (an axis adjective at most),
+# a beginning of a name of our own, an area's adjective, or a beginning only places.toml's
+# places' names share
+_NO_START, _OWN, _QUALIFIER, _START = range(4)
+_MEMO_SIZE = 50_000
 
 
 class SettlementMatcher:
@@ -54,6 +59,7 @@ class SettlementMatcher:
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                     implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        self._kinds: dict[str, int] = {}
         self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
@@ -76,8 +82,8 @@ class SettlementMatcher:
                     kept.append(hit if len(matches) == len(hit.matches) else PlaceHit(hit.place_id, matches))
             places = tuple(kept)
         known = {hit.place_id for hit in places}
-        return replace(detection, places=places + tuple(h for h in hits if h.place_id not in known),
-                       unresolved=unresolved)
+        return Detection(detection.language, places + tuple(h for h in hits if h.place_id not in known),
+                         detection.topics, detection.events, unresolved)
 
     def place(self, place_id: str) -> Place:
         index = self.book.by_id.get(place_id)
@@ -97,31 +103,34 @@ class SettlementMatcher:
         """
         if norm.shifts or rewritten:
             return self._all_starts(folded, original, norm)
-        forms, first_words, own_words, groups_known = self.book.forms, self.book.first_words, self.own_words, \
-            self.known_groups
-        qualifiers = self.book.qualifiers
+        forms, qualifiers = self.book.forms, self.book.qualifiers
+        kinds = self._kinds
         out: list[int] = []
         own = False
         last = -1
+        match = WORD.match
         for _index, start, _end in self.capitals.find_matches_as_indexes(original):
             if start == last or (start and original[start - 1].isalpha()):
                 continue
             last = start
-            word = WORD.match(folded, start)
+            word = match(folded, start)
             if word is None:
                 continue
             word = word.group()
-            group = forms.get(word)
-            if group is None and word not in first_words and word not in qualifiers:
+            kind = kinds.get(word)
+            if kind is None:
+                kind = self._kind(word)
+            if kind == _NO_START:
                 axis = axis_form(forms, folded, start + len(word), word)
                 group = forms.get(axis) if axis else None
-            if word in first_words or group is not None or word in qualifiers:
-                out.append(start)
-                # a name that only places.toml's places bear is the main gazetteer's
-                own = own or word in own_words or (group is not None and group not in groups_known) \
-                    or (word in qualifiers and _AREA_NOUN.match(folded, start + len(word)) is not None)
-                if len(out) >= MAX_OCCURRENCES * 4:
-                    break
+                if group is None:
+                    continue
+                kind = _OWN if word in self.own_words or group not in self.known_groups else _START
+            out.append(start)
+            # a name that only places.toml's places bear is the main gazetteer's
+            own = own or kind == _OWN or (kind == _QUALIFIER and _AREA_NOUN.match(folded, start + len(word)) is not None)
+            if len(out) >= MAX_OCCURRENCES * 4:
+                break
         if not own:
             return []
         # areas named by an adjective and a noun, in any letter case ("Сватівського району")
@@ -130,6 +139,23 @@ class SettlementMatcher:
             if before is not None and before.group(1) in qualifiers:
                 out.append(before.start(1))
         return sorted(set(out))
+
+    def _kind(self, word: str) -> int:
+        """What a capitalised word is to the finder, remembered: the gazetteer's dictionaries
+        are large, and a post's capitalised words are mostly the same few thousand."""
+        group = self.book.forms.get(word)
+        if group is None and word not in self.book.first_words and word not in self.book.qualifiers:
+            kind = _NO_START
+        elif word in self.own_words or (group is not None and group not in self.known_groups):
+            kind = _OWN
+        elif word in self.book.qualifiers:
+            kind = _QUALIFIER
+        else:
+            kind = _START
+        if len(self._kinds) >= _MEMO_SIZE:
+            self._kinds.clear()
+        self._kinds[word] = kind
+        return kind
 
     def _all_starts(self, folded: str, original: str, norm: Normalized) -> list[int]:
         out: list[int] = []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.detect.config import TopicsSpec
 from bot.detect.patterns import EMPTY, WordSet, compile_phrase, compile_word, phrase_keys
+
+_MEMO_SIZE = 20_000   # words remembered per topic before the memo starts afresh
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,21 @@ class Topic:
     exclude_words: WordSet      # every word of every exclude phrase: a cheap first test
     not_near: WordSet
     rules: tuple[Rule, ...]
+    # token -> the (exclude phrase, slot index) pairs it fits: a topic has dozens of exclude
+    # phrases and posts repeat the same words, so each word is tested against them once
+    memo: dict[str, tuple[tuple[tuple[WordSet, ...], int], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def exclusions(self, token: str) -> tuple[tuple[tuple[WordSet, ...], int], ...]:
+        """Where an exclude phrase may place this token: (phrase, its slot that fits)."""
+        known = self.memo.get(token)
+        if known is None:
+            known = tuple((phrase, o) for phrase in self.exclude for o, slot in enumerate(phrase)
+                          if token in slot) if token in self.exclude_words else ()
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[token] = known
+        return known
 
 
 @dataclass(frozen=True, slots=True)
