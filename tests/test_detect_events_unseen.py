@@ -92,6 +92,27 @@ def test_a_claim_reported_only_to_be_called_false_is_denied_and_keeps_its_taker(
     assert claims(detector, text, side) == expected
 
 
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Знову читаю в російських пабліках, що ЗСУ «тікають з Куп'янська». Місто наше, хлопці стоять.",
+     {(W, "kupiansk", "ua", DENIED)}),
+    ("ru", "Укропаблики пишут, что ВСУ зашли в Работино. Посёлок под контролем наших.", {(C, "robotyne", "ua", DENIED)}),
+    ("ua", "Росіяни заявляють, що взяли Часів Яр. Місто тримаємо.", {(C, "chasiv-yar", "ru", DENIED)}),
+])
+def test_the_other_sides_claim_answered_by_we_hold_the_place_is_denied(detector: Detector, side: str, text: str,
+                                                                       expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Генштаб повідомляє, що наші підрозділи відійшли з Торецька. Решту позицій тримаємо.",
+     {(W, "toretsk", "ua", ASSERTED)}),
+    ("ua", "Росіяни відійшли з Роботиного. Село тримаємо.", {(W, "robotyne", "ru", ASSERTED)}),
+])
+def test_holding_the_rest_after_our_own_report_denies_nothing(detector: Detector, side: str, text: str,
+                                                              expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
 # --- 5. whose forces --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("side", "text", "expected"), [

@@ -27,7 +27,8 @@ a new clause):
   verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
   troops withdrew"; "Russia claims it captured X", but not who denies that X fell). Verbs
   of pushing out take their object ("выбили противника из", "Ворога вибито з"). A
-  withdrawal followed by "the place is under Y's control" is Y's capture too.
+  withdrawal followed by "the place is under Y's control" is Y's capture too. The other
+  side's claim against the channel's side, answered by "we hold the place", is denied.
 - Place: the places of the clause except destinations ("к Лисичанску"), places that only
   locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
   noun's and an English active verb's place follows them; "в районе X" is X for a
@@ -363,6 +364,11 @@ class _Judge:
             by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
         if actor is not None:
             matches.append(actor)
+        if stance == ASSERTED:
+            held = self._held_against(h, k, low, action, by)
+            if held is not None:
+                stance = DENIED
+                matches.append(held)
         places = self._places(h, last, low, high, k, head, action, form)
         if places is None:
             return []
@@ -508,6 +514,26 @@ class _Judge:
                 if n:
                     return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
         return ASSERTED, None
+
+    def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:
+        """The other side's claim against the channel's side, answered in the post by "we hold
+        it" ("Росіяни пишуть, що ЗСУ вийшли з X. Місто тримаємо"): the post denies it."""
+        post, lex, words = self.post, self.lex, self.words
+        if self.side is None or (by is not None and (by == self.side) != (action == "withdrawal")):
+            return None
+        other = "ru" if self.side == "ua" else "ua"
+        s_low, s_high = post.sentences[k]
+        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or any(
+            table.length_at(words, i) for table in lex.objects.values())]
+        if not any(self._resolve(side) == other for i in speakers
+                   for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects)))):
+            return None
+        end = post.sentences[min(k + 2, len(post.sentences) - 1)][1]
+        i = lex.held.find(words, h + 1, end)
+        if i < 0:
+            return None
+        n = lex.held.length_at(words, i)
+        return post.original_match(i, i + n - 1, "stance denied: the post holds what the other side claims")
 
     def _announced(self, h: int, last: int, low: int, high: int, form: str) -> bool:
         """An infinitive or a noun that is ordered, decided, or reported done or under way."""
