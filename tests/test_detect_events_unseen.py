@@ -152,6 +152,8 @@ def test_a_flag_over_a_place_on_its_holiday_is_no_capture(detector: Detector) ->
     ("ua", "Адміни відступають на заздалегідь підготовлені позиції у відпустку."),
     ("ru", "Когда оставили Лиман — назвали перегруппировкой."),
     ("ru", "Когда ВСУ уходили из Херсона, это назвали жестом доброй воли."),
+    ("ru", "Как и в Херсоне, где наши отошли за Днепр, решение принимали наверху."),
+    ("ua", "Того разу ми вийшли з Херсона без втрат."),
 ])
 def test_a_joke_or_a_past_named_in_passing_is_no_claim(detector: Detector, side: str, text: str) -> None:
     assert claims(detector, text, side) == set()
