@@ -41,6 +41,7 @@ def test_a_place_given_up_with_no_one_named_is_still_a_claim(detector: Detector,
     ("ru", "Противник бежит из Марьинки. Наши уже в центре.",
      {(W, "marinka", "ua", ASSERTED), (C, "marinka", "ru", ASSERTED)}),
     ("ua", "Зачистили Роботине, ворог відкотився.", {(C, "robotyne", None, ASSERTED), (W, "robotyne", "ru", ASSERTED)}),
+    ("ua", "Окупанти драпанули з Роботиного, село наше!", {(W, "robotyne", "ru", ASSERTED), (C, "robotyne", "ua", ASSERTED)}),
 ])
 def test_a_post_that_tells_both_who_left_and_who_took_a_place_has_both_claims(detector: Detector, side: str,
                                                                               text: str, expected: set) -> None:

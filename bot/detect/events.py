@@ -388,20 +388,26 @@ class _Judge:
     def _held_after(self, k: int, high: int, by: str | None,
                     places: list[tuple[str | None, Match | None]]) -> list[Event]:
         """A withdrawal followed by "the place is under the control of Y" ("Ворога вибито з X,
-        селище під контролем ЗСУ") also claims Y took it."""
+        селище під контролем ЗСУ") also claims Y took it; followed by "the town is ours"
+        ("орки драпанули з X, місто наше!"), the channel's side took it."""
         post, lex, words = self.post, self.lex, self.words
         stop = post.sentences[min(k + 1, len(post.sentences) - 1)][1]
         i = lex.control.find(words, high, stop)
-        if i < 0 or any(lex.negation.length_at(words, j) for j in range(max(high, i - 2), i)):
-            return []
-        j = i + lex.control.length_at(words, i)
-        hit = self._actor_at(j, lex.objects) if j < stop else None
-        if hit is None:
-            return []
-        taker, actor = self._actor(j, hit[1], hit[0], "in control after the other side left")
+        hit = None
+        if i >= 0 and not any(lex.negation.length_at(words, j) for j in range(max(high, i - 2), i)):
+            j = i + lex.control.length_at(words, i)
+            hit = self._actor_at(j, lex.objects) if j < stop else None
+        if hit is not None:
+            taker, actor = self._actor(j, hit[1], hit[0], "in control after the other side left")
+        else:
+            i = lex.ours_now.find(words, high, stop)
+            if i < 0:
+                return []
+            j = i + lex.ours_now.length_at(words, i)
+            taker, actor = self._actor(i, j - i, "own", "the place is ours after the other side left")
         if taker is None or taker == by:
             return []
-        held = post.original_match(i, j - 1, "capture: under control after a withdrawal")
+        held = post.original_match(i, j - 1, "capture: held after a withdrawal")
         return [Event("capture", place, taker, ASSERTED, (held, actor) + ((where,) if where is not None else ()))
                 for place, where in places if place is not None]
 
