@@ -87,6 +87,7 @@ def test_a_command_given_to_pull_back_is_an_asserted_withdrawal(detector: Detect
     ("ua", "Russia claims it captured Chasiv Yar. That is not true: the town is held by our troops.",
      {(C, "chasiv-yar", "ru", DENIED)}),
     ("other", "Kyiv denies Russian claims that Kupiansk has fallen.", {(C, "kupiansk", None, DENIED)}),
+    ("ua", "Це не падіння Покровська, а вихід з окремих позицій.", {(C, "pokrovsk", None, DENIED)}),
 ])
 def test_a_claim_reported_only_to_be_called_false_is_denied_and_keeps_its_taker(detector: Detector, side: str,
                                                                                 text: str, expected: set) -> None:
@@ -155,6 +156,7 @@ def test_a_flag_over_a_place_on_its_holiday_is_no_capture(detector: Detector) ->
     ("ru", "Когда ВСУ уходили из Херсона, это назвали жестом доброй воли."),
     ("ru", "Как и в Херсоне, где наши отошли за Днепр, решение принимали наверху."),
     ("ua", "Того разу ми вийшли з Херсона без втрат."),
+    ("ru", "Падение Покровска — вопрос времени."),
 ])
 def test_a_joke_or_a_past_named_in_passing_is_no_claim(detector: Detector, side: str, text: str) -> None:
     assert claims(detector, text, side) == set()

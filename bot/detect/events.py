@@ -345,8 +345,8 @@ class _Judge:
             return []
         if self._background(h, k, low, high, form):
             return []
-        if form == "noun" and lex.copula.find(words, max(low, h - 3), h) >= 0:
-            return []
+        if form == "noun" and mention.action == "withdrawal" and lex.copula.find(words, max(low, h - 3), h) >= 0:
+            return []    # what to call it; "это не «падение Купянска»" denies a capture
         matches = [mention.match]
         stance, cue = self._stance(h, k, low, form)
         if cue is not None:
@@ -644,7 +644,8 @@ class _Judge:
         if form == "noun":
             for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
                 hit = self._actor_at(i, lex.objects)
-                if hit is not None and not lex.not_after.length_at(self.words, i - 1):
+                if hit is not None and not lex.not_after.length_at(self.words, i - 1) \
+                        and not (i + hit[1] < len(self.words) and self.words[i + hit[1]] in lex.source):
                     side, n = hit
                     return self._actor(i, n, side, "whose action the noun names")
             if lex.observe.find(self.words, low, h) >= 0:
