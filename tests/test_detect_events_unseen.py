@@ -125,6 +125,10 @@ def test_holding_the_rest_after_our_own_report_denies_nothing(detector: Detector
     ("ru", "Противника выбили из Торецка.", {(W, "toretsk", "ua", ASSERTED)}),
     ("ua", "Окупантів вибили з Роботиного.", {(W, "robotyne", "ru", ASSERTED)}),
     ("ru", "По информации с мест, Торецк оставлен нашими подразделениями.", {(W, "toretsk", "ru", ASSERTED)}),
+    ("other", "A Russian military blogger concedes troops were pulled back from Vovchansk.",
+     {(W, "vovchansk", "ru", ASSERTED)}),
+    ("other", "Ukrainian forces retook a plant in Vovchansk after Russian troops withdrew from the site they had "
+              "held since spring.", {(C, "vovchansk", "ua", ASSERTED), (W, "vovchansk", "ru", ASSERTED)}),
 ])
 def test_street_slang_names_no_side_and_the_one_pushed_out_is_who_withdrew(detector: Detector, side: str,
                                                                            text: str, expected: set) -> None:

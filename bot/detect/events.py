@@ -670,7 +670,8 @@ class _Judge:
                         return self._actor(j, hit[1], hit[0], "in control")
         # "Russia claims it captured X": the pronoun is the one who claims
         pronoun = any(self.words[i] in _PRONOUNS for i in (h - 1, h - 2) if i >= low)
-        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun)
+        admitted = action == "withdrawal" and lex.admit.find(self.words, post.sentences[k][0], h) >= 0
+        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun or admitted)
         if subjects:
             first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
             return self._actor(first, end - first + 1, side, "subject")
@@ -682,7 +683,7 @@ class _Judge:
             return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
                                                     f"({self._channel()})")
         s_low, _ = post.sentences[k]
-        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun)
+        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted)
         if earlier:
             first, end, side = earlier[-1]
             if action == "capture" and lex.denial.find(self.words, end + 1, low) >= 0:
