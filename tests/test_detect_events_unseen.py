@@ -125,6 +125,9 @@ def test_holding_the_rest_after_our_own_report_denies_nothing(detector: Detector
     ("ru", "Противника выбили из Торецка.", {(W, "toretsk", "ua", ASSERTED)}),
     ("ua", "Окупантів вибили з Роботиного.", {(W, "robotyne", "ru", ASSERTED)}),
     ("ru", "По информации с мест, Торецк оставлен нашими подразделениями.", {(W, "toretsk", "ru", ASSERTED)}),
+    ("other", "Окупаційні війська відступили з Роботиного.", {(W, "robotyne", "ru", ASSERTED)}),
+    ("other", "The Defence Forces withdrew from Toretsk.", {(W, "toretsk", "ua", ASSERTED)}),
+    ("other", "Kremlin forces pulled back from Kreminna.", {(W, "kreminna", "ru", ASSERTED)}),
     ("other", "A Russian military blogger concedes troops were pulled back from Vovchansk.",
      {(W, "vovchansk", "ru", ASSERTED)}),
     ("other", "Ukrainian forces retook a plant in Vovchansk after Russian troops withdrew from the site they had "
