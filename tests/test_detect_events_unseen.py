@@ -23,6 +23,8 @@ def claims(detector: Detector, text: str, side: str) -> set[tuple]:
     ("ua", "Бахмут здали, пишуть росіяни.", {(W, "bakhmut", None, ASSERTED)}),
     ("other", "Selydove has been abandoned, according to local sources.", {(W, "selydove", None, ASSERTED)}),
     ("ua", "Вовчанськ окуповано.", {(C, "vovchansk", "ru", ASSERTED)}),
+    ("ua", "Підрозділи виведено з Вугледара.", {(W, "vuhledar", None, ASSERTED)}),
+    ("ru", "Войска выведены из Херсона.", {(W, "kherson", None, ASSERTED)}),
 ])
 def test_a_place_given_up_with_no_one_named_is_still_a_claim(detector: Detector, side: str, text: str,
                                                              expected: set) -> None:
@@ -172,8 +174,9 @@ def test_a_joke_or_a_past_named_in_passing_is_no_claim(detector: Detector, side:
 @pytest.mark.parametrize(("side", "text"), [
     ("ru", "ВСУ будут вынуждены отступить из Курахово."),
     ("ru", "Робсон был вынужден бежать за рубеж от уголовного преследования."),
+    ("ru", "Бригаду вывели из Покровска на отдых."),
 ])
-def test_a_forced_retreat_still_to_come_or_a_flight_from_the_law_is_no_claim(detector: Detector, side: str,
+def test_a_retreat_still_to_come_a_flight_from_the_law_or_a_rest_is_no_claim(detector: Detector, side: str,
                                                                              text: str) -> None:
     assert claims(detector, text, side) == set()
 
