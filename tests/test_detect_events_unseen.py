@@ -59,6 +59,16 @@ def test_full_control_declared_over_a_place_is_its_capture_by_who_holds_it(detec
     assert claims(detector, text, side) == expected
 
 
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Роботине перейшло під контроль ворога.", {(C, "robotyne", "ru", ASSERTED)}),
+    ("ru", "Кременная перешла под контроль противника.", {(C, "kreminna", "ua", ASSERTED)}),
+    ("other", "Toretsk came under Russian control.", {(C, "toretsk", "ru", ASSERTED)}),
+])
+def test_a_place_passing_under_a_sides_control_is_that_sides_capture(detector: Detector, side: str, text: str,
+                                                                     expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
 def test_fighting_in_a_places_centre_is_no_capture(detector: Detector) -> None:
     text = "Очеретино: по данным наших источников, бои идут уже в центре посёлка."
     assert {e.action for e in detector.detect(text, "ru").events} == set()

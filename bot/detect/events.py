@@ -804,6 +804,8 @@ class _Judge:
         # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
         after = form == "noun" or (head.isascii() and not any(words[j] in _BE for j in range(max(low, h - 2), h)))
         own, around = self._eligible(h + 1 if after else low, high)
+        if after and not own and not around and form != "noun":
+            own, around = self._eligible(low, h)     # the subject: "Toretsk came under Russian control"
         if own:
             return own
         if around:
