@@ -31,10 +31,11 @@ a new clause):
   side's claim against the channel's side, answered by "we hold the place", is denied.
 - Place: the places of the clause except destinations ("к Лисичанску"), places that only
   locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
-  noun's and an English active verb's place follows them; "в районе X" is X for a
-  withdrawal, not for a capture. With none, the places of an
-  earlier clause, of the two sentences before in the paragraph, or of the post's heading
-  ("Бахмут: ..."), unless the clause names a place the gazetteer does not know.
+  noun's and an English active verb's place follows them (with none there, the one
+  before: "Toretsk came under Russian control"); "в районе X" is X for a withdrawal, not
+  for a capture. With none, the places of an earlier clause, of the two sentences before
+  in the paragraph, or of the post's heading ("Бахмут: ..."), unless the clause names a
+  place the gazetteer does not know.
 """
 
 from __future__ import annotations
