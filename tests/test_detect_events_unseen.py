@@ -101,6 +101,7 @@ def test_a_command_given_to_pull_back_is_an_asserted_withdrawal(detector: Detect
     ("other", "Kyiv denies Russian claims that Kupiansk has fallen.", {(C, "kupiansk", None, DENIED)}),
     ("ua", "Це не падіння Покровська, а вихід з окремих позицій.", {(C, "pokrovsk", None, DENIED)}),
     ("ru", "Нет, Угледар никто не сдавал.", {(W, "vuhledar", "ru", DENIED)}),
+    ("ua", "Російські пропагандисти брешуть, що взяли Куп'янськ.", {(C, "kupiansk", "ru", DENIED)}),
 ])
 def test_a_claim_reported_only_to_be_called_false_is_denied_and_keeps_its_taker(detector: Detector, side: str,
                                                                                 text: str, expected: set) -> None:

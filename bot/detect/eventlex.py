@@ -196,6 +196,7 @@ class EventLexicon:
     held: Phrases
     ours_now: Phrases
     admit: Phrases
+    lie: Phrases
     now: Phrases
     destination: Phrases
     near: Phrases
@@ -239,7 +240,7 @@ _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
 _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "ours", "states", "needs_place",
                 "control", "not_claims")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
-             "background_before", "background_frame", "generic", "not_war", "held", "ours_now", "admit", "now", "copula", "observe", "opinion",
+             "background_before", "background_frame", "generic", "not_war", "held", "ours_now", "admit", "lie", "now", "copula", "observe", "opinion",
              "subordinate")
 _PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
 

@@ -684,10 +684,12 @@ class _Judge:
             return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
                                                     f"({self._channel()})")
         s_low, _ = post.sentences[k]
-        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted)
+        # "Російські пропагандисти брешуть, що взяли X": who lies claimed it
+        lying = lex.lie.find(self.words, s_low, low) >= 0
+        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted or lying)
         if earlier:
             first, end, side = earlier[-1]
-            if action == "capture" and lex.denial.find(self.words, end + 1, low) >= 0:
+            if action == "capture" and not lying and lex.denial.find(self.words, end + 1, low) >= 0:
                 return None, None     # "Kyiv denies that X has fallen": who denies did not take it
             return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
         return None, None
