@@ -102,6 +102,7 @@ def test_a_command_given_to_pull_back_is_an_asserted_withdrawal(detector: Detect
     ("ua", "Це не падіння Покровська, а вихід з окремих позицій.", {(C, "pokrovsk", None, DENIED)}),
     ("ru", "Нет, Угледар никто не сдавал.", {(W, "vuhledar", "ru", DENIED)}),
     ("ua", "Російські пропагандисти брешуть, що взяли Куп'янськ.", {(C, "kupiansk", "ru", DENIED)}),
+    ("ru", "Слухи о сдаче Купянска не подтверждаются.", {(W, "kupiansk", None, DENIED)}),
 ])
 def test_a_claim_reported_only_to_be_called_false_is_denied_and_keeps_its_taker(detector: Detector, side: str,
                                                                                 text: str, expected: set) -> None:
