@@ -179,6 +179,7 @@ def test_a_flag_over_a_place_on_its_holiday_is_no_capture(detector: Detector) ->
     ("ru", "Как и в Херсоне, где наши отошли за Днепр, решение принимали наверху."),
     ("ua", "Того разу ми вийшли з Херсона без втрат."),
     ("ru", "Падение Покровска — вопрос времени."),
+    ("ua", "Уявіть, що ми залишили Покровськ. Що далі?"),
 ])
 def test_a_joke_or_a_past_named_in_passing_is_no_claim(detector: Detector, side: str, text: str) -> None:
     assert claims(detector, text, side) == set()
