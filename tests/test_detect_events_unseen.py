@@ -165,6 +165,10 @@ def test_a_withdrawal_in_the_area_of_a_place_and_a_flag_over_it_name_that_place(
     assert claims(detector, text, side) == expected
 
 
+def test_a_retreat_from_a_places_approaches_is_a_withdrawal_from_no_named_place(detector: Detector) -> None:
+    assert claims(detector, "Противник отступил с подступов к Торецку.", "ru") == {(W, None, "ua", ASSERTED)}
+
+
 def test_a_flag_over_a_place_on_its_holiday_is_no_capture(detector: Detector) -> None:
     assert claims(detector, "Над Харковом майорить прапор у День Незалежності.", "ua") == set()
 

@@ -812,7 +812,7 @@ class _Judge:
         if own:
             return own
         if around:
-            return None
+            return None if self._capture else []    # "отступил с подступов к X" left no named place
         if self._unknown_name(low, high, h):
             return []
         clauses = post.clauses(k)
