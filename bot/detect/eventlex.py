@@ -164,6 +164,7 @@ class EventLexicon:
     not_after: Phrases
     force: Words
     source: Words
+    emblem: Words
     nouns: Words
     liberation: Words
     occupation: Words
@@ -191,6 +192,11 @@ class EventLexicon:
     background_before: Phrases
     background_frame: Phrases
     generic: Phrases
+    not_war: Phrases
+    held: Phrases
+    ours_now: Phrases
+    admit: Phrases
+    lie: Phrases
     now: Phrases
     destination: Phrases
     near: Phrases
@@ -234,7 +240,7 @@ _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
 _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "ours", "states", "needs_place",
                 "control", "not_claims")
 _CUE_KEYS = ("negation", "denial", "denial_next", "irrealis", "order", "report", "report_after", "background",
-             "background_before", "background_frame", "generic", "now", "copula", "observe", "opinion",
+             "background_before", "background_frame", "generic", "not_war", "held", "ours_now", "admit", "lie", "now", "copula", "observe", "opinion",
              "subordinate")
 _PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
 
@@ -264,6 +270,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         not_after=_phrases(actors, "not_after", lists),
         force=Words(compile_word(lists["force"], lists)),
         source=Words(compile_word(lists["source"], lists)),
+        emblem=Words(compile_word(lists.get("emblem", ()), lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),

@@ -11,11 +11,13 @@ a new clause):
   the report's own date, or "год назад", before the claim in its sentence or in the
   post's dateline; a memorial frame in the post's opening or around the claim; unless
   the clause says "today"); a clause that only sets the time or describes a noun ("когда
-  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing; a
-  noun named in passing ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an
-  infinitive counts only when it is denied, ordered, decided or reported as done or
-  under way — so "наше отступление — позор" and "отступать некуда" are not claims, while
-  "принято решение о перегруппировке" and "получили приказ отходить" are.
+  ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing (a
+  noun there only names it: "когда оставили Лиман — назвали перегруппировкой"); war words
+  in jest about civilian life ("админы отступают на дачу"); a noun named in passing
+  ("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive counts only
+  when it is denied, ordered, decided or reported as done or under way — so "наше
+  отступление — позор" and "отступать некуда" are not claims, while "принято решение о
+  перегруппировке" and "получили приказ отходить" are.
 - Stance: a negation right before the verb, a denial word in the sentence ("фейк",
   "denies") outside the clauses of other claims, or a following sentence that opens
   with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
@@ -23,12 +25,17 @@ a new clause):
   word of a source ("Russian channels"); "наши" and "противник" are resolved against the
   channel's side; with none, a liberation verb means the channel's side and an occupation
   verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
-  troops withdrew"). Verbs of pushing out take their object ("выбили противника из").
+  troops withdrew"; "Russia claims it captured X", but not who denies that X fell). Verbs
+  of pushing out take their object ("выбили противника из", "Ворога вибито з"). A
+  withdrawal followed by "the place is under Y's control" is Y's capture too. The other
+  side's claim against the channel's side, answered by "we hold the place", is denied.
 - Place: the places of the clause except destinations ("к Лисичанску"), places that only
   locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
-  noun's and an English active verb's place follows them. With none, the places of an
-  earlier clause, of the two sentences before in the paragraph, or of the post's heading
-  ("Бахмут: ..."), unless the clause names a place the gazetteer does not know.
+  noun's and an English active verb's place follows them (with none there, the one
+  before: "Toretsk came under Russian control"); "в районе X" is X for a withdrawal, not
+  for a capture. With none, the places of an earlier clause, of the two sentences before
+  in the paragraph, or of the post's heading ("Бахмут: ..."), unless the clause names a
+  place the gazetteer does not know.
 """
 
 from __future__ import annotations
@@ -85,6 +92,9 @@ _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "man
                        "elements", "several"})
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
 _INTO = frozenset({"до", "into"})
+_PRONOUNS = frozenset({"it", "they"})
+_UNDER = frozenset({"под", "під", "under"})
+_CONTROL = frozenset({"контролем", "control"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
@@ -329,14 +339,15 @@ class _Judge:
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in _DETERMINERS:
             return []
         if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0 \
+                or lex.not_war.find(words, low, high) >= 0 \
                 or lex.opinion.find(words, s_low, h) >= 0:
             return []
         if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
             return []
         if self._background(h, k, low, high, form):
             return []
-        if form == "noun" and lex.copula.find(words, max(low, h - 3), h) >= 0:
-            return []
+        if form == "noun" and mention.action == "withdrawal" and lex.copula.find(words, max(low, h - 3), h) >= 0:
+            return []    # what to call it; "это не «падение Купянска»" denies a capture
         matches = [mention.match]
         stance, cue = self._stance(h, k, low, form)
         if cue is not None:
@@ -345,12 +356,20 @@ class _Judge:
             if not self._announced(h, last, low, high, form):
                 return []
         action = mention.action
-        expelling = lex.expel.length_at(words, h) > 0 and lex.expelled.length_at(words, h) == 0
+        passive = lex.expelled.length_at(words, h) > 0 or (h > low and lex.expelled.length_at(words, h - 1) > 1)
+        expelling = lex.expel.length_at(words, h) > 0 and not passive
         if expelling:
             action = "withdrawal"
-        by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
+        by, actor = self._expelled_object(h, low, high) if passive else (None, None)
+        if actor is None:
+            by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
         if actor is not None:
             matches.append(actor)
+        if stance == ASSERTED:
+            held = self._held_against(h, k, low, action, by)
+            if held is not None:
+                stance = DENIED
+                matches.append(held)
         places = self._places(h, last, low, high, k, head, action, form)
         if places is None:
             return []
@@ -361,8 +380,37 @@ class _Judge:
             if by is None and not (lex.force.any_in(sentence) or lex.ground.any_in(sentence)
                                    or self._named(low, high)):
                 return []
-        return [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
-                for place, where in places]
+        out = [Event(action, place, by, stance, tuple(matches) + ((where,) if where is not None else ()))
+               for place, where in places]
+        if action == "withdrawal" and stance == ASSERTED:
+            out += self._held_after(k, high, by, places)
+        return out
+
+    def _held_after(self, k: int, high: int, by: str | None,
+                    places: list[tuple[str | None, Match | None]]) -> list[Event]:
+        """A withdrawal followed by "the place is under the control of Y" ("Ворога вибито з X,
+        селище під контролем ЗСУ") also claims Y took it; followed by "the town is ours"
+        ("орки драпанули з X, місто наше!"), the channel's side took it."""
+        post, lex, words = self.post, self.lex, self.words
+        stop = post.sentences[min(k + 1, len(post.sentences) - 1)][1]
+        i = lex.control.find(words, high, stop)
+        hit = None
+        if i >= 0 and not any(lex.negation.length_at(words, j) for j in range(max(high, i - 2), i)):
+            j = i + lex.control.length_at(words, i)
+            hit = self._actor_at(j, lex.objects) if j < stop else None
+        if hit is not None:
+            taker, actor = self._actor(j, hit[1], hit[0], "in control after the other side left")
+        else:
+            i = lex.ours_now.find(words, high, stop)
+            if i < 0:
+                return []
+            j = i + lex.ours_now.length_at(words, i)
+            taker, actor = self._actor(i, j - i, "own", "the place is ours after the other side left")
+        if taker is None or taker == by:
+            return []
+        held = post.original_match(i, j - 1, "capture: held after a withdrawal")
+        return [Event("capture", place, taker, ASSERTED, (held, actor) + ((where,) if where is not None else ()))
+                for place, where in places if place is not None]
 
     def _ours(self, h: int, k: int, mention: _Mention) -> list[Event]:
         """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
@@ -392,7 +440,8 @@ class _Judge:
             i = bisect_left(post.starts, m.start)
             if s_low <= i < s_high and not low <= i < high:
                 c_low, _ = post.clause_of(i)
-                if not lex.subordinate.length_at(self.words, c_low):
+                # a noun there only names what the clause is about ("назвали перегруппировкой")
+                if not lex.subordinate.length_at(self.words, c_low) and self._form(i, c_low) != "noun":
                     return True
         return False
 
@@ -473,6 +522,26 @@ class _Judge:
                     return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
         return ASSERTED, None
 
+    def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:
+        """The other side's claim against the channel's side, answered in the post by "we hold
+        it" ("Росіяни пишуть, що ЗСУ вийшли з X. Місто тримаємо"): the post denies it."""
+        post, lex, words = self.post, self.lex, self.words
+        if self.side is None or (by is not None and (by == self.side) != (action == "withdrawal")):
+            return None
+        other = "ru" if self.side == "ua" else "ua"
+        s_low, s_high = post.sentences[k]
+        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or any(
+            table.length_at(words, i) for table in lex.objects.values())]
+        if not any(self._resolve(side) == other for i in speakers
+                   for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects)))):
+            return None
+        end = post.sentences[min(k + 2, len(post.sentences) - 1)][1]
+        i = lex.held.find(words, h + 1, end)
+        if i < 0:
+            return None
+        n = lex.held.length_at(words, i)
+        return post.original_match(i, i + n - 1, "stance denied: the post holds what the other side claims")
+
     def _announced(self, h: int, last: int, low: int, high: int, form: str) -> bool:
         """An infinitive or a noun that is ordered, decided, or reported done or under way."""
         lex, words = self.lex, self.words
@@ -516,7 +585,8 @@ class _Judge:
             return self.side
         return "ru" if self.side == "ua" else "ua"
 
-    def _subjects(self, low: int, high: int, skip: tuple[int, int]) -> list[tuple[int, int, str]]:
+    def _subjects(self, low: int, high: int, skip: tuple[int, int],
+                  speakers: bool = False) -> list[tuple[int, int, str]]:
         lex, words = self.lex, self.words
         found: list[tuple[int, int, str]] = []
         if low >= high or not lex.actor_starts.any_in(words[low:high]):
@@ -538,12 +608,22 @@ class _Judge:
                             or lex.expel.length_at(words, i - 1)):
                 i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
-            if any(j < len(words) and words[j] in lex.source for j in range(after, min(after + 2, high))):
+            if not speakers and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
+                    or (after < len(words) and words[after] in lex.emblem):
                 i = after
                 continue
             found.append((i, after - 1, side))
             i = after
         return found
+
+    def _expelled_object(self, h: int, low: int, high: int) -> tuple[str | None, Match | None]:
+        """The object of an impersonal passive of pushing out withdrew ("Ворога вибито з X")."""
+        for i in (h - 1, h - 2, h + 1):
+            if low <= i < high and i != h:
+                hit = self._actor_at(i, self.lex.objects)
+                if hit is not None and not (i > low and self.lex.not_after.length_at(self.words, i - 1)):
+                    return self._actor(i, hit[1], hit[0], "pushed out")
+        return None, None
 
     def _by(self, h: int, last: int, low: int, high: int, k: int, head: str,
             expelling: bool, form: str, action: str) -> tuple[str | None, Match | None]:
@@ -554,11 +634,19 @@ class _Judge:
                 if hit is not None:
                     side, n = hit
                     return self._actor(i, n, side, "pushed out")
+            if not head.isascii():
+                # the object first, no subject: "Противника выбили из X", "Окупантів вибили з X"
+                for i in (h - 1, h - 2):
+                    hit = self._actor_at(i, lex.objects) if i >= low else None
+                    if hit is not None and not (i > low and lex.not_after.length_at(self.words, i - 1)) \
+                            and not self._subjects(low, h, (h, h)):
+                        return self._actor(i, hit[1], hit[0], "pushed out")
             return None, None
         if form == "noun":
             for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
                 hit = self._actor_at(i, lex.objects)
-                if hit is not None and not lex.not_after.length_at(self.words, i - 1):
+                if hit is not None and not lex.not_after.length_at(self.words, i - 1) \
+                        and not (i + hit[1] < len(self.words) and self.words[i + hit[1]] in lex.source):
                     side, n = hit
                     return self._actor(i, n, side, "whose action the noun names")
             if lex.observe.find(self.words, low, h) >= 0:
@@ -575,7 +663,16 @@ class _Judge:
                 hit = self._actor_at(j, lex.objects) if j < high else None
                 if hit is not None:
                     return self._actor(j, hit[1], hit[0], "in control")
-        subjects = self._subjects(low, h if head.isascii() else high, (h, h))
+            for j in range(low + 1, high - 1):
+                # "под нашим контролем", "під українським контролем"
+                if self.words[j + 1] in _CONTROL and self.words[j - 1] in _UNDER:
+                    hit = self._actor_at(j, lex.objects)
+                    if hit is not None:
+                        return self._actor(j, hit[1], hit[0], "in control")
+        # "Russia claims it captured X": the pronoun is the one who claims
+        pronoun = any(self.words[i] in _PRONOUNS for i in (h - 1, h - 2) if i >= low)
+        admitted = action == "withdrawal" and lex.admit.find(self.words, post.sentences[k][0], h) >= 0
+        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun or admitted)
         if subjects:
             first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
             return self._actor(first, end - first + 1, side, "subject")
@@ -587,9 +684,13 @@ class _Judge:
             return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
                                                     f"({self._channel()})")
         s_low, _ = post.sentences[k]
-        earlier = self._subjects(s_low, low, (-1, -1))
+        # "Російські пропагандисти брешуть, що взяли X": who lies claimed it
+        lying = lex.lie.find(self.words, s_low, low) >= 0
+        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted or lying)
         if earlier:
             first, end, side = earlier[-1]
+            if action == "capture" and not lying and lex.denial.find(self.words, end + 1, low) >= 0:
+                return None, None     # "Kyiv denies that X has fallen": who denies did not take it
             return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
         return None, None
 
@@ -613,8 +714,8 @@ class _Judge:
                 j += 1
             if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 around = True
-            elif any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
-                pass
+            elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
@@ -706,10 +807,12 @@ class _Judge:
         # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
         after = form == "noun" or (head.isascii() and not any(words[j] in _BE for j in range(max(low, h - 2), h)))
         own, around = self._eligible(h + 1 if after else low, high)
+        if after and not own and not around and form != "noun":
+            own, around = self._eligible(low, h)     # the subject: "Toretsk came under Russian control"
         if own:
             return own
         if around:
-            return None
+            return None if self._capture else []    # "отступил с подступов к X" left no named place
         if self._unknown_name(low, high, h):
             return []
         clauses = post.clauses(k)

@@ -1,0 +1,217 @@
+"""Events on wording that other hands use: our own sentences, in Russian, Ukrainian and
+English, for each class of claim the detector missed or got wrong on a set it was not
+tuned on (../shared/eval/README.md, "Events", is the contract)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detect import Detector
+
+W, C = "withdrawal", "capture"
+ASSERTED, DENIED = "asserted", "denied"
+
+
+def claims(detector: Detector, text: str, side: str) -> set[tuple]:
+    return {(e.action, e.place, e.by, e.stance) for e in detector.detect(text, side).events}
+
+
+# --- 1. a place left or taken with no actor named ----------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "Лиман сдали. Без боя.", {(W, "lyman", None, ASSERTED)}),
+    ("ua", "Бахмут здали, пишуть росіяни.", {(W, "bakhmut", None, ASSERTED)}),
+    ("other", "Selydove has been abandoned, according to local sources.", {(W, "selydove", None, ASSERTED)}),
+    ("ua", "Вовчанськ окуповано.", {(C, "vovchansk", "ru", ASSERTED)}),
+    ("ua", "Підрозділи виведено з Вугледара.", {(W, "vuhledar", None, ASSERTED)}),
+    ("ru", "Войска выведены из Херсона.", {(W, "kherson", None, ASSERTED)}),
+])
+def test_a_place_given_up_with_no_one_named_is_still_a_claim(detector: Detector, side: str, text: str,
+                                                             expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+# --- 2. the two sides of one change of hands -----------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "Противник сдаёт Кременную, наши взяли уже половину города.",
+     {(W, "kreminna", "ua", ASSERTED), (C, "kreminna", "ru", ASSERTED)}),
+    ("ua", "Ворога вибито з Роботиного, селище під контролем ЗСУ.",
+     {(W, "robotyne", "ru", ASSERTED), (C, "robotyne", "ua", ASSERTED)}),
+    ("ru", "Противник выбит из Работино, посёлок под контролем ВС РФ.",
+     {(W, "robotyne", "ua", ASSERTED), (C, "robotyne", "ru", ASSERTED)}),
+    ("ru", "Противник бежит из Марьинки. Наши уже в центре.",
+     {(W, "marinka", "ua", ASSERTED), (C, "marinka", "ru", ASSERTED)}),
+    ("ua", "Зачистили Роботине, ворог відкотився.", {(C, "robotyne", None, ASSERTED), (W, "robotyne", "ru", ASSERTED)}),
+    ("ua", "Окупанти драпанули з Роботиного, село наше!", {(W, "robotyne", "ru", ASSERTED), (C, "robotyne", "ua", ASSERTED)}),
+])
+def test_a_post_that_tells_both_who_left_and_who_took_a_place_has_both_claims(detector: Detector, side: str,
+                                                                              text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "Работино полностью под нашим контролем.", {(C, "robotyne", "ru", ASSERTED)}),
+    ("ua", "Роботине повністю під контролем Сил оборони.", {(C, "robotyne", "ua", ASSERTED)}),
+])
+def test_full_control_declared_over_a_place_is_its_capture_by_who_holds_it(detector: Detector, side: str,
+                                                                          text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Роботине перейшло під контроль ворога.", {(C, "robotyne", "ru", ASSERTED)}),
+    ("ru", "Кременная перешла под контроль противника.", {(C, "kreminna", "ua", ASSERTED)}),
+    ("other", "Toretsk came under Russian control.", {(C, "toretsk", "ru", ASSERTED)}),
+])
+def test_a_place_passing_under_a_sides_control_is_that_sides_capture(detector: Detector, side: str, text: str,
+                                                                     expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+def test_fighting_in_a_places_centre_is_no_capture(detector: Detector) -> None:
+    text = "Очеретино: по данным наших источников, бои идут уже в центре посёлка."
+    assert {e.action for e in detector.detect(text, "ru").events} == set()
+
+
+# --- 3. a command's order to leave -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Дали команду відходити з Вовчанська.", {(W, "vovchansk", None, ASSERTED)}),
+    ("ru", "Подразделениям дали команду отходить из Кременной.", {(W, "kreminna", None, ASSERTED)}),
+    ("other", "Ukrainian troops were forced to retreat from Toretsk.", {(W, "toretsk", "ua", ASSERTED)}),
+    ("ua", "Наші підрозділи змушені були відійти з Торецька.", {(W, "toretsk", "ua", ASSERTED)}),
+])
+def test_a_command_given_to_pull_back_is_an_asserted_withdrawal(detector: Detector, side: str, text: str,
+                                                                expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+# --- 4. the other side's claim, denied -------------------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "ВСУ заявляют, что вернули Работино. Ложь: посёлок под контролем наших.",
+     {(C, "robotyne", "ua", DENIED)}),
+    ("ua", "Kupiansk has not been surrendered, and Russian troops have not taken the city.",
+     {(W, "kupiansk", None, DENIED), (C, "kupiansk", "ru", DENIED)}),
+    ("ru", "Киевские паблики пишут, что наши отошли из Кременной. Вброс.", {(W, "kreminna", "ru", DENIED)}),
+    ("ua", "Росіяни заявляють про захоплення Торецька. Це не відповідає дійсності.", {(C, "toretsk", "ru", DENIED)}),
+    ("ua", "Russia claims it captured Chasiv Yar. That is not true: the town is held by our troops.",
+     {(C, "chasiv-yar", "ru", DENIED)}),
+    ("other", "Kyiv denies Russian claims that Kupiansk has fallen.", {(C, "kupiansk", None, DENIED)}),
+    ("ua", "Це не падіння Покровська, а вихід з окремих позицій.", {(C, "pokrovsk", None, DENIED)}),
+    ("ru", "Нет, Угледар никто не сдавал.", {(W, "vuhledar", "ru", DENIED)}),
+    ("ua", "Російські пропагандисти брешуть, що взяли Куп'янськ.", {(C, "kupiansk", "ru", DENIED)}),
+    ("ru", "Слухи о сдаче Купянска не подтверждаются.", {(W, "kupiansk", None, DENIED)}),
+])
+def test_a_claim_reported_only_to_be_called_false_is_denied_and_keeps_its_taker(detector: Detector, side: str,
+                                                                                text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Знову читаю в російських пабліках, що ЗСУ «тікають з Куп'янська». Місто наше, хлопці стоять.",
+     {(W, "kupiansk", "ua", DENIED)}),
+    ("ru", "Укропаблики пишут, что ВСУ зашли в Работино. Посёлок под контролем наших.", {(C, "robotyne", "ua", DENIED)}),
+    ("ua", "Росіяни заявляють, що взяли Часів Яр. Місто тримаємо.", {(C, "chasiv-yar", "ru", DENIED)}),
+])
+def test_the_other_sides_claim_answered_by_we_hold_the_place_is_denied(detector: Detector, side: str, text: str,
+                                                                       expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ua", "Генштаб повідомляє, що наші підрозділи відійшли з Торецька. Решту позицій тримаємо.",
+     {(W, "toretsk", "ua", ASSERTED)}),
+    ("ua", "Росіяни відійшли з Роботиного. Село тримаємо.", {(W, "robotyne", "ru", ASSERTED)}),
+])
+def test_holding_the_rest_after_our_own_report_denies_nothing(detector: Detector, side: str, text: str,
+                                                              expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+# --- 5. whose forces --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "🇷🇺 Пацаны зашли в Работино!", {(C, "robotyne", None, ASSERTED)}),
+    ("ru", "Мужики отошли из Работино.", {(W, "robotyne", None, ASSERTED)}),
+    ("other", "Ukrainian forces were pushed out of Robotyne.", {(W, "robotyne", "ua", ASSERTED)}),
+    ("ua", "Ворога вибито з Куп'янська.", {(W, "kupiansk", "ru", ASSERTED)}),
+    ("ru", "Противника выбили из Торецка.", {(W, "toretsk", "ua", ASSERTED)}),
+    ("ua", "Окупантів вибили з Роботиного.", {(W, "robotyne", "ru", ASSERTED)}),
+    ("ru", "По информации с мест, Торецк оставлен нашими подразделениями.", {(W, "toretsk", "ru", ASSERTED)}),
+    ("other", "Окупаційні війська відступили з Роботиного.", {(W, "robotyne", "ru", ASSERTED)}),
+    ("other", "The Defence Forces withdrew from Toretsk.", {(W, "toretsk", "ua", ASSERTED)}),
+    ("other", "Kremlin forces pulled back from Kreminna.", {(W, "kreminna", "ru", ASSERTED)}),
+    ("other", "A Russian military blogger concedes troops were pulled back from Vovchansk.",
+     {(W, "vovchansk", "ru", ASSERTED)}),
+    ("other", "Ukrainian forces retook a plant in Vovchansk after Russian troops withdrew from the site they had "
+              "held since spring.", {(C, "vovchansk", "ua", ASSERTED), (W, "vovchansk", "ru", ASSERTED)}),
+])
+def test_street_slang_names_no_side_and_the_one_pushed_out_is_who_withdrew(detector: Detector, side: str,
+                                                                           text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+# --- 6. the place of the claim ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "В районе Работино наши отошли на вторую линию.", {(W, "robotyne", "ru", ASSERTED)}),
+    ("ua", "У районі Вовчанська ворог відступив.", {(W, "vovchansk", "ru", ASSERTED)}),
+    ("ua", "Над Роботиним знову прапор України!", {(C, "robotyne", None, ASSERTED)}),
+])
+def test_a_withdrawal_in_the_area_of_a_place_and_a_flag_over_it_name_that_place(detector: Detector, side: str,
+                                                                                text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+def test_a_retreat_from_a_places_approaches_is_a_withdrawal_from_no_named_place(detector: Detector) -> None:
+    assert claims(detector, "Противник отступил с подступов к Торецку.", "ru") == {(W, None, "ua", ASSERTED)}
+
+
+def test_a_flag_over_a_place_on_its_holiday_is_no_capture(detector: Detector) -> None:
+    assert claims(detector, "Над Харковом майорить прапор у День Незалежності.", "ua") == set()
+
+
+# --- 7. not news -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text"), [
+    ("ru", "Админы отступают на заранее подготовленные позиции на даче. Вернёмся в понедельник."),
+    ("ua", "Адміни відступають на заздалегідь підготовлені позиції у відпустку."),
+    ("ru", "Когда оставили Лиман — назвали перегруппировкой."),
+    ("ru", "Когда ВСУ уходили из Херсона, это назвали жестом доброй воли."),
+    ("ru", "Как и в Херсоне, где наши отошли за Днепр, решение принимали наверху."),
+    ("ua", "Того разу ми вийшли з Херсона без втрат."),
+    ("ru", "Падение Покровска — вопрос времени."),
+    ("ua", "Уявіть, що ми залишили Покровськ. Що далі?"),
+])
+def test_a_joke_or_a_past_named_in_passing_is_no_claim(detector: Detector, side: str, text: str) -> None:
+    assert claims(detector, text, side) == set()
+
+
+@pytest.mark.parametrize(("side", "text"), [
+    ("ru", "ВСУ будут вынуждены отступить из Курахово."),
+    ("ru", "Робсон был вынужден бежать за рубеж от уголовного преследования."),
+    ("ru", "Бригаду вывели из Покровска на отдых."),
+])
+def test_a_retreat_still_to_come_a_flight_from_the_law_or_a_rest_is_no_claim(detector: Detector, side: str,
+                                                                             text: str) -> None:
+    assert claims(detector, text, side) == set()
+
+
+def test_an_order_to_retreat_that_never_came_speaks_of_a_withdrawal_but_claims_none(detector: Detector) -> None:
+    detection = detector.detect("Наказ відступати так і не надійшов.", "ua")
+    assert "withdrawal" in detection.topic_ids
+    assert detection.events == ()
+
+
+# --- 8. a flag raised, the taker unknown -------------------------------------------------------------
+
+@pytest.mark.parametrize(("side", "text"), [
+    ("other", "A flag was raised over Robotyne; it is still unclear whose troops did it."),
+    ("other", "A Ukrainian flag was raised over Robotyne, but it is unclear who raised it."),
+    ("ru", "Над Работино снова наш флаг."),
+])
+def test_a_flag_raised_over_a_place_is_its_capture_by_no_named_side(detector: Detector, side: str,
+                                                                    text: str) -> None:
+    assert claims(detector, text, side) == {(C, "robotyne", None, ASSERTED)}
