@@ -196,7 +196,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f" {tiers['several']} by several channels of one side, {tiers['single']} by one source;"
           f" {summary['claims_disputed']} disputed; {summary['denial_posts']} posts deny a claim")
     for c in summary["claims"][:12]:
-        print(f"    · {c['claim']} — {TIER_LABEL[c['tier']]}, {c['channels']} channel(s)"
+        # the same claim again after its window is a second claim: its first hour tells them apart
+        print(f"    · {c['claim']} (from {c['first'].astimezone(UTC):%d %b %H:%M} UTC) — {TIER_LABEL[c['tier']]},"
+              f" {c['channels']} channel(s)"
               + (f", denied by {c['denied_by']}" if c["denied_by"] else "") + (" ⚠️ disputed" if c["disputed"] else ""))
     print("  top places           " + ", ".join(f"{name} {n}" for name, n in summary["top_places"]))
     if summary["export_problems"]:

@@ -144,7 +144,7 @@ async def run_demo(settings: Settings, detector: Detector, *, corpus: Path = DEM
         "claims_disputed": sum(c.disputed for c in digest_claims),
         "denial_posts": denial_posts,
         "claims": [{"place": c.place, "claim": c.text, "tier": c.tier, "channels": len(c.claimants),
-                    "denied_by": len(c.deniers), "disputed": c.disputed} for c in digest_claims],
+                    "denied_by": len(c.deniers), "disputed": c.disputed, "first": c.first} for c in digest_claims],
         "alerts_by_state": counts,
         "export_problems": [str(p) for p in problems],
         "top_places": [(detector.place(pid).en, n) for pid, n in stats.places.most_common(8)],
