@@ -93,11 +93,7 @@ class BatchIngest:
             try:
                 plan = await self._plan(post, stored.get(post.key), post.key in seen, newest_only, filters)
             except Exception as exc:
-                if _the_file(exc):
-                    raise
-                self.stats.errors += 1
-                log.exception("post %s could not be handled; skipped", post.link)
-                outcomes[i] = Outcome("error")
+                outcomes[i] = self._skipped(post, exc)
                 continue
             seen.add(post.key)
             if plan.duplicate:
@@ -172,11 +168,16 @@ class BatchIngest:
                 self.stats.topics.update(detection.topic_ids)
                 return await self._alert_new(post, written, channel, detection, status="new")
         except Exception as exc:
-            if _the_file(exc):
-                raise
-            self.stats.errors += 1
-            log.exception("post %s could not be handled; skipped", post.link)
-            return Outcome("error")
+            return self._skipped(post, exc)
+
+    def _skipped(self, post: Post, exc: Exception) -> Outcome:
+        """A post that failed alone is logged by its link and skipped; a failing file or disk
+        is re-raised, since it fails the whole batch."""
+        if _the_file(exc):
+            raise exc
+        self.stats.errors += 1
+        log.exception("post %s could not be handled; skipped", post.link)
+        return Outcome("error")
 
     async def _one_of_batch(self, post: Post, newest_only: bool) -> Outcome:
         """The one-post path under a savepoint: an edit, a post that may alert, a repeat of a
@@ -191,11 +192,7 @@ class BatchIngest:
                         return Outcome("duplicate")
                 return await self._handle(post)
         except Exception as exc:
-            if _the_file(exc):
-                raise
-            self.stats.errors += 1
-            log.exception("post %s could not be handled; skipped", post.link)
-            return Outcome("error")
+            return self._skipped(post, exc)
 
 
 def _the_file(exc: BaseException) -> bool:

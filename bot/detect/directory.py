@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.detect.config import read_places
+from bot.detect.gazetteer import build_gazetteer
 from bot.detect.model import Place
 from bot.detect.settlement_book import _KIND, DATA
 
@@ -17,12 +18,9 @@ class PlaceDirectory:
     """The detector's `places()` and `place(id)`, for readers of the store."""
 
     def __init__(self, config_dir: Path, book: Path = DATA) -> None:
-        spec = read_places(Path(config_dir) / "places.toml")
-        self._places = tuple(Place(id=p.id, kind=p.kind, country=p.country, oblast=p.oblast, en=p.names["en"],
-                                   uk=p.names["uk"], ru=p.names["ru"]) for p in spec.places)
+        self._places = build_gazetteer(read_places(Path(config_dir) / "places.toml")).places
         self._ids = {p.id: p for p in self._places}
         self._book = book
-        self._settlements: dict[str, Place] | None = None
 
     def places(self) -> tuple[Place, ...]:
         return self._places

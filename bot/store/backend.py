@@ -12,6 +12,8 @@ import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import aiosqlite
@@ -82,15 +84,9 @@ class SqliteBackend:
 
     async def commit(self) -> None:
         pending, self.deferred = self.deferred or [], None
-        start = 0
-        while start < len(pending):
-            kind = pending[start][0]
-            end = start
-            while end < len(pending) and pending[end][0] == kind:
-                end += 1
+        for kind, run in groupby(pending, key=itemgetter(0)):
             await self.conn.executemany(batch.FTS_INSERT if kind == "+" else batch.FTS_DELETE,
-                                        [params for _, params in pending[start:end]])
-            start = end
+                                        [params for _, params in run])
         await self.conn.execute("COMMIT")
 
     def index_mark(self) -> int:
