@@ -203,6 +203,9 @@ class Pipeline(BatchIngest):
 
     async def _alert_new(self, post: Post, post_id: int, channel: Channel, detection: Detection,
                          status: str) -> Outcome:
+        # the alert's first rendering needs this text's places and topics (the channel's side
+        # and muted places change neither the spans of those the alert names)
+        self._rendered.setdefault((post_id, post.text), detection)
         target = await self._merge_target(post, post_id, detection)
         if target is not None:
             alert_id, relation = target
@@ -287,13 +290,20 @@ class Pipeline(BatchIngest):
                 self._remember_words((candidate_id, version), text, matches)
         words = policy.word_set(policy.core_text(post.text, detection.spans()))
         best: tuple[float, int] | None = None
+        floor = self.cfg.near_copy_similarity
+        size = len(words)
         for alert_id, _state, candidate_id, version in candidates:
             theirs = self._word_sets.get((candidate_id, version))
             if theirs is None:
                 continue
             self._word_sets.move_to_end((candidate_id, version))
+            # the overlap is at most the shorter set, so a pair of very different lengths
+            # cannot reach the bar: most of a day's alerts are passed over without a set
+            # intersection
+            if min(size, len(theirs)) < max(floor, best[0] if best else 0.0) * max(size, len(theirs)):
+                continue
             score = policy.similarity(words, theirs)
-            if score >= self.cfg.near_copy_similarity and (best is None or score > best[0]):
+            if score >= floor and (best is None or score > best[0]):
                 best = (score, alert_id)
         if best is None:
             return None

@@ -288,9 +288,12 @@ class Store(StoreConnection, Leases):
         for i in range(0, len(keys), 400):
             chunk = keys[i:i + 400]
             values = ", ".join(["(?, ?)"] * len(chunk))
+            # the keys drive the join, so each is one look-up in the (channel, message) index;
+            # `IN (VALUES ...)` made SQLite read every stored post
             rows = await self._all(
-                "SELECT channel_id, message_id, id, text, coalesce(edit_date, date) FROM posts"
-                f" WHERE (channel_id, message_id) IN (VALUES {values})", [v for key in chunk for v in key])
+                "SELECT p.channel_id, p.message_id, p.id, p.text, coalesce(p.edit_date, p.date)"
+                f" FROM (VALUES {values}) AS k JOIN posts p ON p.channel_id = k.column1 AND p.message_id = k.column2",
+                [v for key in chunk for v in key])
             found.update(((r[0], r[1]), StoredVersion(r[2], r[3], datetime.fromisoformat(r[4]))) for r in rows)
         return found
 

@@ -28,7 +28,8 @@ class Leases:
         """Take every alert waiting to be sent or edited that no live claim of another sender holds."""
         rows = await self._db.all(
             "UPDATE alerts SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM alerts"
-            " WHERE (state = 'pending' OR (state = 'sent' AND needs_edit = 1))"
+            " WHERE id IN (SELECT id FROM alerts WHERE state = 'pending'"
+            " UNION ALL SELECT id FROM alerts WHERE state = 'sent' AND needs_edit = 1)"
             " AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)"
             f" ORDER BY id{self._db.skip_locked}) RETURNING id",
             (owner, _iso(until), owner, _iso(now)))
