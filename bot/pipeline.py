@@ -205,7 +205,7 @@ class Pipeline(BatchIngest):
                          status: str) -> Outcome:
         # the alert's first rendering needs this text's places and topics (the channel's side
         # and muted places change neither the spans of those the alert names)
-        self._rendered.setdefault((post_id, post.text), detection)
+        self._keep_for_render((post_id, post.text), detection)
         target = await self._merge_target(post, post_id, detection)
         if target is not None:
             alert_id, relation = target
@@ -511,12 +511,16 @@ class Pipeline(BatchIngest):
         found = self._rendered.get(key)
         if found is None:
             found = self.detector.detect(stored.post.text)
-            self._rendered[key] = found
-            if len(self._rendered) > RENDER_CACHE:
-                self._rendered.popitem(last=False)
+            self._keep_for_render(key, found)
         else:
             self._rendered.move_to_end(key)
         return found
+
+    def _keep_for_render(self, key: tuple[int, str], detection: Detection) -> None:
+        self._rendered[key] = detection
+        self._rendered.move_to_end(key)
+        if len(self._rendered) > RENDER_CACHE:
+            self._rendered.popitem(last=False)
 
     def _name(self, place_id: str | None) -> str | None:
         return self._place_names.get(place_id, place_id) if place_id is not None else None
