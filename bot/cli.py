@@ -229,7 +229,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     known = load_channels(channels_file) if channels_file.exists() else []
 
     async def go() -> int:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, inline=True)
         try:
             pipeline = Pipeline(store, detector, settings.alerts, tracked=settings.tracked_places)
             outbox = Outbox(store, TerminalSender(quiet=args.quiet), rate_limit_per_minute=None)

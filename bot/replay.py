@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.channels import Channel
+from bot.memory import give_back
 from bot.pipeline import Pipeline
 from bot.post import Post
 from bot.progress import Progress
@@ -27,6 +29,8 @@ from bot.store import Store
 RESUME_KEY = "replay.resume"
 #: Posts stored in one transaction; the position reached is kept with each batch.
 BATCH = 500
+#: batches between two hand-backs of freed memory (`bot.memory`)
+TRIM_EVERY = 100
 
 
 @dataclass
@@ -111,6 +115,7 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
         reading = Progress(None, "reading", enabled=progress)
         read = read_export(path, Path(folder), local_tz=local_tz, on_read=reading.ticks())
         reading.close()
+        give_back()
         report.problems = read.problems
         report.channels = len(read.channels)
         channels = await register_channels(store, read.channels, known, report.unlisted)
@@ -122,6 +127,7 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
         usernames = {cid: ch.username for cid, ch in channels.items()}
         pending: list[Post] = []
         reached = None
+        batches = 0
         for at, post, entries in read.ordered(usernames):
             report.posts += 1
             bar.advance(entries)
@@ -133,6 +139,9 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
             if len(pending) >= batch:
                 await _replay_batch(pending, reached, mark, store, pipeline, report, after_each)
                 pending = []
+                batches += 1
+                if batches % TRIM_EVERY == 0:
+                    give_back()
         if pending:
             await _replay_batch(pending, reached, mark, store, pipeline, report, after_each)
         bar.close()

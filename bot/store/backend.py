@@ -22,6 +22,7 @@ from bot.detect.normalize import fold
 from bot.store import batch
 from bot.store.faults import store_problem
 from bot.store.fulltext import index_words, tsquery
+from bot.store.inline import InlineConnection
 from bot.store.pgfaults import postgres_problem
 
 _PG_LOCK_MIGRATE = 7_431_001
@@ -36,17 +37,20 @@ class SqliteBackend:
     #: writers already take turns (`BEGIN IMMEDIATE`), so a row read is a row no one else holds
     skip_locked = ""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection | InlineConnection) -> None:
         self.conn = conn
         #: search index writes of the open transaction, made just before it commits (see `begin`)
         self.deferred: list[tuple[str, tuple]] | None = None
 
     @classmethod
-    async def connect(cls, path: str, *, readonly: bool = False) -> "SqliteBackend":
+    async def connect(cls, path: str, *, readonly: bool = False, inline: bool = False) -> "SqliteBackend":
+        """`inline`: statements run on the calling thread (`bot.store.inline`), for an offline
+        command whose event loop has nothing else to do."""
         if readonly:
             conn = await aiosqlite.connect(path, uri=True, isolation_level=None)
         else:
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            conn = InlineConnection.connect(path, isolation_level=None) if inline \
+                else await aiosqlite.connect(path, isolation_level=None)
             await conn.create_function("fw_fold", 1, fold, deterministic=True)
         return cls(conn)
 

@@ -34,14 +34,15 @@ class StoreConnection:
         return self._db.name
 
     @classmethod
-    async def open(cls, path: str | Path, *, check: bool = True) -> Self:
+    async def open(cls, path: str | Path, *, check: bool = True, inline: bool = False) -> Self:
         """A store that cannot serve (read-only, not a database, corrupt, a folder that cannot be
         created; a server that is unreachable or refuses the login) raises `StoreUnavailable`
         naming it. The connection is closed first: a SQLite connection's thread left running
         would keep the process from ever exiting.
 
         `check=False` skips the integrity check (it reads the whole file) for further
-        connections to a file this process has already checked."""
+        connections to a file this process has already checked. `inline=True` runs a SQLite
+        store's statements on the calling thread: for offline commands, never the service."""
         if is_postgres(path):
             return await cls._open_postgres(str(path))
         path = str(path)
@@ -54,7 +55,7 @@ class StoreConnection:
                 raise StoreUnavailable(path, f"cannot create its folder or read the file "
                                              f"({store_problem(exc)})") from None
         try:
-            db = await SqliteBackend.connect(path)
+            db = await SqliteBackend.connect(path, inline=inline)
         except Exception as exc:
             raise StoreUnavailable(path, store_problem(exc) or str(exc)) from None
         store = cls(db, path)
