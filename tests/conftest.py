@@ -28,11 +28,13 @@ def empty_env(tmp_path: Path) -> str:
     return str(path)
 
 
-BACKENDS = ("sqlite", "postgresql")
+#: "sqlite-inline" is the store offline commands (replay) open: statements on the calling thread
+BACKENDS = ("sqlite", "sqlite-inline", "postgresql")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A module marked `both_backends` runs every test that uses `store` against SQLite and PostgreSQL."""
+    """A module marked `both_backends` runs every test that uses `store` against SQLite (as the
+    service and as offline commands open it) and PostgreSQL."""
     marked = metafunc.definition.get_closest_marker
     if "store" in metafunc.fixturenames and marked("both_backends") and not marked("sqlite_only"):
         metafunc.parametrize("store", BACKENDS, indirect=True)
@@ -53,11 +55,12 @@ def pg_server():
 
 @pytest.fixture
 async def store(request: pytest.FixtureRequest, tmp_path: Path):
-    if getattr(request, "param", "sqlite") == "postgresql":
+    kind = getattr(request, "param", "sqlite")
+    if kind == "postgresql":
         target: str | Path = request.getfixturevalue("pg_server").fresh_schema()
     else:
         target = tmp_path / "fw.sqlite"
-    s = await Store.open(target)
+    s = await Store.open(target, inline=kind == "sqlite-inline")
     yield s
     await s.close()
 
