@@ -22,8 +22,7 @@ from bot.detect.model import merge_spans
 from bot.post import bare_channel_id
 from bot.search import SearchQuery, build_query, match_spans
 from bot.store import Store, StoredPost
-from bot.store.backend import fts5_expression
-from bot.store.batch import fts_key, place_token
+from bot.store.batch import fts_key
 from bot.store.db import iso
 
 FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", "q")
@@ -313,7 +312,7 @@ class Archive:
                  " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
         return await self._page(None, None, limit, 0, where=(where, list(tracked)))
 
-    def _indexed_match(self, filters: Filters, built: SearchQuery | None) -> str | None:
+    async def _indexed_match(self, filters: Filters, built: SearchQuery | None) -> str | None:
         """The search index's MATCH for the words and the place asked for, when there are any.
 
         SQLite only: its index is in date order. PostgreSQL's GIN index answers the same
@@ -322,7 +321,9 @@ class Archive:
             return None
         places = [*(built.places if built is not None else ()), *([filters.place] if filters.place else [])]
         words = built.words if built is not None else ()
-        return fts5_expression([place_token(p) for p in places], words) or None
+        if not places and not words:
+            return None
+        return await self.store.match_expression(places, words)
 
     async def _page(self, filters: Filters | None, built: SearchQuery | None, limit: int, offset: int, *,
                     flagged: bool = False, where: tuple[str, list[Any]] | None = None) -> Page:
@@ -333,7 +334,7 @@ class Archive:
         of the page even for a word in every third post; the other filters are checked on
         the posts it yields, and a date range bounds the rowid itself."""
         window = limit * 4 + 1
-        match = self._indexed_match(filters, built) if filters is not None else None
+        match = await self._indexed_match(filters, built) if filters is not None else None
         if match is None:
             clause, params = where if where is not None else self.where(filters, built, flagged=flagged)
             rows = await self.store.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -19,7 +19,7 @@ from typing import Any
 import aiosqlite
 
 from bot.detect.normalize import fold
-from bot.store import batch
+from bot.store import batch, vocabulary
 from bot.store.faults import store_problem
 from bot.store.fulltext import index_words, tsquery
 from bot.store.pgfaults import postgres_problem
@@ -48,6 +48,7 @@ class SqliteBackend:
         else:
             conn = await aiosqlite.connect(path, isolation_level=None)
             await conn.create_function("fw_fold", 1, fold, deterministic=True)
+        await conn.execute(vocabulary.VOCABULARY_TABLE)
         return cls(conn)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
@@ -128,6 +129,13 @@ class SqliteBackend:
         """Post ids whose places hold every token and whose text has a word starting with each of `words`."""
         return f"SELECT {batch.FTS_ID} FROM posts_fts WHERE posts_fts MATCH ?", [fts5_expression(place_tokens, words)]
 
+    async def match_expression(self, place_tokens: Sequence[str], words: Sequence[str]) -> str:
+        """`fts5_expression` with each word written out as the index words it starts (bot/store/vocabulary.py):
+        the same posts, found without merging every form's doclist first."""
+        spelled = [w for w in dict.fromkeys(words) if vocabulary.expandable(w)]
+        terms = vocabulary.continuations(spelled, await self.all(*vocabulary.words_query(spelled))) if spelled else {}
+        return fts5_expression(place_tokens, words, terms)
+
     @staticmethod
     def problem(exc: BaseException) -> str | None:
         return store_problem(exc)
@@ -136,13 +144,12 @@ class SqliteBackend:
         await self.conn.close()
 
 
-def _quoted(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def fts5_expression(place_tokens: Sequence[str], words: Sequence[str]) -> str:
-    """SQLite's MATCH: every place token in `places`, a word starting with each of `words` in `text`."""
-    terms = [f"places : {_quoted(t)}" for t in place_tokens] + [f"text : {_quoted(w)}*" for w in words]
+def fts5_expression(place_tokens: Sequence[str], words: Sequence[str],
+                    spelled: Mapping[str, Sequence[str]] | None = None) -> str:
+    """SQLite's MATCH: every place token in `places`, a word starting with each of `words` in `text`
+    (written out as the index words in `spelled`, when it has them)."""
+    terms = [f"places : {vocabulary.quoted(t)}" for t in place_tokens]
+    terms += [vocabulary.text_term(w, spelled or {}) for w in words]
     return " AND ".join(terms)
 
 
