@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import claims
 from bot.channels import SIDES, Channel
-from bot.detect import Detector
 from bot.detect.model import merge_spans
 from bot.post import bare_channel_id
 from bot.search import SearchQuery, build_query, match_spans
 from bot.store import Store, StoredPost
 from bot.store.batch import fts_key
 from bot.store.db import iso
+
+if TYPE_CHECKING:
+    from bot.detect import Detector
 
 FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", "q")
 MAX_EXPORT = 5000

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import claims
-from bot.detect import Detector
 from bot.digest import ClaimSummary, Digest, build_digest, digest_window, paginate, tracked_places
 from bot.geo import MapPoint, MapView, build_map, tone
 from bot.query import CANONICAL
@@ -23,6 +23,9 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import iso
 from bot.templating import environment, style
+
+if TYPE_CHECKING:
+    from bot.detect import Detector
 
 TREND_DAYS = 7
 LEADING = 8
@@ -104,12 +107,14 @@ async def _stories(store: Store, start: datetime, end: datetime) -> list[tuple[s
 
     A story's first post is nearly always one of its own rows here, whose channel the
     (date, channel) index already holds; only the others are looked up, so a cold day is
-    read from indexes instead of post by post."""
+    read from indexes instead of post by post. Materialized, so a row's story (a lookup in
+    the alerts and the claims) is worked out once, not for each use of it."""
     rows = await store.execute(
-        "SELECT place_id, canon, min(date), max(CASE WHEN canon = id THEN channel_id END) FROM"
-        f" (SELECT pp.place_id AS place_id, {CANONICAL} AS canon, p.date AS date, p.id AS id,"
-        "  p.channel_id AS channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id"
-        "  WHERE p.date >= ? AND p.date < ?) AS place_posts GROUP BY place_id, canon", (iso(start), iso(end)))
+        f"WITH place_posts AS MATERIALIZED (SELECT pp.place_id AS place_id, {CANONICAL} AS canon, p.date AS date,"
+        "  p.id AS id, p.channel_id AS channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id"
+        "  WHERE p.date >= ? AND p.date < ?)"
+        " SELECT place_id, canon, min(date), max(CASE WHEN canon = id THEN channel_id END) FROM place_posts"
+        " GROUP BY place_id, canon ORDER BY place_id, canon", (iso(start), iso(end)))
     sides = {r[0]: r[1] for r in await store.execute("SELECT id, side FROM channels")}
     channel_of = {r[1]: r[3] for r in rows if r[3] is not None}
     others = sorted({r[1] for r in rows} - set(channel_of))
