@@ -31,15 +31,22 @@ FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", 
 MAX_EXPORT = 5000
 MAP_DAYS = 7
 
-# The post a forward or copy belongs to: the origin of the alert that merged it; else, for a
-# voice of a claim that speaks for another channel (a copy the claim recognised), that
-# channel's first voice in the same claim; else the post itself.
-CANONICAL = (
-    "coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
-    " WHERE ap.post_id = p.id AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1),"
-    " (SELECT o.post_id FROM claim_posts cp JOIN claim_posts o ON o.claim_id = cp.claim_id AND o.source = cp.source"
-    " JOIN posts op ON op.id = o.post_id WHERE cp.post_id = p.id AND cp.source != 'channel:' || p.channel_id"
-    " AND o.source = 'channel:' || op.channel_id ORDER BY op.date, op.id LIMIT 1), p.id)")
+
+
+def canonical(post_id: str, channel_id: str) -> str:
+    """The post a forward or copy belongs to: the origin of the alert that merged it; else, for a
+    voice of a claim that speaks for another channel (a copy the claim recognised), that
+    channel's first voice in the same claim; else the post itself. `post_id` and `channel_id`
+    name the post's columns in the caller's query."""
+    return (
+        "coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
+        f" WHERE ap.post_id = {post_id} AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1),"
+        " (SELECT o.post_id FROM claim_posts cp JOIN claim_posts o ON o.claim_id = cp.claim_id AND o.source = cp.source"
+        f" JOIN posts op ON op.id = o.post_id WHERE cp.post_id = {post_id} AND cp.source != 'channel:' || {channel_id}"
+        f" AND o.source = 'channel:' || op.channel_id ORDER BY op.date, op.id LIMIT 1), {post_id})")
+
+
+CANONICAL = canonical("p.id", "p.channel_id")
 FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
 
