@@ -48,8 +48,12 @@ class SqliteBackend:
         else:
             conn = await aiosqlite.connect(path, isolation_level=None)
             await conn.create_function("fw_fold", 1, fold, deterministic=True)
-        await conn.execute(vocabulary.VOCABULARY_TABLE)
         return cls(conn)
+
+    async def ready(self) -> None:
+        """Once the file is known to be a current store: the search index's vocabulary, a
+        temporary table of this connection (bot/store/vocabulary.py)."""
+        await self.conn.execute(vocabulary.VOCABULARY_TABLE)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         await self.conn.execute(sql, tuple(params))
