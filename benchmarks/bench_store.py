@@ -362,13 +362,39 @@ def bench_digest_cold(path: Path) -> None:
     subprocess.run([sys.executable, __file__, "--digest-child", str(target)], check=True)
 
 
+def bench_digest_cli(path: Path, runs: int) -> None:
+    """`frontwatch digest` as a user runs it (Python start, imports, the report, its files), in a
+    fresh process each time: cold (page cache dropped) then warm, `runs` times; wall and CPU."""
+    times: dict[str, list[tuple[float, float]]] = {"cold": [], "warm": []}
+    how = ""
+    with tempfile.TemporaryDirectory(prefix="frontwatch-digest-") as out:
+        for _ in range(runs):
+            for mode in times:
+                target, how = cold_cache(path) if mode == "cold" else (path, how)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "bot", "digest", "--config", str(ROOT / "config"), "--db",
+                                str(target), "--date", f"{DIGEST_END:%Y-%m-%d}", "--out", out],
+                               cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                wall = time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                times[mode].append((wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
+    print(f"frontwatch digest from the command line, {runs} runs (cold: {how}):")
+    for mode, runs_of in times.items():
+        for i, what in ((0, "wall"), (1, "CPU")):
+            ts = [r[i] for r in runs_of]
+            print(f"  {mode} {what:<4} min {min(ts):.2f} s   median {statistics.median(ts):.2f} s   max {max(ts):.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--day-posts", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5, help="passes over the query set")
     parser.add_argument("--store", type=Path, default=None,
-                        help="keep the generated store at this path; an existing one is measured as it is")
+                        help="keep the generated store at this path; an existing one is measured as it is"
+                             " (build once, then iterate on queries without rebuilding)")
+    parser.add_argument("--digest-runs", type=int, default=3, help="cold and warm runs of `frontwatch digest`")
     parser.add_argument("--digest-child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.digest_child:
@@ -387,6 +413,7 @@ def main() -> None:
         else:
             print(f"store benchmark: the store {path} as it is ({path.stat().st_size / 1e6:,.0f} MB)", flush=True)
         bench_digest_cold(path)
+        bench_digest_cli(path, args.digest_runs)
         detector = Detector.from_config(ROOT / "config")
         asyncio.run(measure(path, detector, args.repeats))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -12,16 +12,18 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import claims
-from bot.detect import Detector
-from bot.detect.settlements import PlaceNames
+from bot.detect.settlement_book import PlaceNames
 from bot.render import CAPTION_LIMIT, SIDE_LABEL, TELEGRAM_LIMIT, esc, link, local_time, utf16_len
 from bot.settings import Settings
 from bot.store import ClaimRow, Store, StoredPost
 from bot.store.db import iso
+
+if TYPE_CHECKING:
+    from bot.detect import Detector
 
 WITHDRAWAL = "withdrawal"
 MAX_LISTED = 40
@@ -167,18 +169,17 @@ class _Reader:
         return await self.store.execute(sql, (*self.window, *params))
 
     async def place_counts(self, start: datetime, end: datetime) -> dict[str, int]:
-        rows = await self.store.execute(
-            "SELECT pp.place_id, count(*) FROM posts p JOIN post_places pp ON pp.post_id = p.id"
-            " WHERE p.date >= ? AND p.date < ? GROUP BY pp.place_id", (iso(start), iso(end)))
+        rows = await self.store.execute(  # the place rows' own (date, place) index: migration 8
+            "SELECT place_id, count(*) FROM post_places WHERE date >= ? AND date < ? GROUP BY place_id",
+            (iso(start), iso(end)))
         return {r[0]: r[1] for r in rows}
 
     async def listed_posts(self, where: str, order: str, *params: Any) -> tuple[list[ListedPost], int]:
-        """The first MAX_LISTED posts of a kind, and how many there were in all."""
-        total = (await self.rows(f"SELECT count(*) FROM posts p WHERE {where}", *params))[0][0]
-        ids = await self.rows(f"SELECT p.id FROM posts p WHERE {where} ORDER BY {order} LIMIT ?",
-                              *params, MAX_LISTED)
-        posts = await self.store.posts_by_ids([r[0] for r in ids])
-        return [self.listed(sp) for sp in posts], total
+        """The first MAX_LISTED posts of a kind, and how many there were in all: one walk over
+        the day's posts for both (their ids are a few thousand at most)."""
+        ids = await self.rows(f"SELECT p.id FROM posts p WHERE {where} ORDER BY {order}", *params)
+        posts = await self.store.posts_by_ids([r[0] for r in ids[:MAX_LISTED]])
+        return [self.listed(sp) for sp in posts], len(ids)
 
 
 async def build_digest(store: Store, detector: Detector, end: datetime, tz: str, *, top_channels: int = 5,
@@ -208,12 +209,13 @@ async def build_digest(store: Store, detector: Detector, end: datetime, tz: str,
         "p.date >= ? AND p.date < ? AND EXISTS (SELECT 1 FROM post_events e WHERE e.post_id = p.id"
         " AND e.stance = 'denied')"
         " AND p.id NOT IN (SELECT post_id FROM claim_posts WHERE stance = 'denied')", "p.date, p.id")
+    # every channel's posts and flagged posts in one walk over the day: the busiest and the totals
+    per_channel = await q.rows(f"SELECT p.channel_id, count(*), sum({_FLAGGED}) FROM posts p"
+                               " WHERE p.date >= ? AND p.date < ? GROUP BY p.channel_id")
     busiest = [ChannelActivity(q.channels.get(r[0], (str(r[0]), "other"))[0],
-                               q.channels.get(r[0], ("", "other"))[1], r[1], r[2]) for r in await q.rows(
-        f"SELECT p.channel_id, count(*), sum({_FLAGGED}) FROM posts p WHERE p.date >= ? AND p.date < ?"
-        " GROUP BY p.channel_id ORDER BY 3 DESC, 2 DESC, p.channel_id LIMIT ?", top_channels)]
-    total, flagged = (await q.rows(
-        f"SELECT count(*), coalesce(sum({_FLAGGED}), 0) FROM posts p WHERE p.date >= ? AND p.date < ?"))[0]
+                               q.channels.get(r[0], ("", "other"))[1], r[1], r[2])
+               for r in sorted(per_channel, key=lambda r: (-r[2], -r[1], r[0]))[:top_channels]]
+    total, flagged = sum(r[1] for r in per_channel), sum(r[2] for r in per_channel)
     return Digest(start=start, end=end, timezone=tz, total_posts=total, flagged_posts=flagged,
                   places=tuple(places), withdrawals=tuple(withdrawals), withdrawal_total=withdrawal_total,
                   claims=tuple(claim_list), lone_denials=tuple(lone_denials), busiest=tuple(busiest), deleted=tuple(deleted),

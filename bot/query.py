@@ -12,33 +12,41 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import claims
 from bot.channels import SIDES, Channel
-from bot.detect import Detector
 from bot.detect.model import merge_spans
 from bot.post import bare_channel_id
 from bot.search import SearchQuery, build_query, match_spans
 from bot.store import Store, StoredPost
-from bot.store.backend import fts5_expression
-from bot.store.batch import fts_key, place_token
+from bot.store.batch import fts_key
 from bot.store.db import iso
+
+if TYPE_CHECKING:
+    from bot.detect import Detector
 
 FILTER_NAMES = ("place", "side", "channel", "action", "tier", "since", "until", "q")
 MAX_EXPORT = 5000
 MAP_DAYS = 7
 
-# The post a forward or copy belongs to: the origin of the alert that merged it; else, for a
-# voice of a claim that speaks for another channel (a copy the claim recognised), that
-# channel's first voice in the same claim; else the post itself.
-CANONICAL = (
-    "coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
-    " WHERE ap.post_id = p.id AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1),"
-    " (SELECT o.post_id FROM claim_posts cp JOIN claim_posts o ON o.claim_id = cp.claim_id AND o.source = cp.source"
-    " JOIN posts op ON op.id = o.post_id WHERE cp.post_id = p.id AND cp.source != 'channel:' || p.channel_id"
-    " AND o.source = 'channel:' || op.channel_id ORDER BY op.date, op.id LIMIT 1), p.id)")
+
+
+def canonical(post_id: str, channel_id: str) -> str:
+    """The post a forward or copy belongs to: the origin of the alert that merged it; else, for a
+    voice of a claim that speaks for another channel (a copy the claim recognised), that
+    channel's first voice in the same claim; else the post itself. `post_id` and `channel_id`
+    name the post's columns in the caller's query."""
+    return (
+        "coalesce((SELECT a.post_id FROM alert_posts ap JOIN alerts a ON a.id = ap.alert_id"
+        f" WHERE ap.post_id = {post_id} AND ap.relation IN ('forward', 'copy') AND a.post_id IS NOT NULL LIMIT 1),"
+        " (SELECT o.post_id FROM claim_posts cp JOIN claim_posts o ON o.claim_id = cp.claim_id AND o.source = cp.source"
+        f" JOIN posts op ON op.id = o.post_id WHERE cp.post_id = {post_id} AND cp.source != 'channel:' || {channel_id}"
+        f" AND o.source = 'channel:' || op.channel_id ORDER BY op.date, op.id LIMIT 1), {post_id})")
+
+
+CANONICAL = canonical("p.id", "p.channel_id")
 FLAGGED = ("(EXISTS (SELECT 1 FROM post_places pp WHERE pp.post_id = p.id)"
            " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
 
@@ -313,7 +321,7 @@ class Archive:
                  " OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id))")
         return await self._page(None, None, limit, 0, where=(where, list(tracked)))
 
-    def _indexed_match(self, filters: Filters, built: SearchQuery | None) -> str | None:
+    async def _indexed_match(self, filters: Filters, built: SearchQuery | None) -> str | None:
         """The search index's MATCH for the words and the place asked for, when there are any.
 
         SQLite only: its index is in date order. PostgreSQL's GIN index answers the same
@@ -322,7 +330,9 @@ class Archive:
             return None
         places = [*(built.places if built is not None else ()), *([filters.place] if filters.place else [])]
         words = built.words if built is not None else ()
-        return fts5_expression([place_token(p) for p in places], words) or None
+        if not places and not words:
+            return None
+        return await self.store.match_expression(places, words)
 
     async def _page(self, filters: Filters | None, built: SearchQuery | None, limit: int, offset: int, *,
                     flagged: bool = False, where: tuple[str, list[Any]] | None = None) -> Page:
@@ -333,7 +343,7 @@ class Archive:
         of the page even for a word in every third post; the other filters are checked on
         the posts it yields, and a date range bounds the rowid itself."""
         window = limit * 4 + 1
-        match = self._indexed_match(filters, built) if filters is not None else None
+        match = await self._indexed_match(filters, built) if filters is not None else None
         if match is None:
             clause, params = where if where is not None else self.where(filters, built, flagged=flagged)
             rows = await self.store.execute(

@@ -12,17 +12,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import claims
-from bot.detect import Detector
 from bot.digest import ClaimSummary, Digest, build_digest, digest_window, paginate, tracked_places
 from bot.geo import MapPoint, MapView, build_map, tone
-from bot.query import CANONICAL
+from bot.query import canonical
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.db import iso
 from bot.templating import environment, style
+
+if TYPE_CHECKING:
+    from bot.detect import Detector
 
 TREND_DAYS = 7
 LEADING = 8
@@ -102,14 +105,17 @@ _TIER_RANK = {tier: n for n, tier in enumerate(claims.TIERS)}
 async def _stories(store: Store, start: datetime, end: datetime) -> list[tuple[str, int, datetime, str]]:
     """(place, story, first date in the range, side of the story's first channel).
 
-    A story's first post is nearly always one of its own rows here, whose channel the
-    (date, channel) index already holds; only the others are looked up, so a cold day is
-    read from indexes instead of post by post."""
+    The place rows carry their post's date and channel (migration 8), so a week of them is
+    read from their own index, not from the date index of every post of the week; a story's
+    first post is nearly always one of its own rows here, so only the others are looked up.
+    Materialized, so a row's story (a lookup in the alerts and the claims) is worked out
+    once, not for each use of it."""
     rows = await store.execute(
-        "SELECT place_id, canon, min(date), max(CASE WHEN canon = id THEN channel_id END) FROM"
-        f" (SELECT pp.place_id AS place_id, {CANONICAL} AS canon, p.date AS date, p.id AS id,"
-        "  p.channel_id AS channel_id FROM posts p JOIN post_places pp ON pp.post_id = p.id"
-        "  WHERE p.date >= ? AND p.date < ?) AS place_posts GROUP BY place_id, canon", (iso(start), iso(end)))
+        f"WITH place_posts AS MATERIALIZED (SELECT pp.place_id AS place_id,"
+        f"  {canonical('pp.post_id', 'pp.channel_id')} AS canon, pp.date AS date, pp.post_id AS id,"
+        "  pp.channel_id AS channel_id FROM post_places pp WHERE pp.date >= ? AND pp.date < ?)"
+        " SELECT place_id, canon, min(date), max(CASE WHEN canon = id THEN channel_id END) FROM place_posts"
+        " GROUP BY place_id, canon ORDER BY place_id, canon", (iso(start), iso(end)))
     sides = {r[0]: r[1] for r in await store.execute("SELECT id, side FROM channels")}
     channel_of = {r[1]: r[3] for r in rows if r[3] is not None}
     others = sorted({r[1] for r in rows} - set(channel_of))
@@ -124,16 +130,15 @@ async def _stories(store: Store, start: datetime, end: datetime) -> list[tuple[s
 
 async def _newest_links(store: Store, place_ids: list[str], start: datetime, end: datetime) -> dict[str, str]:
     """The link of each place's newest post in the range. The newest post is found in the
-    indexes alone (the day's posts by date, each one's places by its key: `|| ''` keeps the
-    planner from starting at a place's posts of all time); only the winners' rows are read, so a
-    cold day costs a few pages instead of every post of the day."""
+    place rows' (date, place) index alone (`|| ''` keeps the planner from starting at a
+    place's posts of all time); only the winners' rows are read, so a cold day costs a few
+    pages instead of every post of the day."""
     if not place_ids:
         return {}
     rows = await store.execute(
-        "SELECT place_id, id FROM (SELECT pp.place_id AS place_id, p.id AS id, row_number() OVER"
-        " (PARTITION BY pp.place_id ORDER BY p.date DESC, p.id DESC) AS n FROM posts p"
-        " JOIN post_places pp ON pp.post_id = p.id"
-        f" WHERE p.date >= ? AND p.date < ? AND pp.place_id || '' IN ({','.join('?' * len(place_ids))})) AS ranked"
+        "SELECT place_id, id FROM (SELECT place_id, post_id AS id, row_number() OVER"
+        " (PARTITION BY place_id ORDER BY date DESC, post_id DESC) AS n FROM post_places"
+        f" WHERE date >= ? AND date < ? AND place_id || '' IN ({','.join('?' * len(place_ids))})) AS ranked"
         " WHERE n = 1", (iso(start), iso(end), *place_ids))
     newest = {place: post_id for place, post_id in rows}
     links = {sp.post_id: sp.post.link for sp in await store.posts_by_ids(list(newest.values()))}

@@ -16,16 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from bot.channels import Channel
 from bot.detect.model import merge_spans
-from bot.detect import Detector
 from bot.detect.normalize import fold
 from bot.render import SIDE_LABEL, excerpt_pieces, esc, link, local_time
 from bot.store import StoredPost
 from bot.store.db import place_token
 from bot.store.fulltext import plain
+
+if TYPE_CHECKING:
+    from bot.detect import Detector
 
 # A query or post word: letters and digits, with the apostrophes, hyphens and invisible
 # characters that real posts put inside names (`Куп'янськ`, `Купянск-Узловой`).

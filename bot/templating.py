@@ -7,12 +7,15 @@ stored values (spans, dates, sides) into what the templates show.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from bot.render import SIDE_LABEL, excerpt_pieces, local_time
 
@@ -51,12 +54,34 @@ def with_params(params: dict[str, str], **changes: object) -> str:
     return urlencode(merged)
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Compiled templates kept between processes: compiling the report's takes a sixth of a
+    second, a tenth of a cold `frontwatch digest`. Jinja checks each file against its
+    template's source and the Python version, so an edited template compiles again; a cache
+    that cannot be written is only slower."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_templates(lines: bool) -> FileSystemBytecodeCache | None:
+    """Jinja's own per-user folder (made private, refused if another user owns it); the file
+    names carry what else changes the compiled code: Jinja's version and `lines`."""
+    pattern = f"__frontwatch_{jinja2.__version__}_{'lines' if lines else 'html'}_%s.cache"
+    try:
+        return _CompiledTemplates(pattern=pattern)
+    except (OSError, RuntimeError):
+        return None
+
+
 @lru_cache(maxsize=8)
 def environment(tz: str, *, lines: bool = False) -> Environment:
     """`lines`: for Telegram text, where every template line is an output line (block tags leave
     blank lines that the caller drops; a line holding only `~` is a wanted blank line)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=not lines, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=not lines, lstrip_blocks=True,
+                      bytecode_cache=_compiled_templates(lines))
     env.filters["when"] = lambda dt: local_time(dt, tz) if isinstance(dt, datetime) else ""
     env.filters["side"] = lambda side: SIDE_LABEL.get(side or "other", side)
     env.filters["pieces"] = text_pieces

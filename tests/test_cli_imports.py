@@ -49,3 +49,18 @@ def test_the_live_commands_are_still_offered():
     done = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert "login" in done.stdout and "run" in done.stdout
+
+
+def test_the_digest_reads_the_store_without_loading_the_detector(tmp_path):
+    """The report names places it stored: the detector's modules (a tenth of a second of a
+    cold start) are for reading posts, which the digest does not do."""
+    config = str(ROOT / "config")
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "bot", "demo", "--config", config, "--out", str(tmp_path / "demo"),
+                    "--quiet"], cwd=tmp_path, check=True, capture_output=True, timeout=120, env=env)
+    probe = ("import sys\nfrom bot.cli import main\nstatus = main(sys.argv[1:])\n"
+             "print(status, 'DETECTOR' if 'bot.detect.detector' in sys.modules else 'NO-DETECTOR', flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", probe, "digest", "--config", config,
+                           "--db", str(tmp_path / "demo" / "frontwatch.sqlite"), "--out", str(tmp_path / "digest")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert "0 NO-DETECTOR" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

@@ -109,3 +109,44 @@ async def test_a_digest_without_a_date_is_the_last_complete_day_that_has_posts(r
     assert await last_complete_end(store, (8, 0), TZ, utc(27, 12)) == END
     # before that day's digest time the day is not complete yet: the day before it is the last complete one
     assert await last_complete_end(store, (8, 0), TZ, utc(20, 12)) == datetime(2026, 11, 20, 6, tzinfo=UTC)
+
+
+def _fresh_templates(monkeypatch, tmp_path) -> None:
+    """A new process's templates, with the compiled ones kept under `tmp_path`."""
+    import tempfile
+
+    from bot.templating import environment
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    environment.cache_clear()
+
+
+@pytest.mark.sqlite_only
+async def test_a_report_reads_the_same_from_templates_compiled_by_an_earlier_run(report, monkeypatch, tmp_path):
+    _fresh_templates(monkeypatch, tmp_path)
+    first = (report_html(report), report_pages(report))
+    assert list(tmp_path.glob("_jinja2-cache-*/__frontwatch_*.cache"))
+    _fresh_templates(monkeypatch, tmp_path)
+    assert (report_html(report), report_pages(report)) == first
+
+
+@pytest.mark.sqlite_only
+async def test_a_report_is_written_where_compiled_templates_cannot_be_kept(report, monkeypatch, tmp_path):
+    import os
+
+    _fresh_templates(monkeypatch, tmp_path)
+    expected = (report_html(report), report_pages(report))
+    for kept in tmp_path.glob("_jinja2-cache-*"):
+        for f in kept.iterdir():
+            f.unlink()
+        kept.rmdir()
+        kept.write_text("not a folder")  # the cache folder cannot be made
+    _fresh_templates(monkeypatch, tmp_path)
+    assert (report_html(report), report_pages(report)) == expected
+    (tmp_path / f"_jinja2-cache-{os.getuid()}").unlink()
+    _fresh_templates(monkeypatch, tmp_path)
+    from bot.templating import environment
+
+    environment(TZ)  # made the folder; it goes away before anything is written to it
+    (tmp_path / f"_jinja2-cache-{os.getuid()}").rmdir()
+    assert (report_html(report), report_pages(report)) == expected

@@ -99,6 +99,49 @@ async def test_a_database_from_an_earlier_version_stores_events_and_claims_as_pl
     conn.close()
 
 
+async def _places_reported(store, detector) -> list[tuple[str, int]]:
+    from bot.report import build_report
+
+    report = await build_report(store, detector, at(6, day=21), "Europe/Kyiv")
+    return [(p.place_id, p.today) for p in report.places] + [(p.place_id, p.today) for p in report.digest.places]
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+async def test_a_database_from_an_earlier_version_reports_the_places_of_its_posts(tmp_path, detector, version):
+    path = tmp_path / "old.sqlite"
+    old_database(path, version)
+    store = await Store.open(path)
+    try:
+        assert await _places_reported(store, detector) == [("kupiansk", 1), ("kupiansk", 1)]
+    finally:
+        await store.close()
+
+
+async def test_a_postgresql_database_from_version_7_reports_the_places_of_its_posts(pg_server, detector,
+                                                                                    monkeypatch):
+    from bot.store import connection
+
+    url = pg_server.fresh_schema()
+    with monkeypatch.context() as older:
+        older.setattr(connection, "MIGRATIONS", MIGRATIONS[:7])
+        older.setattr(connection, "SCHEMA_VERSION", 7)
+        store = await Store.open(url)
+        try:
+            async with store.transaction():
+                await store.upsert_channel(RU_BLOG)
+                saved = await store.save_post(make_post(RU_BLOG, 10, "Бои в Купянске продолжаются", at(10)))
+                await store._db.execute("INSERT INTO post_places(post_id, place_id) VALUES (?, 'kupiansk')",
+                                        (saved.post_id,))
+        finally:
+            await store.close()
+    store = await Store.open(url)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert await _places_reported(store, detector) == [("kupiansk", 1), ("kupiansk", 1)]
+    finally:
+        await store.close()
+
+
 async def test_reopening_a_current_database_changes_nothing(tmp_path):
     path = tmp_path / "db.sqlite"
     store = await Store.open(path)

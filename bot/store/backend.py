@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -19,7 +19,7 @@ from typing import Any
 import aiosqlite
 
 from bot.detect.normalize import fold
-from bot.store import batch
+from bot.store import batch, vocabulary
 from bot.store.faults import store_problem
 from bot.store.fulltext import index_words, tsquery
 from bot.store.inline import InlineConnection
@@ -53,6 +53,11 @@ class SqliteBackend:
                 else await aiosqlite.connect(path, isolation_level=None)
             await conn.create_function("fw_fold", 1, fold, deterministic=True)
         return cls(conn)
+
+    async def ready(self) -> None:
+        """Once the file is known to be a current store: the search index's vocabulary, a
+        temporary table of this connection (bot/store/vocabulary.py)."""
+        await self.conn.execute(vocabulary.VOCABULARY_TABLE)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         await self.conn.execute(sql, tuple(params))
@@ -132,6 +137,13 @@ class SqliteBackend:
         """Post ids whose places hold every token and whose text has a word starting with each of `words`."""
         return f"SELECT {batch.FTS_ID} FROM posts_fts WHERE posts_fts MATCH ?", [fts5_expression(place_tokens, words)]
 
+    async def match_expression(self, place_tokens: Sequence[str], words: Sequence[str]) -> str:
+        """`fts5_expression` with each word written out as the index words it starts (bot/store/vocabulary.py):
+        the same posts, found without merging every form's doclist first."""
+        spelled = [w for w in dict.fromkeys(words) if vocabulary.expandable(w)]
+        terms = vocabulary.continuations(spelled, await self.all(*vocabulary.words_query(spelled))) if spelled else {}
+        return fts5_expression(place_tokens, words, terms)
+
     @staticmethod
     def problem(exc: BaseException) -> str | None:
         return store_problem(exc)
@@ -140,13 +152,12 @@ class SqliteBackend:
         await self.conn.close()
 
 
-def _quoted(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def fts5_expression(place_tokens: Sequence[str], words: Sequence[str]) -> str:
-    """SQLite's MATCH: every place token in `places`, a word starting with each of `words` in `text`."""
-    terms = [f"places : {_quoted(t)}" for t in place_tokens] + [f"text : {_quoted(w)}*" for w in words]
+def fts5_expression(place_tokens: Sequence[str], words: Sequence[str],
+                    spelled: Mapping[str, Sequence[str]] | None = None) -> str:
+    """SQLite's MATCH: every place token in `places`, a word starting with each of `words` in `text`
+    (written out as the index words in `spelled`, when it has them)."""
+    terms = [f"places : {vocabulary.quoted(t)}" for t in place_tokens]
+    terms += [vocabulary.text_term(w, spelled or {}) for w in words]
     return " AND ".join(terms)
 
 

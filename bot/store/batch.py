@@ -30,7 +30,9 @@ DETECTION_UPSERT = (
     " ON CONFLICT(post_id) DO UPDATE SET language=excluded.language, places=excluded.places,"
     " topics=excluded.topics, matches=excluded.matches"
 )
-PLACE_INSERT = "INSERT INTO post_places(post_id, place_id) VALUES (?, ?)"
+# a place row carries its post's date and channel (migration 8): (place id, post id)
+PLACE_INSERT = ("INSERT INTO post_places(post_id, place_id, date, channel_id)"
+                " SELECT id, ?, date, channel_id FROM posts WHERE id = ?")
 TOPIC_INSERT = "INSERT INTO post_topics(post_id, topic_id) VALUES (?, ?)"
 EVENT_INSERT = ("INSERT INTO post_events(post_id, seq, action, place_id, by_side, stance, matches)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -87,7 +89,7 @@ class DetectionRows:
         return cls(
             detection=(post_id, detection.language, json.dumps(list(place_ids)),
                        json.dumps(list(detection.topic_ids)), json.dumps(matches)),
-            places=[(post_id, p) for p in place_ids],
+            places=[(p, post_id) for p in place_ids],
             topics=[(post_id, t) for t in detection.topic_ids],
             events=[(post_id, seq, e.action, e.place, e.by, e.stance,
                      json.dumps([[m.start, m.end] for m in e.matches]))

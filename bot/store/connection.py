@@ -67,6 +67,7 @@ class StoreConnection:
             if existing and check:
                 await store._check_integrity()
             await store._migrate()
+            await db.ready()
         except BaseException as exc:
             with suppress(Exception):
                 await db.close()
@@ -128,6 +129,7 @@ class StoreConnection:
         store = cls(db, str(path))
         try:
             await store._require_current()
+            await db.ready()
         except BaseException:
             await db.close()
             raise

@@ -567,6 +567,10 @@ class Store(StoreConnection, Claims, Leases):
         """A subquery of the post ids the full-text index finds, for the caller's own WHERE."""
         return self._db.match_clause([place_token(p) for p in places], words)
 
+    async def match_expression(self, places: Sequence[str], words: Sequence[str]) -> str:
+        """SQLite only: the search index's MATCH for every place and a word starting with each of `words`."""
+        return await self._db.match_expression([place_token(p) for p in places], words)
+
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """Read-only reports (digest, status) that have no method of their own."""
         return await self._all(sql, params)

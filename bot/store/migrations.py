@@ -219,6 +219,17 @@ CREATE INDEX alerts_edits ON alerts(state, needs_edit, id);
 CREATE INDEX claims_alert ON claims(alert_id);
 """
 
+# The morning report counts places over a day and stories over a week: each place row keeps
+# its post's date and channel (neither ever changes), so those are read from one index of
+# the place rows alone instead of the date index of every post of the week (a 100,000-post
+# day from a cold cache: the week's stories 0.5 → 0.15 s).
+V8 = """
+ALTER TABLE post_places ADD COLUMN date TEXT;
+ALTER TABLE post_places ADD COLUMN channel_id INTEGER;
+UPDATE post_places SET date = (SELECT p.date FROM posts p WHERE p.id = post_places.post_id), channel_id = (SELECT p.channel_id FROM posts p WHERE p.id = post_places.post_id);
+CREATE INDEX post_places_date ON post_places(date, place_id, post_id, channel_id);
+"""
+
 PG_V1 = """
 CREATE TABLE channels (
     id          BIGINT PRIMARY KEY,
@@ -408,6 +419,12 @@ CREATE INDEX posts_date_channel ON posts(date, channel_id);
 PG_V6 = V6
 PG_V7 = V7
 
+PG_V8 = """
+ALTER TABLE post_places ADD COLUMN date TEXT, ADD COLUMN channel_id BIGINT;
+UPDATE post_places pp SET date = p.date, channel_id = p.channel_id FROM posts p WHERE p.id = pp.post_id;
+CREATE INDEX post_places_date ON post_places(date, place_id, post_id, channel_id);
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -419,6 +436,6 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(V1, PG_V1), Migration(V2, PG_V2), Migration(V3, PG_V3), Migration(V4, PG_V4), Migration(V5, PG_V5),
-    Migration(V6, PG_V6), Migration(V7, PG_V7),
+    Migration(V6, PG_V6), Migration(V7, PG_V7), Migration(V8, PG_V8),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
