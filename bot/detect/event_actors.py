@@ -65,17 +65,13 @@ class Actors:
                   speakers: bool = False) -> list[tuple[int, int, str]]:
         lex, words = self.lex, self.words
         found: list[tuple[int, int, str]] = []
-        if low >= high or not lex.actor_starts.any_in(words[low:high]):
-            return found
-        starts = lex.actor_starts
         i = low
-        while i < high:
-            if skip[0] <= i <= skip[1] or words[i] not in starts:
-                i += 1
+        for c in lex.actor_starts.indices(words, low, high):
+            if c < i or skip[0] <= c <= skip[1]:
                 continue
+            i = c
             hit = self._actor_at(i, lex.actors)
             if hit is None:
-                i += 1
                 continue
             side, n = hit
             after = i + n

@@ -12,6 +12,7 @@ place the gazetteer does not know.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from bot.detect.eventlex import EventLexicon, JoinedWords
 from bot.detect.event_post import Post
@@ -42,13 +43,12 @@ class Places:
         post, lex, words = self.post, self.lex, self.words
         out: list[tuple[str, int, int]] = []
         around = False
-        i = low
-        while i < high:
-            entry = post.place_of.get(i)
-            if entry is None or entry[2] != i:
-                i += 1
-                continue
-            place_id, axis, _ = entry
+        starts = post.place_starts
+        for n in range(bisect_left(starts, low), len(starts)):
+            i = starts[n]
+            if i >= high:
+                break
+            place_id, axis, _ = post.place_of[i]
             j = i
             while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
                 j += 1
@@ -59,7 +59,6 @@ class Places:
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
-            i = j + 1
         return out, around
 
     def _destination(self, i: int, low: int) -> bool:

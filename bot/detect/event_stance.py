@@ -55,6 +55,7 @@ class Stance:
     mentions: Sequence[Mention]
     language: str
     _frame: bool | None
+    _dateline: bool | None
 
     def _form(self, h: int, low: int) -> str:
         """How the action word reads: a noun, a participle, an infinitive or a finite verb."""
@@ -107,15 +108,24 @@ class Stance:
                 and words[h - 1] not in lex.nouns:
             return True
         s_low, _ = post.sentences[k]
-        ranges = [(s_low, high)]    # "Тогда, как говорят в прокуратуре, ВСУ отступили"
-        first = post.clauses(0)[0]
-        if post.heading and (post.ends_with_colon(first)
-                             or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))):
-            ranges.append(first)
-        for a, b in ranges:
-            if lex.background.find(words, a, b) >= 0 or (post.years and any(a <= i <= b for i in post.years)):
-                return True
-        return self._post_frame()
+        # "Тогда, как говорят в прокуратуре, ВСУ отступили"
+        if lex.background.find(words, s_low, high) >= 0 or (post.years and any(s_low <= i <= high
+                                                                              for i in post.years)):
+            return True
+        return self._dated_heading() or self._post_frame()
+
+    def _dated_heading(self) -> bool:
+        """Whether the post's heading or dateline ("Бахмут, 2023:") sets its claims in the
+        past; the same for every action word of the post, so it is read once."""
+        if self._dateline is None:
+            post = self.post
+            first = post.clauses(0)[0]
+            a, b = first
+            self._dateline = bool(post.heading) and (
+                post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))) \
+                and (self.lex.background.find(self.words, a, b) >= 0
+                     or (bool(post.years) and any(a <= i <= b for i in post.years)))
+        return self._dateline
 
     def _post_frame(self) -> bool:
         if self._frame is None:

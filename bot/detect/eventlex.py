@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +65,13 @@ class Phrases:
 
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
-        low, high = max(low, 0), min(high, len(tokens))
+        if low < 0:
+            low = 0
+        if high > len(tokens):
+            high = len(tokens)
         if low >= high or self.regex is None:
             return -1
-        if isinstance(tokens, JoinedWords):
+        if tokens.__class__ is JoinedWords:
             offsets = tokens.offsets
             # offsets[high] is just past the space that ends word high - 1
             found = self.regex.search(tokens.joined, offsets[low], offsets[high])
@@ -87,21 +90,22 @@ class JoinedWords(list):
     """A post's words, each after a space, with the offset of that space, so that
     every `Phrases.find` over a stretch of them is one regex search with no new string."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: Iterable[str]) -> None:
         super().__init__(words)
-        self.joined = " " + " ".join(words)    # each word after a space
+        self.joined = " " + " ".join(self)    # each word after a space
         # of the space before each word
-        self.offsets = list(accumulate(map(_PLUS_ONE, map(len, words)), initial=0))
+        self.offsets = list(accumulate(map(_PLUS_ONE, map(len, self)), initial=0))
 
 
 class Words:
     """A word list tested one word at a time, remembering its answers (see `Phrases.memo`)."""
 
-    __slots__ = ("words", "memo")
+    __slots__ = ("words", "memo", "regex")
 
     def __init__(self, words: WordSet) -> None:
         self.words = words
         self.memo: dict[str, bool] = {}
+        self.regex = _regex(words, ())
 
     def __contains__(self, token: str) -> bool:
         known = self.memo.get(token)
@@ -114,6 +118,15 @@ class Words:
 
     def any_in(self, tokens: list[str]) -> bool:
         return self.words.any_in(tokens)
+
+    def indices(self, tokens: JoinedWords, low: int, high: int) -> list[int]:
+        """Indices of the tokens in [low, high) that are in the list, found by one regex
+        pass over the joined words rather than a test per word."""
+        if self.regex is None or low >= high:
+            return []
+        offsets = tokens.offsets
+        return [bisect_right(offsets, m.start()) - 1
+                for m in self.regex.finditer(tokens.joined, offsets[low], offsets[high])]
 
 
 def _slot(words: WordSet) -> str:

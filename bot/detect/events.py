@@ -67,6 +67,7 @@ class _Judge(Stance, Actors, Places):
         self.side = side if side in ("ru", "ua") else None
         self.words = post.words
         self._frame: bool | None = None
+        self._dateline: bool | None = None
         self._capture = False     # the action word being judged is a capture's
 
     # --- one action word ------------------------------------------------------------
