@@ -64,6 +64,8 @@ class Places:
     def _destination(self, i: int, low: int) -> bool:
         """A place after "к", "toward", "в сторону", up to a few words back with no "из" between."""
         lex, words = self.lex, self.words
+        if lex.destination.absent(words, max(low, i - 6), i):
+            return False
         for j in range(i - 1, max(low, i - 6) - 1, -1):
             n = lex.destination.length_at(words, j)
             if n and j + n <= i and not (self._capture and words[j] in _INTO):

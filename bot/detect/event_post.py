@@ -150,16 +150,18 @@ class Post:
         if cached is not None:
             return cached
         low, high = self.sentences[k]
+        words, place_of = self.words, self.place_of
+        # a clause opens at a clause mark, at a conjunction, or at a comma that does not
+        # stand between the words of one place; a few marks a post, so their sets are walked
+        splits = {i for i in self.marks if low < i < high}
+        splits.update(i for i in self.commas if low < i < high and not (i - 1 in place_of and i in place_of))
+        if not _CONJUNCTIONS.isdisjoint(words[low + 1:high]):
+            splits.update(i for i, word in enumerate(words[low + 1:high], low + 1) if word in _CONJUNCTIONS)
         out: list[tuple[int, int]] = []
         start = low
-        words, marks, commas, place_of = self.words, self.marks, self.commas, self.place_of
-        for i in range(low + 1, high):
-            split = i in marks or words[i] in _CONJUNCTIONS
-            if not split and i in commas:
-                split = not (i - 1 in place_of and i in place_of)
-            if split:
-                out.append((start, i))
-                start = i
+        for i in sorted(splits):
+            out.append((start, i))
+            start = i
         out.append((start, high))
         self._clauses[k] = out
         return out

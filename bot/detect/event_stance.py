@@ -138,7 +138,7 @@ class Stance:
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
         post, lex, words = self.post, self.lex, self.words
-        for back in (1, 2, 3):
+        for back in (1, 2, 3) if not lex.negation.absent(words, max(low, h - 3), h) else ():
             i = h - back
             if i < low:
                 break
