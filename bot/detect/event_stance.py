@@ -138,13 +138,14 @@ class Stance:
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
         post, lex, words = self.post, self.lex, self.words
-        for back in (1, 2, 3) if not lex.negation.absent(words, max(low, h - 3), h) else ():
-            i = h - back
-            if i < low:
-                break
-            n = lex.negation.length_at(words, i)
-            if n and i + n <= h:
-                return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
+        if not lex.negation.absent(words, max(low, h - 3), h):
+            for back in (1, 2, 3):
+                i = h - back
+                if i < low:
+                    break
+                n = lex.negation.length_at(words, i)
+                if n and i + n <= h:
+                    return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
         s_low, s_high = post.sentences[k]
         i = lex.denial.find(words, s_low, s_high)
         while i >= 0:

@@ -86,7 +86,7 @@ class Phrases:
             low = 0
         if high > len(tokens):
             high = len(tokens)
-        if low >= high or self.regex is None or (self.firsts is not None and self.firsts.isdisjoint(tokens[low:high])):
+        if low >= high or self.regex is None or self.absent(tokens, low, high):
             return -1
         if tokens.__class__ is JoinedWords:
             offsets = tokens.offsets
