@@ -46,8 +46,8 @@ class Phrases:
     def length_at(self, tokens: Sequence[str], i: int) -> int:
         """How many tokens from i form one of the phrases (the longest), 0 when none.
 
-        A list of whole words is tested with its small set, not the memo: most tokens are
-        in neither, and a memo of thousands of words costs cache misses a set does not.
+        A list of whole words is tested with its small set first: most tokens are in
+        neither, and they then cost one set test, with no memo entry made or looked up.
         """
         token = tokens[i]
         firsts = self.firsts
