@@ -86,7 +86,8 @@ class Phrases:
             low = 0
         if high > len(tokens):
             high = len(tokens)
-        if low >= high or self.regex is None or self.absent(tokens, low, high):
+        firsts = self.firsts
+        if low >= high or self.regex is None or (firsts is not None and firsts.isdisjoint(tokens[low:high])):
             return -1
         if tokens.__class__ is JoinedWords:
             offsets = tokens.offsets
