@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,19 +36,32 @@ class Phrases:
     regex: re.Pattern[str] | None = None
     text_regex: re.Pattern[str] | None = None     # the same over folded text, not joined words
     parts: tuple[str, ...] = ()                   # fixed letters every match contains one of
+    # every word a phrase can start with, when the list holds whole words only (no stems):
+    # then one set test in C tells that none starts in a stretch of words
+    firsts: frozenset[str] | None = None
     # token -> (a single word of the list, the first word of a phrase): posts repeat the same
     # few hundred words, so a dictionary hit replaces the prefix and suffix tests
     memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def length_at(self, tokens: Sequence[str], i: int) -> int:
-        """How many tokens from i form one of the phrases (the longest), 0 when none."""
+        """How many tokens from i form one of the phrases (the longest), 0 when none.
+
+        A list of whole words is tested with its small set first: most tokens are in
+        neither, and they then cost one set test, with no memo entry made or looked up.
+        """
         token = tokens[i]
-        known = self.memo.get(token)
-        if known is None:
-            known = (token in self.words, bool(self.phrases) and token in self.heads)
-            if len(self.memo) >= _MEMO_SIZE:
-                self.memo.clear()
-            self.memo[token] = known
+        firsts = self.firsts
+        if firsts is not None:
+            if token not in firsts:
+                return 0
+            known = (token in self.words.exact, token in self.heads.exact)
+        else:
+            known = self.memo.get(token)
+            if known is None:
+                known = (token in self.words, bool(self.phrases) and token in self.heads)
+                if len(self.memo) >= _MEMO_SIZE:
+                    self.memo.clear()
+                self.memo[token] = known
         best = 1 if known[0] else 0
         if known[1]:
             for phrase in self.phrases:
@@ -56,6 +69,10 @@ class Phrases:
                 if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
                     best = n
         return best
+
+    def absent(self, tokens: Sequence[str], low: int, high: int) -> bool:
+        """Whether surely no phrase starts at tokens low..high-1 (False: one may)."""
+        return self.firsts is not None and self.firsts.isdisjoint(tokens[low:high])
 
     def in_text(self, text: str) -> bool:
         """Whether a phrase occurs anywhere in a folded text, without splitting it into words:
@@ -65,10 +82,14 @@ class Phrases:
 
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
-        low, high = max(low, 0), min(high, len(tokens))
-        if low >= high or self.regex is None:
+        if low < 0:
+            low = 0
+        if high > len(tokens):
+            high = len(tokens)
+        firsts = self.firsts
+        if low >= high or self.regex is None or (firsts is not None and firsts.isdisjoint(tokens[low:high])):
             return -1
-        if isinstance(tokens, JoinedWords):
+        if tokens.__class__ is JoinedWords:
             offsets = tokens.offsets
             # offsets[high] is just past the space that ends word high - 1
             found = self.regex.search(tokens.joined, offsets[low], offsets[high])
@@ -80,28 +101,43 @@ class Phrases:
         return low + joined.count(" ", 0, found.start())
 
 
-NO_PHRASES = Phrases(EMPTY, (), EMPTY)
+NO_PHRASES = Phrases(EMPTY, (), EMPTY, firsts=frozenset())
 
 
 class JoinedWords(list):
     """A post's words, each after a space, with the offset of that space, so that
     every `Phrases.find` over a stretch of them is one regex search with no new string."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: Iterable[str]) -> None:
         super().__init__(words)
-        self.joined = " " + " ".join(words)    # each word after a space
+        self.joined = " " + " ".join(self)    # each word after a space
         # of the space before each word
-        self.offsets = list(accumulate(map(_PLUS_ONE, map(len, words)), initial=0))
+        self.offsets = list(accumulate(map(_PLUS_ONE, map(len, self)), initial=0))
+
+
+class ExactWords(frozenset):
+    """A list of whole words: `in` is the set's own test, in C, with no memo."""
+
+    def any_in(self, tokens: list[str]) -> bool:
+        return not self.isdisjoint(tokens)
+
+
+def word_test(words: WordSet) -> Words | ExactWords:
+    """The quickest test of one word against a list: a set for whole words, else a memo."""
+    if words.prefixes or words.suffixes or words.infixes or words.any_place:
+        return Words(words)
+    return ExactWords(words.exact)
 
 
 class Words:
     """A word list tested one word at a time, remembering its answers (see `Phrases.memo`)."""
 
-    __slots__ = ("words", "memo")
+    __slots__ = ("words", "memo", "regex")
 
     def __init__(self, words: WordSet) -> None:
         self.words = words
         self.memo: dict[str, bool] = {}
+        self.regex = _regex(words, ())
 
     def __contains__(self, token: str) -> bool:
         known = self.memo.get(token)
@@ -114,6 +150,15 @@ class Words:
 
     def any_in(self, tokens: list[str]) -> bool:
         return self.words.any_in(tokens)
+
+    def indices(self, tokens: JoinedWords, low: int, high: int) -> list[int]:
+        """Indices of the tokens in [low, high) that are in the list, found by one regex
+        pass over the joined words rather than a test per word."""
+        if self.regex is None or low >= high:
+            return []
+        offsets = tokens.offsets
+        return [bisect_right(offsets, m.start()) - 1
+                for m in self.regex.finditer(tokens.joined, offsets[low], offsets[high])]
 
 
 def _slot(words: WordSet) -> str:
@@ -156,27 +201,30 @@ _NO_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NO_LETTER_AFTER = r"(?![^\W\d_])"
 
 
+WordTest = Words | ExactWords
+
+
 @dataclass(frozen=True, slots=True)
 class EventLexicon:
     actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
     actor_starts: Words                  # any word that may open an actor phrase: a quick first test
     objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
     not_after: Phrases
-    force: Words
-    source: Words
-    emblem: Words
-    nouns: Words
-    liberation: Words
-    occupation: Words
+    force: WordTest
+    source: WordTest
+    emblem: WordTest
+    nouns: WordTest
+    liberation: WordTest
+    occupation: WordTest
     expel: Phrases
     expelled: Phrases
-    fall: Words
-    ours: Words
-    states: Words
-    not_claims: Words
-    needs_place: Words
+    fall: WordTest
+    ours: WordTest
+    states: WordTest
+    not_claims: WordTest
+    needs_place: WordTest
     control: Phrases
-    ground: Words
+    ground: WordTest
     copula: Phrases
     opinion: Phrases
     subordinate: Phrases
@@ -226,14 +274,21 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
     words = compile_word(single, lists)
     firsts = [words, *(phrase[0] for phrase in multi)]
     parts = tuple(sorted({p for w in firsts for p in (*w.exact, *w.prefixes, *w.suffixes, *w.infixes)}))
-    return Phrases(words, tuple(multi), compile_word(heads, lists), _regex(words, tuple(multi)),
-                   _regex(words, tuple(multi), over_text=True), parts)
+    head_set = compile_word(heads, lists)
+    whole = all(_exact_only(w) for w in (words, head_set))
+    return Phrases(words, tuple(multi), head_set, _regex(words, tuple(multi)),
+                   _regex(words, tuple(multi), over_text=True), parts,
+                   firsts=words.exact | head_set.exact if whole else None)
+
+
+def _exact_only(words: WordSet) -> bool:
+    return not (words.prefixes or words.suffixes or words.infixes or words.any_place)
 
 
 def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Words:
     if key not in check.table:
-        return Words(EMPTY)
-    return Words(compile_word(check.check_words(key, lists), lists))
+        return ExactWords()
+    return word_test(compile_word(check.check_words(key, lists), lists))
 
 
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
@@ -268,15 +323,15 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
         objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
         not_after=_phrases(actors, "not_after", lists),
-        force=Words(compile_word(lists["force"], lists)),
-        source=Words(compile_word(lists["source"], lists)),
-        emblem=Words(compile_word(lists.get("emblem", ()), lists)),
+        force=word_test(compile_word(lists["force"], lists)),
+        source=word_test(compile_word(lists["source"], lists)),
+        emblem=word_test(compile_word(lists.get("emblem", ()), lists)),
         nouns=_words(actions, "nouns", lists), liberation=_words(actions, "liberation", lists),
         occupation=_words(actions, "occupation", lists), expel=_phrases(actions, "expel", lists),
         expelled=_phrases(actions, "expelled", lists), fall=_words(actions, "fall", lists),
         ours=_words(actions, "ours", lists),
         states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
-        control=_phrases(actions, "control", lists), ground=Words(compile_word(lists["ground"], lists)),
+        control=_phrases(actions, "control", lists), ground=word_test(compile_word(lists["ground"], lists)),
         **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},
         **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
         source_preps=_phrases(places, "source", lists),

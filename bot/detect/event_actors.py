@@ -1,0 +1,167 @@
+"""Who withdrew or took the place: the actor of an action word in its clause.
+
+The nearest actor word of the clause that is not after a preposition nor before a
+word of a source ("Russian channels"); "наши" and "противник" are resolved against the
+channel's side; with none, a liberation verb means the channel's side and an occupation
+verb the other; then an actor earlier in the same sentence ("Ukraine's commander says
+troops withdrew"; "Russia claims it captured X", but not who denies that X fell). Verbs
+of pushing out take their object ("выбили противника из", "Ворога вибито з"). A
+withdrawal followed by "the place is under Y's control" is Y's capture too. The other
+side's claim against the channel's side, answered by "we hold the place", is denied.
+"""
+
+from __future__ import annotations
+
+from bot.detect.eventlex import EventLexicon, JoinedWords
+from bot.detect.event_post import Post
+from bot.detect.model import Match
+
+# "Dozens of Ukrainian soldiers": the side after "of" is the subject.
+_QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
+                       "elements", "several"})
+_PRONOUNS = frozenset({"it", "they"})
+_UNDER = frozenset({"под", "під", "under"})
+_CONTROL = frozenset({"контролем", "control"})
+
+
+class Actors:
+    """The judge's reading of who acted (`by`), and the channel's side they resolve against."""
+
+    lex: EventLexicon
+    post: Post
+    words: JoinedWords
+    side: str | None
+
+    def _actor_at(self, i: int, table: dict) -> tuple[str, int] | None:
+        for side, phrases in table.items():
+            n = phrases.length_at(self.words, i)
+            if n:
+                return side, n
+        return None
+
+    def _channel(self) -> str:
+        return f"channel {self.side}" if self.side else "a channel of no side"
+
+    def _actor(self, i: int, n: int, side: str, role: str) -> tuple[str | None, Match]:
+        by = self._resolve(side)
+        if side == "own":
+            how = f"our side, {self._channel()}"
+        elif side == "enemy":
+            how = f"the other side, {self._channel()}"
+        else:
+            how = "actor word"
+        return by, self.post.original_match(i, i + n - 1, f"by {by or '-'}: {how} ({role})")
+
+    def _resolve(self, side: str) -> str | None:
+        if side in ("ua", "ru"):
+            return side
+        if self.side is None:
+            return None
+        if side == "own":
+            return self.side
+        return "ru" if self.side == "ua" else "ua"
+
+    def _subjects(self, low: int, high: int, skip: tuple[int, int],
+                  speakers: bool = False) -> list[tuple[int, int, str]]:
+        lex, words = self.lex, self.words
+        found: list[tuple[int, int, str]] = []
+        i = low
+        for c in lex.actor_starts.indices(words, low, high):
+            if c < i or skip[0] <= c <= skip[1]:
+                continue
+            i = c
+            hit = self._actor_at(i, lex.actors)
+            if hit is None:
+                continue
+            side, n = hit
+            after = i + n
+            if i > low and (lex.not_after.length_at(words, i - 1) and not (
+                    words[i - 1] == "of" and i - 1 > low and words[i - 2] in _QUANTITY)
+                            or lex.expel.length_at(words, i - 1)):
+                i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
+                continue
+            if not speakers and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
+                    or (after < len(words) and words[after] in lex.emblem):
+                i = after
+                continue
+            found.append((i, after - 1, side))
+            i = after
+        return found
+
+    def _expelled_object(self, h: int, low: int, high: int) -> tuple[str | None, Match | None]:
+        """The object of an impersonal passive of pushing out withdrew ("Ворога вибито з X")."""
+        for i in (h - 1, h - 2, h + 1):
+            if low <= i < high and i != h:
+                hit = self._actor_at(i, self.lex.objects)
+                if hit is not None and not (i > low and self.lex.not_after.length_at(self.words, i - 1)):
+                    return self._actor(i, hit[1], hit[0], "pushed out")
+        return None, None
+
+    def _by(self, h: int, last: int, low: int, high: int, k: int, head: str,
+            expelling: bool, form: str, action: str) -> tuple[str | None, Match | None]:
+        post, lex = self.post, self.lex
+        if expelling:
+            for i in range(h + 1, min(high, last + 5)):
+                hit = self._actor_at(i, lex.objects)
+                if hit is not None:
+                    side, n = hit
+                    return self._actor(i, n, side, "pushed out")
+            if not head.isascii():
+                # the object first, no subject: "Противника выбили из X", "Окупантів вибили з X"
+                for i in (h - 1, h - 2):
+                    hit = self._actor_at(i, lex.objects) if i >= low else None
+                    if hit is not None and not (i > low and lex.not_after.length_at(self.words, i - 1)) \
+                            and not self._subjects(low, h, (h, h)):
+                        return self._actor(i, hit[1], hit[0], "pushed out")
+            return None, None
+        if form == "noun":
+            for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
+                hit = self._actor_at(i, lex.objects)
+                if hit is not None and not lex.not_after.length_at(self.words, i - 1) \
+                        and not (i + hit[1] < len(self.words) and self.words[i + hit[1]] in lex.source):
+                    side, n = hit
+                    return self._actor(i, n, side, "whose action the noun names")
+            if lex.observe.find(self.words, low, h) >= 0:
+                return None, None
+        if head in lex.fall and last + 2 < high and self.words[last + 1] == "to":
+            j = last + 3 if self.words[last + 2] == "the" and last + 3 < high else last + 2
+            hit = self._actor_at(j, lex.actors)      # "Vuhledar has fallen to (the) Russian forces"
+            if hit is not None:
+                return self._actor(j, hit[1], hit[0], "to whom the place fell")
+        if action == "capture":
+            i = lex.control.find(self.words, low, high)
+            if i >= 0:
+                j = i + lex.control.length_at(self.words, i)
+                hit = self._actor_at(j, lex.objects) if j < high else None
+                if hit is not None:
+                    return self._actor(j, hit[1], hit[0], "in control")
+            for j in range(low + 1, high - 1):
+                # "под нашим контролем", "під українським контролем"
+                if self.words[j + 1] in _CONTROL and self.words[j - 1] in _UNDER:
+                    hit = self._actor_at(j, lex.objects)
+                    if hit is not None:
+                        return self._actor(j, hit[1], hit[0], "in control")
+        # "Russia claims it captured X": the pronoun is the one who claims
+        pronoun = any(self.words[i] in _PRONOUNS for i in (h - 1, h - 2) if i >= low)
+        admitted = action == "withdrawal" and lex.admit.find(self.words, post.sentences[k][0], h) >= 0
+        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun or admitted)
+        if subjects:
+            first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
+            return self._actor(first, end - first + 1, side, "subject")
+        if head in lex.liberation:
+            return self.side, post.original_match(h, h, f"by {self.side or '-'}: a liberation verb means the "
+                                                     f"channel's side ({self._channel()})")
+        if head in lex.occupation:
+            other = None if self.side is None else ("ru" if self.side == "ua" else "ua")
+            return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
+                                                    f"({self._channel()})")
+        s_low, _ = post.sentences[k]
+        # "Російські пропагандисти брешуть, що взяли X": who lies claimed it
+        lying = lex.lie.find(self.words, s_low, low) >= 0
+        earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted or lying)
+        if earlier:
+            first, end, side = earlier[-1]
+            if action == "capture" and not lying and lex.denial.find(self.words, end + 1, low) >= 0:
+                return None, None     # "Kyiv denies that X has fallen": who denies did not take it
+            return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
+        return None, None

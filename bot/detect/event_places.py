@@ -1,0 +1,183 @@
+"""Which place was left or taken: the places of an action word's clause, or of the text before it.
+
+The places of the clause except destinations ("к Лисичанску"), places that only
+locate another ("Андреевка под Бахмутом", "Купянск Харьковской области") and axes; a
+noun's and an English active verb's place follows them (with none there, the one
+before: "Toretsk came under Russian control"); "в районе X" is X for a withdrawal, not
+for a capture. With none, the places of an earlier clause, of the two sentences before
+in the paragraph, or of the post's heading ("Бахмут: ..."), unless the clause names a
+place the gazetteer does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from bot.detect.eventlex import EventLexicon, JoinedWords
+from bot.detect.event_post import Post
+from bot.detect.model import Match
+
+# English names that are capitalised without naming a place
+_CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                       "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                       "november", "december"})
+_PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
+# Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
+_INTO = frozenset({"до", "into"})
+_BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
+
+
+class Places:
+    """The judge's choice of the place an action word is about."""
+
+    lex: EventLexicon
+    post: Post
+    words: JoinedWords
+    regions: frozenset[str]
+    _capture: bool
+
+    def _eligible(self, low: int, high: int) -> tuple[list[tuple[str, int, int]], bool]:
+        """The places of words low..high that can be the place left or taken, and whether a
+        place there was only the surroundings of the action ("окрестности Соледара")."""
+        post, lex, words = self.post, self.lex, self.words
+        out: list[tuple[str, int, int]] = []
+        around = False
+        starts = post.place_starts
+        for n in range(bisect_left(starts, low), len(starts)):
+            i = starts[n]
+            if i >= high:
+                break
+            place_id, axis, _ = post.place_of[i]
+            j = i
+            while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
+                j += 1
+            if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                around = True
+            elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+                pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
+            elif not axis and not self._destination(i, low) and not self._locates(i, low) \
+                    and all(place_id != o[0] for o in out):
+                out.append((place_id, i, j))
+        return out, around
+
+    def _destination(self, i: int, low: int) -> bool:
+        """A place after "к", "toward", "в сторону", up to a few words back with no "из" between."""
+        lex, words = self.lex, self.words
+        if lex.destination.absent(words, max(low, i - 6), i):
+            return False
+        for j in range(i - 1, max(low, i - 6) - 1, -1):
+            n = lex.destination.length_at(words, j)
+            if n and j + n <= i and not (self._capture and words[j] in _INTO):
+                return True
+            if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
+                                                        and self.post.place_of[j][2] != self.post.place_of.get(
+                                                            i, ("", False, -1))[2]):
+                return False
+        return False
+
+    def _locates(self, i: int, low: int) -> bool:
+        """A place that only says where the name before it lies."""
+        post, lex, words = self.post, self.lex, self.words
+        if post.place_of.get(i, ("",))[0] in self.regions and i > low and (
+                (i - 1 in post.place_of and post.place_of[i - 1][2] != i)
+                or (post.capitalised(i - 1) and i - 1 > post.sentences[post.sentence_of(i)][0])):
+            return True     # "Купянск Харьковской области", "н.п. Романовка Донецкой области"
+        for n in (1, 2, 3):
+            j = i - n
+            if j <= low:
+                return False
+            outside = lex.near.length_at(words, j)
+            inside = lex.within.length_at(words, j)
+            if outside or inside:
+                before = j - 1
+                while before > low and words[before] in ("the", "a"):
+                    before -= 1
+                if before in post.place_of:
+                    return True
+                # after a name we do not know: "под X" lies outside it, "в X" contains it, and
+                # only a region is too large to be the place itself ("Ильинка в Донбассе")
+                return post.capitalised(before) and (bool(outside) or post.place_of.get(i, ("",))[0] in self.regions)
+            if words[j] not in ("the", "a"):
+                return False
+        return False
+
+    def _named(self, low: int, high: int) -> bool:
+        """Whether the clause names something the gazetteer does not know (a capitalised word
+        that does not open the sentence): a village, most likely."""
+        post = self.post
+        s_low = post.sentences[post.sentence_of(low)][0]
+        return any(post.capitalised(i) and i not in post.place_of
+                   and (i > s_low or bool(self.lex.near.length_at(self.words, i + 1)))
+                   for i in range(low, min(high, len(self.words) - 1)))
+
+    def _unknown_name(self, low: int, high: int, h: int) -> bool:
+        """A capitalised word after a preposition of place that no place matched: the
+        clause names a place we do not know, so no other place may stand in for it."""
+        post, lex, words = self.post, self.lex, self.words
+        for i in range(low + 1, high):
+            if i == h or i in post.place_of or not post.capitalised(i) or words[i] in _CALENDAR \
+                    or words[i] in lex.actor_starts:
+                continue
+            if lex.source_preps.length_at(words, i - 1) or lex.near.length_at(words, i - 1) \
+                    or lex.within.length_at(words, i - 1):
+                return True
+        return False
+
+    def _places(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
+                form: str) -> list[tuple[str | None, Match | None]] | None:
+        found = self._place_words(h, last, low, high, k, head, action, form)
+        if found is None:
+            return None
+        if not found:
+            return [(None, None)]
+        how = "left or taken" if low <= found[0][1] < high else "named before"
+        return [(pid, self.post.original_match(i, j, f"place {pid}: {how}")) for pid, i, j in found]
+
+    def _place_words(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
+                     form: str) -> list[tuple[str, int, int]] | None:
+        post, lex, words = self.post, self.lex, self.words
+        if action == "capture" and head in lex.fall:
+            beside = [i for i in (h - 1, h - 2, last + 1) if i in post.place_of]
+            if not beside or (h - 1 not in post.place_of and last + 1 not in post.place_of
+                              and words[h - 1] not in ("has", "had", "have")):
+                return None
+            first = post.place_of[beside[0]][2]
+            return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
+        # a noun's place is its complement after it ("отход из X", "capture of X"); so is an
+        # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
+        after = form == "noun" or (head.isascii() and not any(words[j] in _BE for j in range(max(low, h - 2), h)))
+        own, around = self._eligible(h + 1 if after else low, high)
+        if after and not own and not around and form != "noun":
+            own, around = self._eligible(low, h)     # the subject: "Toretsk came under Russian control"
+        if own:
+            return own
+        if around:
+            return None if self._capture else []    # "отступил с подступов к X" left no named place
+        if self._unknown_name(low, high, h):
+            return []
+        clauses = post.clauses(k)
+        following = [c for c in clauses if c[0] == high]
+        if following and _PARTICIPLE_START.search(words[high]):
+            found, _ = self._eligible(*following[0])
+            if found:
+                return found
+        for clause in reversed(clauses):
+            if clause[1] <= low:
+                found, _ = self._eligible(*clause)
+                if found:
+                    return found
+        back = k
+        while back > 0 and back > k - 2 and not post.paragraph_break[back]:
+            back -= 1
+            for clause in reversed(post.clauses(back)):
+                found, _ = self._eligible(*clause)
+                if found:
+                    return found
+        first = post.clauses(0)[0]
+        short_first = first == (0, post.sentences[0][1]) and first[1] <= 4
+        if k > 0 and post.heading and (post.ends_with_colon(first) or short_first):
+            found, _ = self._eligible(*first)
+            if found:
+                return found
+        return []

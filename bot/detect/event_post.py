@@ -1,0 +1,239 @@
+"""One post as the event rules read it: words, sentences and clauses around the action words.
+
+Built once per post that holds a withdrawal or capture word, from the sentences around
+those words only, so that a long post costs little more than a short one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.detect.eventlex import JoinedWords
+from bot.detect.model import Match, PlaceHit
+from bot.detect.normalize import WORD, Normalized
+
+# unbound methods, so that a post's words, starts and ends are listed by map() in C
+_group = re.Match.group
+_start = re.Match.start
+_end = re.Match.end
+
+# A full stop after these is an abbreviation, not a sentence end ("с. Іванівка", "Gen. Syrskyi").
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:с|г|п|н|пос|смт|им|ул|вул|обл|р|т|е|mr|dr|st|vs|gen|lt|col|maj|sgt|u|s)$",
+                           re.IGNORECASE)
+# A post's opening this short is read whole: its heading ("Бахмут: ...") may name the place.
+HEADING_CHARS = 300
+_REACH = 1200   # characters either side of an action word searched for sentence ends
+_CONJUNCTIONS = frozenset({
+    "а", "но", "однако", "зато", "пока", "когда", "хотя", "потому", "поскольку", "что", "чтобы", "который",
+    "которая", "которые", "которое", "где", "але", "проте", "однак", "поки", "коли", "хоча", "бо", "що", "щоб",
+    "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
+    "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
+})
+# Plain character classes: Python's regex engine scans them several times faster than
+# alternations with look-arounds, and the few hits are sorted out in code.
+# A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space;
+# the pattern opens with one character class, which the engine scans for in a tight loop,
+# twice as fast as the alternation "\n|[.!?…]+..." that means the same.
+_END = re.compile(r"[\n.!?…](?:(?<=\n)|[.!?…]*[\"»”)]*(?=\s|\Z))")
+_MARK = re.compile(r"[;:()—–,-]")
+_DIGITS = re.compile(r"\d\d\d\d")
+_DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
+_YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    action: str
+    start: int          # folded offset of the action word
+    end: int
+    match: Match
+
+
+class Post:
+    """Words of one folded post with sentence and clause limits, built on demand."""
+
+    def __init__(self, norm: Normalized, original: str, places: Sequence[PlaceHit],
+                 mentions: Sequence[int]) -> None:
+        self.norm = norm
+        self.original = original
+        text = norm.text
+        self.text = text
+        # Sentence ends around the action words; words only for the sentences around them,
+        # the one before and the one after, so that a long post costs little more than a
+        # short one.
+        positions, asks = _sentence_ends(text, mentions)
+        windows: list[list[int]] = []
+        last_end = len(positions) - 1
+        for start in mentions:
+            k = bisect_right(positions, start)            # sentence k spans positions[k-1]..positions[k]
+            low = positions[k - 2] if k > 1 else 0
+            high = positions[k + 1 if k < last_end else last_end]
+            if low <= HEADING_CHARS:
+                low = 0
+            if windows and low <= windows[-1][1]:
+                if high > windows[-1][1]:
+                    windows[-1][1] = high
+            else:
+                windows.append([low, high])
+        self.heading = bool(windows) and windows[0][0] == 0
+        found = list(WORD.finditer(text, *windows[0])) if len(windows) == 1 else \
+            [m for low, high in windows for m in WORD.finditer(text, low, high)]
+        # unbound methods mapped in C: no Python call per word
+        self.words: list[str] = JoinedWords(map(_group, found))
+        self.starts: list[int] = list(map(_start, found))
+        self.ends: list[int] = list(map(_end, found))
+        # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
+        self.years: set[int] = set()
+        self.marks: set[int] = set()
+        self.commas: set[int] = set()
+        starts = self.starts
+        for low, high in windows:
+            for m in _MARK.finditer(text, low, high):
+                pos = m.start()
+                ch = text[pos]
+                if ch == ",":
+                    self.commas.add(bisect_left(starts, pos))
+                elif ch != "-" or (text[pos - 1:pos] == " " and text[pos + 1:pos + 2] == " "):
+                    self.marks.add(bisect_left(starts, pos))
+            if _DIGITS.search(text, low, high):
+                # a year dates a past; the year of a full date ("20 ноября 2026", "21.11.2026")
+                # is the day of the report
+                self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high)
+                                  if not _DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()))
+        # sentences as word ranges; `question[k]` when sentence k ends with "?"
+        self.sentences: list[tuple[int, int]] = []
+        self.question: list[bool] = []
+        self.paragraph_break: list[bool] = []   # a blank line (or a part not read) before sentence k
+        starts = self.starts
+        for w_low, w_high in windows:
+            for n in range(max(1, bisect_right(positions, w_low)), len(positions)):
+                a = positions[n - 1]
+                if a >= w_high:
+                    break
+                low, high = bisect_left(starts, a), bisect_left(starts, positions[n])
+                if high > low:
+                    self.sentences.append((low, high))
+                    self.question.append(asks[n])
+                    self.paragraph_break.append(a == w_low and a > 0 or "\n\n" in text[a:starts[low]])
+        self.sentence_starts = [s for s, _ in self.sentences]
+        # places: for each word index, the place it belongs to
+        self.place_of: dict[int, tuple[str, bool, int]] = {}
+        deleted = [s + k for k, s in enumerate(norm.shifts)]
+        for hit in places:
+            for m in hit.matches:
+                start, end = m.start, m.end
+                if deleted:
+                    start -= bisect_left(deleted, start)
+                    end -= bisect_left(deleted, end)
+                axis = "adjective" in m.rule and not hit.place_id.endswith("-oblast")
+                first = bisect_left(self.starts, start)
+                i = first
+                while i < len(self.words) and self.starts[i] < end:
+                    self.place_of[i] = (hit.place_id, axis, first)
+                    i += 1
+        # the first word of each place: where a place read from the left begins
+        self.place_starts = sorted(i for i, entry in self.place_of.items() if entry[2] == i)
+        self._clauses: dict[int, list[tuple[int, int]]] = {}
+
+    def sentence_of(self, i: int) -> int:
+        return bisect_right(self.sentence_starts, i) - 1
+
+    def between(self, i: int) -> str:
+        """The characters between word i-1 and word i."""
+        return self.text[self.ends[i - 1]:self.starts[i]] if i > 0 else self.text[:self.starts[0]]
+
+    def clauses(self, k: int) -> list[tuple[int, int]]:
+        cached = self._clauses.get(k)
+        if cached is not None:
+            return cached
+        low, high = self.sentences[k]
+        words, place_of = self.words, self.place_of
+        # a clause opens at a clause mark, at a conjunction, or at a comma that does not
+        # stand between the words of one place; a few marks a post, so their sets are walked
+        splits = {i for i in self.marks if low < i < high}
+        splits.update(i for i in self.commas if low < i < high and not (i - 1 in place_of and i in place_of))
+        if not _CONJUNCTIONS.isdisjoint(words[low + 1:high]):
+            splits.update(i for i, word in enumerate(words[low + 1:high], low + 1) if word in _CONJUNCTIONS)
+        out: list[tuple[int, int]] = []
+        start = low
+        for i in sorted(splits):
+            out.append((start, i))
+            start = i
+        out.append((start, high))
+        self._clauses[k] = out
+        return out
+
+    def clause_of(self, i: int) -> tuple[int, int]:
+        for low, high in self.clauses(self.sentence_of(i)):
+            if low <= i < high:
+                return low, high
+        raise ValueError(i)
+
+    def ends_with_colon(self, clause: tuple[int, int]) -> bool:
+        high = clause[1]
+        return high < len(self.words) and ":" in self.between(high)
+
+    def capitalised(self, i: int) -> bool:
+        pos = self.norm.to_original(self.starts[i])
+        return pos < len(self.original) and self.original[pos].isupper()
+
+    def original_match(self, first: int, last: int, rule: str) -> Match:
+        a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        return Match(a, b, self.original[a:b], rule)
+
+
+def _stretches(mentions: Sequence[int], size: int) -> list[tuple[int, int, int]]:
+    """Stretches of text around the action words in which sentence ends are looked for:
+    wide enough for the sentence before and the sentence after; each with the start of its
+    last action word."""
+    out: list[tuple[int, int, int]] = []
+    for start in mentions:
+        low, high = max(0, start - _REACH), min(size, start + _REACH)
+        if low <= HEADING_CHARS:
+            low = 0
+        if out and low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], high), start)
+        else:
+            out.append((low, high, start))
+    return out
+
+
+def _sentence_ends(text: str, mentions: Sequence[int]) -> tuple[list[int], list[bool]]:
+    """Offsets at which sentences end (from 0), and whether each sentence ends with "?".
+
+    A stretch is read only up to the second sentence end after its last action word: the
+    sentence after the action word's is the last one the rules look at.
+    """
+    positions = [0]
+    asks = [False]
+    add_end, add_ask = positions.append, asks.append
+    for low, high, last in _stretches(mentions, len(text)):
+        if low > positions[-1]:
+            add_end(low)
+            add_ask(False)
+        after = 0
+        for m in _END.finditer(text, low, high):
+            pos, j = m.span()
+            if j == pos + 1:
+                ch = text[pos]
+                if ch == "\n":
+                    add_ask(False)
+                elif ch == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                    continue
+                else:
+                    add_ask(ch == "?")
+            else:
+                add_ask("?" in m.group())
+            add_end(j)
+            if j > last:
+                after += 1
+                if after == 2:
+                    break
+        else:
+            if high > positions[-1]:
+                add_end(high)
+                add_ask(False)
+    return positions, asks

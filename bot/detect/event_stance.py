@@ -1,0 +1,196 @@
+"""Whether an action word is news, and whether the post asserts or denies it.
+
+Not news: a question; a plan, forecast, demand, hypothetical or opinion (a modal or
+conditional word before the verb in its clause, "я считаю" before it in its sentence,
+a future form); a generalisation; a past the post dates or recalls (a year that is not
+the report's own date, or "год назад", before the claim in its sentence or in the
+post's dateline; a memorial frame in the post's opening or around the claim; unless
+the clause says "today"); a clause that only sets the time or describes a noun ("когда
+ВСУ отступили...", "армия, которая отступает") when the main clause claims nothing (a
+noun there only names it: "когда оставили Лиман — назвали перегруппировкой"); war words
+in jest about civilian life ("админы отступают на дачу"); a noun named in passing
+("после сдачи Херсона"). A noun ("отход", "withdrawal") or an infinitive counts only
+when it is denied, ordered, decided or reported as done or under way — so "наше
+отступление — позор" and "отступать некуда" are not claims, while "принято решение о
+перегруппировке" and "получили приказ отходить" are.
+
+Stance: a negation right before the verb, a denial word in the sentence ("фейк",
+"denies") outside the clauses of other claims, or a following sentence that opens
+with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from bot.detect.eventlex import EventLexicon, JoinedWords
+from bot.detect.event_post import HEADING_CHARS, Mention, Post
+from bot.detect.model import Match
+
+ASSERTED, DENIED = "asserted", "denied"
+
+# Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
+# территории"): they qualify a noun and report nothing by themselves. Russian long passive
+# forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
+_PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)"
+                         r"(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
+                         r"|нн(?:ый|ая|ое|ые|ого|ой|ому|ую|ых|ым|ыми)$")
+_INFINITIVE = ("ть", "ти", "чь", "ться", "тись", "тися")
+_INFINITIVE_UK = ("ти", "тися", "тись")   # "-ть" ends the present tense too: "тікають", "відходить"
+# English words that are nouns after a determiner and verbs after a subject.
+_EN_VERB_NOUNS = frozenset({"retreat", "retreats", "capture", "captures", "fall", "falls", "exit", "exits"})
+DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "another", "of",
+                          "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
+
+
+class Stance:
+    """The judge's tests of news (not a plan, a past or an opinion) and of stance."""
+
+    lex: EventLexicon
+    post: Post
+    words: JoinedWords
+    side: str | None
+    mentions: Sequence[Mention]
+    language: str
+    _frame: bool | None
+    _dateline: bool | None
+
+    def _form(self, h: int, low: int) -> str:
+        """How the action word reads: a noun, a participle, an infinitive or a finite verb."""
+        head = self.words[h]
+        before = self.words[h - 1] if h > low else ""
+        if head.isascii():
+            if before == "to":
+                return "infinitive"
+            if head in self.lex.nouns:
+                if head in _EN_VERB_NOUNS and before and before not in DETERMINERS:
+                    return "finite"
+                return "noun"
+            if head.endswith("ing") and (before in DETERMINERS or h == self.post.sentences[
+                    self.post.sentence_of(h)][0]):
+                return "noun"
+            return "finite"
+        if head in self.lex.nouns:
+            return "noun"
+        if _PARTICIPLE.search(head):
+            return "participle"
+        if head.endswith(_INFINITIVE_UK if self.language == "uk" else _INFINITIVE):
+            return "infinitive"
+        return "finite"
+
+    def _mentions_in(self, low: int, high: int) -> bool:
+        starts = self.post.starts
+        return any(low <= bisect_left(starts, m.start) < high for m in self.mentions)
+
+    def _main_claim(self, k: int, low: int, high: int) -> bool:
+        """Whether an action word of the sentence stands outside the clause low..high, in a
+        clause that is not itself subordinate."""
+        post, lex = self.post, self.lex
+        s_low, s_high = post.sentences[k]
+        for m in self.mentions:
+            i = bisect_left(post.starts, m.start)
+            if s_low <= i < s_high and not low <= i < high:
+                c_low, _ = post.clause_of(i)
+                # a noun there only names what the clause is about ("назвали перегруппировкой")
+                if not lex.subordinate.length_at(self.words, c_low) and self._form(i, c_low) != "noun":
+                    return True
+        return False
+
+    def _background(self, h: int, k: int, low: int, high: int, form: str) -> bool:
+        post, lex, words = self.post, self.lex, self.words
+        if lex.now.find(words, low, high) >= 0:
+            return False
+        if form == "noun" and h > low and lex.background_before.length_at(words, h - 1):
+            return True
+        if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 1 \
+                and words[h - 1] not in lex.nouns:
+            return True
+        s_low, _ = post.sentences[k]
+        # "Тогда, как говорят в прокуратуре, ВСУ отступили"
+        if lex.background.find(words, s_low, high) >= 0 or (post.years and any(s_low <= i <= high
+                                                                              for i in post.years)):
+            return True
+        return self._dated_heading() or self._post_frame()
+
+    def _dated_heading(self) -> bool:
+        """Whether the post's heading or dateline ("Бахмут, 2023:") sets its claims in the
+        past; the same for every action word of the post, so it is read once."""
+        if self._dateline is None:
+            post = self.post
+            first = post.clauses(0)[0]
+            a, b = first
+            self._dateline = bool(post.heading) and (
+                post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))) \
+                and (self.lex.background.find(self.words, a, b) >= 0
+                     or (bool(post.years) and any(a <= i <= b for i in post.years)))
+        return self._dateline
+
+    def _post_frame(self) -> bool:
+        if self._frame is None:
+            # the opening of the post and the sentences read around its claims: a memorial
+            # or a look back announces itself there
+            words = self.words
+            self._frame = self.lex.background_frame.find(words, 0, len(words)) >= 0 or (
+                not self.post.heading and self.lex.background_frame.in_text(self.post.text[:HEADING_CHARS]))
+        return self._frame
+
+    def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
+        post, lex, words = self.post, self.lex, self.words
+        if not lex.negation.absent(words, max(low, h - 3), h):
+            for back in (1, 2, 3):
+                i = h - back
+                if i < low:
+                    break
+                n = lex.negation.length_at(words, i)
+                if n and i + n <= h:
+                    return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
+        s_low, s_high = post.sentences[k]
+        i = lex.denial.find(words, s_low, s_high)
+        while i >= 0:
+            # a denial in a clause that holds another action word is about that one
+            c_low, c_high = post.clause_of(i)
+            if (c_low <= h < c_high) or not self._mentions_in(c_low, c_high):
+                n = lex.denial.length_at(words, i)
+                return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
+            i = lex.denial.find(words, c_high, s_high)
+        if k + 1 < len(post.sentences):
+            n_low, n_high = post.sentences[k + 1]
+            for i in range(n_low, min(n_low + 2, n_high)):
+                n = lex.denial_next.length_at(words, i)
+                if n:
+                    return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
+        return ASSERTED, None
+
+    def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:
+        """The other side's claim against the channel's side, answered in the post by "we hold
+        it" ("Росіяни пишуть, що ЗСУ вийшли з X. Місто тримаємо"): the post denies it."""
+        post, lex, words = self.post, self.lex, self.words
+        if self.side is None or (by is not None and (by == self.side) != (action == "withdrawal")):
+            return None
+        other = "ru" if self.side == "ua" else "ua"
+        s_low, s_high = post.sentences[k]
+        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or any(
+            table.length_at(words, i) for table in lex.objects.values())]
+        if not any(self._resolve(side) == other for i in speakers
+                   for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects)))):
+            return None
+        end = post.sentences[min(k + 2, len(post.sentences) - 1)][1]
+        i = lex.held.find(words, h + 1, end)
+        if i < 0:
+            return None
+        n = lex.held.length_at(words, i)
+        return post.original_match(i, i + n - 1, "stance denied: the post holds what the other side claims")
+
+    def _announced(self, h: int, last: int, low: int, high: int, form: str) -> bool:
+        """An infinitive or a noun that is ordered, decided, or reported done or under way."""
+        lex, words = self.lex, self.words
+        if lex.order.find(words, max(low, h - 6), h) >= 0:
+            return True
+        if form == "noun":
+            if lex.report.find(words, max(low, h - 6), h) >= 0:
+                return True
+            if lex.report_after.find(words, last + 1, high) >= 0:
+                return True
+        return False
