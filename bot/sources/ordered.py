@@ -33,8 +33,9 @@ from bot.sources.export import (ExportChannel, ExportError, ExportProblem, find_
 
 #: Posts sorted in memory at once (a few tens of MB of text at most).
 RUN = 20_000
-#: Posts read back from a run file at a time during the merge.
-BLOCK = 256
+#: Posts read back from a run file at a time during the merge: the merge holds a block of
+#: every run (50 runs for a million posts, 15 MB less at 64 than at 256).
+BLOCK = 64
 
 #: (date, channel id, message id, version rank) as numbers: a position in the replay order.
 Position = tuple[float, int, int, float]
