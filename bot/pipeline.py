@@ -203,9 +203,6 @@ class Pipeline(BatchIngest):
 
     async def _alert_new(self, post: Post, post_id: int, channel: Channel, detection: Detection,
                          status: str) -> Outcome:
-        # the alert's first rendering needs this text's places and topics (the channel's side
-        # and muted places change neither the spans of those the alert names)
-        self._keep_for_render((post_id, post.text), detection)
         target = await self._merge_target(post, post_id, detection)
         if target is not None:
             alert_id, relation = target
@@ -224,6 +221,10 @@ class Pipeline(BatchIngest):
             self.stats.merged += 1
             return Outcome(status, merged_into=joined[0])
         late = post.late and (self.clock() - post.date) > timedelta(minutes=self.cfg.late_after_minutes)
+        # the new alert's first rendering needs this text's places and topics (the channel's
+        # side and muted places change neither the spans of those the alert names); a post
+        # merged into another alert is never rendered as its origin, so it is not kept
+        self._keep_for_render((post_id, post.text), detection)
         alert_id = await self.store.create_alert(
             kind="post", severity=policy.severity(detection, channel), post_id=post_id,
             places=detection.place_ids, topics=detection.topic_ids, html="", event_date=post.date,

@@ -27,10 +27,6 @@ class InlineCursor:
     def lastrowid(self) -> int | None:
         return self._cursor.lastrowid
 
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
     async def fetchone(self) -> Any:
         return self._cursor.fetchone()
 
