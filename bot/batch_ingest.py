@@ -83,7 +83,31 @@ class BatchIngest:
             self.on_alert()
         return outcomes
 
+    def detect_ahead(self, posts: Sequence[Post]) -> None:
+        """Detections of the next batch's posts, made while the store commits this one
+        (replay: SQLite builds the search index on a thread of its own, `InlineConnection.apart`).
+        Kept by text and the side it was read with, so the batch uses one only where it
+        would have asked the same; a post that fails here is detected again in its turn,
+        and fails there with its link."""
+        ahead: dict[tuple[str, str | None], Detection] = {}
+        for post in posts:
+            channel = self._channels.get(post.channel_id)
+            if channel is None or post.forward is not None or (post.text, channel.side) in ahead:
+                continue
+            try:
+                ahead[post.text, channel.side] = self.detector.detect(post.text, side=channel.side)
+            except Exception:  # noqa: BLE001 - reported when the post's turn comes
+                continue
+        self._ahead = ahead
+
     async def _batch(self, posts: Sequence[Post], newest_only: bool) -> list[Outcome]:
+        self._detected, self._ahead = self._ahead, {}
+        try:
+            return await self._plan_and_write(posts, newest_only)
+        finally:
+            self._detected = {}
+
+    async def _plan_and_write(self, posts: Sequence[Post], newest_only: bool) -> list[Outcome]:
         stored = await self.store.stored_versions([p.key for p in posts])
         filters: dict = {}  # the batch's runtime settings (key None), then each channel's filters
         outcomes: list = [None] * len(posts)
@@ -119,7 +143,10 @@ class BatchIngest:
                 return _Plan(duplicate=True)
             return _Plan(slow=True)
         channel = await self._channel(post)
-        raw = self.detector.detect(post.text, side=await self._voice_side(post, channel))
+        side = await self._voice_side(post, channel)
+        raw = self._detected.get((post.text, side))
+        if raw is None:
+            raw = self.detector.detect(post.text, side=side)
         if not raw.flagged and not raw.events:
             return _Plan(detection=raw)
         if channel.id not in filters:

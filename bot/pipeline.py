@@ -74,6 +74,8 @@ class Pipeline(BatchIngest):
         self._channels_read_at = float("-inf")
         self._word_sets: OrderedDict[tuple[int, int], frozenset[str]] = OrderedDict()
         self._rendered: OrderedDict[tuple[int, str], Detection] = OrderedDict()
+        self._ahead: dict[tuple[str, str | None], Detection] = {}      # see `detect_ahead`
+        self._detected: dict[tuple[str, str | None], Detection] = {}
 
     # -- entry points -----------------------------------------------------------------
 

@@ -9,8 +9,10 @@ nothing and re-edits no alert.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -125,28 +127,47 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
             await after_each()
         bar = Progress(read.entries, "replay", enabled=progress)
         usernames = {cid: ch.username for cid, ch in channels.items()}
-        pending: list[Post] = []
-        reached = None
-        batches = 0
-        for at, post, entries in read.ordered(usernames):
-            report.posts += 1
-            bar.advance(entries)
-            if through is not None and at <= through:
-                report.resumed += 1
-                continue
-            pending.append(post)
-            reached = at
-            if len(pending) >= batch:
-                await _replay_batch(pending, reached, mark, store, pipeline, report, after_each)
-                pending = []
-                batches += 1
-                if batches % TRIM_EVERY == 0:
-                    give_back()
-        if pending:
-            await _replay_batch(pending, reached, mark, store, pipeline, report, after_each)
+        batches = _batches(read.ordered(usernames), through, batch, report, bar)
+        current = next(batches, None)
+        done = 0
+        while current is not None:
+            # the batch runs up to its commit, which SQLite does on a thread of its own;
+            # meanwhile the next batch is read and detected here
+            storing = asyncio.ensure_future(_replay_batch(*current, mark, store, pipeline, report, after_each))
+            await asyncio.sleep(0)
+            try:
+                current = next(batches, None)
+                if current is not None and not storing.done():
+                    pipeline.detect_ahead(current[0])
+            finally:
+                await storing
+            done += 1
+            if done % TRIM_EVERY == 0:
+                give_back()
         bar.close()
     await store.set_setting(RESUME_KEY, None)
     return report
+
+
+def _batches(ordered: Iterator[tuple[tuple, Post, int]], through: tuple | None, size: int, report: ReplayReport,
+             bar: Progress) -> Iterator[tuple[list[Post], tuple]]:
+    """The export's posts in batches, each with the position of its last post; what an
+    interrupted replay of the same files already stored (`through`) is skipped."""
+    pending: list[Post] = []
+    reached = None
+    for at, post, entries in ordered:
+        report.posts += 1
+        bar.advance(entries)
+        if through is not None and at <= through:
+            report.resumed += 1
+            continue
+        pending.append(post)
+        reached = at
+        if len(pending) >= size:
+            yield pending, reached
+            pending = []
+    if pending:
+        yield pending, reached
 
 
 async def _replay_batch(posts: list[Post], reached, mark: str, store: Store, pipeline: Pipeline,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from bot.channels import Channel
 from bot.outbox import Outbox
 from bot.pipeline import Pipeline
 from bot.replay import replay
 from bot.settings import AlertSettings
+from bot.store import Store
 from bot.terminal import TerminalSender
 
 
@@ -42,3 +44,80 @@ async def test_replaying_the_same_export_twice_stores_and_alerts_nothing_twice(t
     assert [p.message_id for p in first.problems] == [4]
     channel = await store.channel(555)
     assert channel.side == "ru" and channel.username == "kanal"
+
+
+def _channel_dir(tmp_path, name: str, channel_id: int, texts: list[str], start: int = 1795168800):
+    d = tmp_path / name
+    d.mkdir()
+    msgs = [{"id": i + 1, "type": "message", "date_unixtime": str(start + 60 * i), "text": text}
+            for i, text in enumerate(texts)]
+    (d / "result.json").write_text(json.dumps({"name": name, "type": "public_channel", "id": channel_id,
+                                               "messages": msgs}, ensure_ascii=False), encoding="utf-8")
+
+
+def _events(db) -> dict[tuple[int, int], list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT p.channel_id, p.message_id, e.action, e.place_id, e.by_side, e.stance"
+                            " FROM post_events e JOIN posts p ON p.id = e.post_id ORDER BY e.post_id, e.seq")
+        out: dict[tuple[int, int], list[tuple]] = {}
+        for channel_id, message_id, *event in rows:
+            out.setdefault((channel_id, message_id), []).append(tuple(event))
+    return out
+
+
+async def test_replay_reads_the_same_words_in_each_channel_with_that_channels_side(tmp_path, detector):
+    """Replay detects a batch ahead while the store commits the one before; a text met in
+    channels of both sides must still be read with each channel's own "наши" (three days
+    apart, so that the later one is not a copy speaking with the earlier one's voice)."""
+    text = "Наши отошли от Работино."
+    (tmp_path / "export").mkdir()
+    _channel_dir(tmp_path / "export", "ru", 701, [text, "Погода: снег.", text])
+    _channel_dir(tmp_path / "export", "ua", 702, ["Сводка за день.", "Тихо на фронте.", "Погода: дождь.",
+                                                  "Свет дали к обеду.", text], start=1795168800 - 3 * 86400)
+    known = [Channel(username="ru", id=701, name="ru", side="ru", kind="milblogger"),
+             Channel(username="ua", id=702, name="ua", side="ua", kind="official")]
+    store = await Store.open(tmp_path / "fw.sqlite", inline=True)
+    try:
+        report = await replay(tmp_path / "export", store, Pipeline(store, detector, AlertSettings()), known,
+                              progress=False, batch=3)
+    finally:
+        await store.close()
+    assert (report.new, report.errors) == (8, 0)
+    expected = {side: [(e.action, e.place, e.by, e.stance) for e in detector.detect(text, side=side).events]
+                for side in ("ru", "ua")}
+    assert expected["ru"] != expected["ua"]
+    found = _events(tmp_path / "fw.sqlite")
+    assert found[701, 1] == found[701, 3] == expected["ru"]
+    assert found[702, 5] == expected["ua"]
+
+
+class _FailsOn:
+    """The real detector, except that one text makes it fail."""
+
+    def __init__(self, detector, text: str) -> None:
+        self._detector, self._text = detector, text
+
+    def detect(self, text: str, side=None):
+        if text == self._text:
+            raise RuntimeError("detector bug")
+        return self._detector.detect(text, side=side)
+
+    def __getattr__(self, name: str):
+        return getattr(self._detector, name)
+
+
+async def test_a_post_the_detector_fails_on_is_skipped_by_its_link_and_the_rest_of_its_batch_replays(
+        tmp_path, detector, caplog):
+    (tmp_path / "export").mkdir()
+    _channel_dir(tmp_path / "export", "ru", 701, ["ВСУ отступили из Работино.", "Бои под Бахмутом.", "BOOM",
+                                                  "Погода: снег.", "Сводка за день."])
+    known = [Channel(username="ru", id=701, name="ru", side="ru", kind="milblogger")]
+    store = await Store.open(tmp_path / "fw.sqlite", inline=True)
+    try:
+        report = await replay(tmp_path / "export", store, Pipeline(store, _FailsOn(detector, "BOOM"), AlertSettings()),
+                              known, progress=False, batch=2)
+        assert (report.new, report.errors) == (4, 1)
+        assert await store.count_posts() == 4
+    finally:
+        await store.close()
+    assert "https://t.me/ru/3" in caplog.text

@@ -9,7 +9,9 @@ schema version is kept, the full-text index, and how the server says it is unrea
 from __future__ import annotations
 
 import contextlib
+import json
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
@@ -26,6 +28,12 @@ from bot.store.inline import InlineConnection
 from bot.store.pgfaults import postgres_problem
 
 _PG_LOCK_MIGRATE = 7_431_001
+
+
+def _write_and_commit(conn: sqlite3.Connection, steps: Sequence[tuple[str, list]]) -> None:
+    for sql, rows in steps:
+        conn.executemany(sql, rows)
+    conn.execute("COMMIT")
 
 
 class SqliteBackend:
@@ -92,11 +100,22 @@ class SqliteBackend:
             await self.conn.execute("ROLLBACK")
 
     async def commit(self) -> None:
+        """The index entries and the commit are one trip to the connection's thread. On an
+        inline connection that trip is a thread of its own: SQLite builds the index without
+        holding the GIL, while the caller goes on (replay detects its next batch)."""
         pending, self.deferred = self.deferred or [], None
+        steps: list[tuple[str, list]] = []
         for kind, run in groupby(pending, key=itemgetter(0)):
-            await self.conn.executemany(batch.FTS_INSERT if kind == "+" else batch.FTS_DELETE,
-                                        [params for _, params in run])
-        await self.conn.execute("COMMIT")
+            if kind == "+":
+                entries = [[fold(text), places, post_id] for _, (text, places, post_id) in run]
+                steps.append((batch.FTS_INSERT_RUN, [(json.dumps(entries, ensure_ascii=False),)]))
+            else:
+                steps.append((batch.FTS_DELETE, [params for _, params in run]))
+        if isinstance(self.conn, InlineConnection):
+            await self.conn.apart(_write_and_commit, steps)
+        else:
+            conn = self.conn
+            await conn._execute(lambda: _write_and_commit(conn._conn, steps))
 
     def index_mark(self) -> int:
         return len(self.deferred) if self.deferred is not None else 0

@@ -43,6 +43,14 @@ FTS_KEY = "((CAST(strftime('%s', date) AS INTEGER) << 32) | id)"
 FTS_ID = "(rowid & 4294967295)"
 FTS_INSERT = f"INSERT INTO posts_fts(rowid, text, places) SELECT {FTS_KEY}, fw_fold(?), ? FROM posts WHERE id = ?"
 FTS_DELETE = f"DELETE FROM posts_fts WHERE rowid = (SELECT {FTS_KEY} FROM posts WHERE id = ?)"
+# A transaction's index entries at its commit, as one statement over a JSON array of
+# [folded text, places, post id]: SQLite does the whole run without coming back to Python.
+FTS_INSERT_RUN = (
+    "INSERT INTO posts_fts(rowid, text, places)"
+    " SELECT (CAST(strftime('%s', p.date) AS INTEGER) << 32) | p.id,"
+    " json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')"
+    " FROM json_each(?) AS j CROSS JOIN posts AS p ON p.id = json_extract(j.value, '$[2]')"
+)
 POSITION_ADVANCE = (
     "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
     " ON CONFLICT(channel_id) DO UPDATE SET"

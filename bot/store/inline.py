@@ -10,8 +10,11 @@ next post — costs more than many statements do. This connection offers the few
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 
@@ -59,14 +62,27 @@ class _Done:
 
 
 class InlineConnection:
-    """The part of `aiosqlite.Connection` the store uses, on the calling thread."""
+    """The part of `aiosqlite.Connection` the store uses, on the calling thread; and `apart`,
+    for the one piece of work worth a thread of its own."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+        self._raw = conn
+        self._pool: ThreadPoolExecutor | None = None
+        self._apart: Future | None = None
 
     @classmethod
     def connect(cls, path: str, **kwargs: Any) -> "InlineConnection":
-        return cls(sqlite3.connect(path, **kwargs))
+        # one thread at a time uses it: `apart` hands it over and `_conn` takes it back
+        return cls(sqlite3.connect(path, check_same_thread=False, **kwargs))
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection, once work handed to `apart` is over: a statement never runs
+        beside it, even one from a task that did not wait for it."""
+        if self._apart is not None:
+            futures.wait([self._apart])
+            self._apart = None
+        return self._raw
 
     @property
     def in_transaction(self) -> bool:
@@ -84,5 +100,22 @@ class InlineConnection:
     async def _execute(self, fn: Callable[[], Any]) -> Any:
         return fn()
 
+    async def apart(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(connection, *args)` on a thread of its own. SQLite lets go of the GIL while it
+        works, so work of the caller's that needs no statement (detecting the next batch)
+        runs beside it on the other core."""
+        conn = self._conn
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="frontwatch-store")
+        job = self._pool.submit(fn, conn, *args)
+        self._apart = job
+        try:
+            return await asyncio.wrap_future(job)
+        finally:
+            if self._apart is job and job.done():
+                self._apart = None
+
     async def close(self) -> None:
         self._conn.close()
+        if self._pool is not None:
+            self._pool.shutdown()
