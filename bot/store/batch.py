@@ -92,6 +92,10 @@ class DetectionRows:
 
     @classmethod
     def of(cls, post_id: int, detection: Detection, text: str) -> "DetectionRows":
+        if not (detection.places or detection.topics or detection.events):
+            # most posts: nothing found, the same empty rows every time
+            return cls(detection=(post_id, detection.language, "[]", "[]", "[]"), places=[], topics=[], events=[],
+                       fts=(text, "", post_id))
         matches = [[m.start, m.end] for hit in (*detection.places, *detection.topics) for m in hit.matches]
         place_ids = detection.place_ids
         return cls(
