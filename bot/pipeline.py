@@ -7,7 +7,6 @@ knows about Telethon. Alerts are only written to the store here; `bot.outbox` se
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import Counter, OrderedDict
@@ -21,6 +20,7 @@ from bot.channels import Channel
 from bot.detect import Detection, Detector
 from bot.detect.model import merge_spans
 from bot.detect.settlements import PlaceNames
+from bot.near_copies import NearCopies
 from bot.post import Post
 from bot.render import (
     ClaimView,
@@ -38,7 +38,6 @@ from bot.store.db import utcnow
 log = logging.getLogger(__name__)
 
 CHANNEL_CACHE_SECONDS = 60.0
-WORD_SET_CACHE = 4096
 RENDER_CACHE = 256
 
 
@@ -72,7 +71,8 @@ class Pipeline(BatchIngest):
         self._place_names = PlaceNames(detector)
         self._channels: dict[int, Channel] = {}
         self._channels_read_at = float("-inf")
-        self._word_sets: OrderedDict[tuple[int, int], frozenset[str]] = OrderedDict()
+        self._near_copies = NearCopies(store, alerts.near_copy_similarity,
+                                       timedelta(hours=alerts.merge_window_hours))
         self._rendered: OrderedDict[tuple[int, str], Detection] = OrderedDict()
         self._ahead: dict[tuple[str, str | None], Detection] = {}      # see `detect_ahead`
         self._detected: dict[tuple[str, str | None], Detection] = {}
@@ -277,7 +277,6 @@ class Pipeline(BatchIngest):
 
     async def _merge_target(self, post: Post, post_id: int, detection: Detection) -> tuple[int, str] | None:
         """The alert this post repeats: the alerted original of a forward, or a near-copy's."""
-        window = timedelta(hours=self.cfg.merge_window_hours)
         fwd = post.forward
         if fwd is not None and fwd.channel_id is not None and fwd.message_id is not None:
             origin = await self.store.post_by_key(fwd.channel_id, fwd.message_id)
@@ -285,40 +284,11 @@ class Pipeline(BatchIngest):
                 alert = await self.store.alert_for_post(origin.post_id)
                 if alert is not None and alert.state != "held":
                     return alert.id, "forward"
-        candidates = [c for c in await self.store.recent_post_alerts(post.date - window, post.date + window)
-                      if c[2] != post_id and c[1] not in ("held", "folded")]
-        unseen = [c[2] for c in candidates if (c[2], c[3]) not in self._word_sets]
-        if unseen:
-            for candidate_id, version, text, matches in await self.store.alerted_texts(unseen):
-                self._remember_words((candidate_id, version), text, matches)
         words = policy.word_set(policy.core_text(post.text, detection.spans()))
-        best: tuple[float, int] | None = None
-        floor = self.cfg.near_copy_similarity
-        size = len(words)
-        for alert_id, _state, candidate_id, version in candidates:
-            theirs = self._word_sets.get((candidate_id, version))
-            if theirs is None:
-                continue
-            self._word_sets.move_to_end((candidate_id, version))
-            # the overlap is at most the shorter set, so a pair of very different lengths
-            # cannot reach the bar: most of a day's alerts are passed over without a set
-            # intersection
-            if min(size, len(theirs)) < max(floor, best[0] if best else 0.0) * max(size, len(theirs)):
-                continue
-            score = policy.similarity(words, theirs)
-            if score >= floor and (best is None or score > best[0]):
-                best = (score, alert_id)
-        if best is None:
+        alert_id = await self._near_copies.target(post_id, post.date, words)
+        if alert_id is None:
             return None
-        return best[1], "forward" if fwd is not None else "copy"
-
-    def _remember_words(self, key: tuple[int, int], text: str, matches_json: str) -> None:
-        """Word sets of recently alerted posts, kept by (post, text version) so each flagged
-        post compares cheaply and reads no text it has read before; an edit makes a new key,
-        and the old one ages out."""
-        self._word_sets[key] = policy.word_set(policy.core_text(text, [tuple(m) for m in json.loads(matches_json)]))
-        if len(self._word_sets) > WORD_SET_CACHE:
-            self._word_sets.popitem(last=False)
+        return alert_id, "forward" if fwd is not None else "copy"
 
     async def _on_edit(self, post: Post, post_id: int, channel: Channel, before: StoredPost | None,
                        before_events: list, detection: Detection, channel_muted: bool, mode: str) -> Outcome:

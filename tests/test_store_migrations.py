@@ -42,7 +42,11 @@ def old_database(path, version: int) -> None:
     if version < 3:
         conn.execute("INSERT INTO post_versions VALUES (1, 1, 'Бои в Купянске продолжаются', NULL,"
                      " '2026-11-20T10:00:00+00:00')")
-    conn.execute("INSERT INTO post_places(post_id, place_id) VALUES (1, 'kupiansk')")
+    if version >= 8:
+        conn.execute("INSERT INTO post_places(post_id, place_id, date, channel_id)"
+                     " VALUES (1, 'kupiansk', '2026-11-20T10:00:00+00:00', 1)")
+    else:
+        conn.execute("INSERT INTO post_places(post_id, place_id) VALUES (1, 'kupiansk')")
     if version >= 2:
         conn.execute("INSERT INTO posts_fts(rowid, text, places) VALUES (1, ?, 'kupiansk')",
                      (fold("Бои в Купянске продолжаются"),))

@@ -44,6 +44,8 @@ class SqliteBackend:
     least = "min"
     #: writers already take turns (`BEGIN IMMEDIATE`), so a row read is a row no one else holds
     skip_locked = ""
+    #: what orders text versions as they are written (bot/store/alerted.py)
+    version_seq = "rowid"
 
     def __init__(self, conn: aiosqlite.Connection | InlineConnection) -> None:
         self.conn = conn
@@ -203,6 +205,8 @@ class PostgresBackend:
     least = "LEAST"
     #: another process's claim in flight is passed over, not waited for and then taken again
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    #: what orders text versions as they are written (migration 9; bot/store/alerted.py)
+    version_seq = "seq"
 
     def __init__(self, conn: Any, url: str, readonly: bool) -> None:
         self.conn = conn

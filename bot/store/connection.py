@@ -28,6 +28,9 @@ class StoreConnection:
         self._depth = 0
         self._owner: asyncio.Task | None = None
         self._lock = asyncio.Lock()
+        #: transactions and savepoints of this connection rolled back: what was read inside
+        #: one may never have existed, and SQLite hands its ids out again (bot/near_copies.py)
+        self.rollbacks = 0
 
     @property
     def backend(self) -> str:
@@ -202,6 +205,7 @@ class StoreConnection:
             except BaseException as exc:
                 self._depth = 0
                 self._owner = None
+                self.rollbacks += 1
                 with suppress(Exception):
                     await self._db.rollback()
                 fault = self._fault(exc)

@@ -22,6 +22,7 @@ from bot.store.backend import PostgresBackend, write_new_posts_async
 from bot.store import batch
 from bot.store.batch import DetectionRows, NewPost, iso, place_token, write_new_posts
 from bot.store.connection import StoreConnection
+from bot.store.alerted import AlertedPosts
 from bot.store.claim_store import Claims
 from bot.store.leases import Leases
 
@@ -153,7 +154,7 @@ def _stored_post(row: Sequence[Any]) -> StoredPost:
     )
 
 
-class Store(StoreConnection, Claims, Leases):
+class Store(StoreConnection, Claims, Leases, AlertedPosts):
     """Async access to the store: a SQLite file, or a PostgreSQL database named by URL.
 
     Open with `await Store.open(path_or_url)`; the SQL below runs on both (bot/store/backend.py).
@@ -282,6 +283,7 @@ class Store(StoreConnection, Claims, Leases):
         try:
             yield
         except BaseException:
+            self.rollbacks += 1
             self._db.index_undo(mark)
             with suppress(Exception):
                 await self._db.execute("ROLLBACK TO SAVEPOINT fw_post")
@@ -441,25 +443,6 @@ class Store(StoreConnection, Claims, Leases):
             (alert_id,),
         )
         return [(_stored_post(r[:-1]), r[-1]) for r in rows]
-
-    async def recent_post_alerts(self, since: datetime, until: datetime) -> list[tuple[int, str, int, int]]:
-        """Alerts on posts in a window, without their text: (alert id, alert state, post id,
-        the post's text version). Near-copy matching keeps word sets by post and version and
-        reads a text (`alerted_texts`) only when it has not seen that version."""
-        return await self._all(
-            "SELECT a.id, a.state, a.post_id,"
-            " (SELECT max(v.version) FROM post_versions v WHERE v.post_id = a.post_id) FROM alerts a"
-            " WHERE a.kind = 'post' AND a.event_date >= ? AND a.event_date <= ? ORDER BY a.event_date DESC",
-            (iso(since), iso(until)),
-        )
-
-    async def alerted_texts(self, post_ids: Sequence[int]) -> list[tuple[int, int, str, str]]:
-        """(post id, text version, text, matches as JSON) of posts, for near-copy matching."""
-        return await self._all(
-            "SELECT p.id, (SELECT max(v.version) FROM post_versions v WHERE v.post_id = p.id), p.text,"
-            " coalesce(d.matches, '[]') FROM posts p"
-            f" LEFT JOIN detections d ON d.post_id = p.id WHERE p.id IN ({','.join('?' * len(post_ids))})",
-            post_ids)
 
     async def get_settings(self, keys: Sequence[str]) -> dict[str, Any]:
         """Several runtime settings in one round trip; absent keys are left out."""
