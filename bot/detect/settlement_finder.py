@@ -99,9 +99,10 @@ class SettlementMatcher:
         a scan of the post as written, for capitalised name beginnings, clears them in a
         few microseconds. Only a post with one is scanned word by word. A post whose
         folding deleted or rewrote letters (soft hyphens, Latin look-alikes) is always
-        scanned word by word.
+        scanned word by word, and so is one with ё, whose capitalised beginnings (Метёлкино,
+        Змиёв) the keys hold folded to е.
         """
-        if norm.shifts or rewritten:
+        if norm.shifts or rewritten or "ё" in original or "Ё" in original:
             return self._all_starts(folded, original, norm)
         forms, qualifiers = self.book.forms, self.book.qualifiers
         kinds = self._kinds
