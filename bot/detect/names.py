@@ -243,7 +243,7 @@ def english_names(uk: str, russian: tuple[str, ...]) -> tuple[str, ...]:
 
 def russian_adjectives(uk: str) -> tuple[str, ...]:
     """Russian masculine adjectives of a raion or hromada (Сватівський → Сватовский)."""
-    word = uk.replace("’", "'").strip()
+    word = _ru_root(uk.replace("’", "'").strip(), _RU_ROOTS_ANY)      # Вовчанська → Волчанская
     if " " in word or not word.endswith(("ий", "ій")):
         return ()
     stem = word[:-2]
