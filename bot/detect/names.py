@@ -16,7 +16,7 @@ from os.path import commonprefix
 _CONSONANTS = "бвгґджзйклмнпрстфхцчшщ"
 _HARD_FOR_Y = "бвдзлмнпрстфц"
 _ADJ_FEMININE = ("ська", "цька", "зька", "ова", "ева", "єва", "ина", "іна", "на", "ва", "ка", "ла", "ча", "жа", "ша",
-                 "ря", "ня")
+                 "ря", "ня", "ра", "ха", "га", "ба", "ата", "ота", "рута", "вта", "ста", "иса", "уца")
 
 
 # a second word that is an adjective (Лозова, Перша), not a noun (Діброва is both: both readings)
@@ -26,11 +26,18 @@ _RU_ROOTS = (("руськ", "русск"), ("вільн", "вольн"), ("бі�
              ("червон", "красн"), ("кам'ян", "камен"), ("вовч", "волч"))
 
 
-def _ru_root(word: str) -> str:
+# and those that hold in a one-word name too (Чорнобаївка → Чернобаевка, Залізне → Железное,
+# Вовчанськ → Волчанск, Вільхівка → Ольховка); перш-, червон-, кам'ян- do not (Першотравенськ,
+# Червоноград, Кам'яне → Каменное)
+_RU_ROOTS_ANY = (("чорн", "черн"), ("залізн", "железн"), ("колодяз", "колодез"), ("вовч", "волч"), ("вільх", "ольх"),
+                 ("вільш", "ольш"))
+
+
+def _ru_root(word: str, roots: tuple[tuple[str, str], ...] = _RU_ROOTS + _RU_ROOTS_ANY) -> str:
     lower = word.lower()
-    for uk, ru in _RU_ROOTS:
+    for uk, ru in roots:
         if lower.startswith(uk):
-            return _cap(ru + lower[len(uk):], word)
+            return _cap(ru, word) + word[len(uk):]
     return word
 
 
@@ -40,6 +47,8 @@ def _cap(word: str, like: str) -> str:
 
 def _suffix_variants(w: str, position: str) -> list[str]:
     """Readings of a lower-case word's ending; the root is left to `_letters`."""
+    if w.endswith("ець") and len(w) > 4:
+        return [w[:-1]]      # Марганець → Марганец: Russian has no soft sign after ц
     if w.endswith("іївка"):
         return [w[:-5] + "еевка"]
     if w.endswith("ївка"):
@@ -56,6 +65,9 @@ def _suffix_variants(w: str, position: str) -> list[str]:
             return [w[:-len(uk)] + ru]
         if w.endswith(uk + "е") and uk.endswith("ськ"):
             return [w[:-len(uk) - 1] + ru + "ое"]
+    if len(w) > 4 and w[-1] == "я" and (w[-2] == "'" or (w[-2] == w[-3] and w[-2] in _CONSONANTS and w[-2] != "н")):
+        # Привілля → Приволье, Зимогір'я → Зимогорье (not -ння: Відродження is -ение)
+        return [w[:-2] + "ье"]
     if w.endswith("ів") and len(w) > 3:
         return [w[:-2] + "ов", w[:-2] + "ев"]
     if w.endswith(("ське", "цьке", "зьке")):
@@ -66,6 +78,8 @@ def _suffix_variants(w: str, position: str) -> list[str]:
         return [w]      # Орджонікідзе: a Georgian ending, the same in Russian
     if position == "last" and w.endswith(("ле", "ре")):
         return [w]      # Вільне Поле → Вольное Поле
+    if len(w) > 3 and w.endswith(("че", "же")):
+        return [w[:-1] + "ее", w[:-1] + "ое"]      # Кипуче → Кипучее unstressed, Гаряче → Горячее
     if len(w) > 3 and w.endswith("е") and w[-2] in _CONSONANTS:
         return [w[:-1] + "ое", w[:-1] + "о"] if w[-2] in "вн" else [w[:-1] + "ое"]
     if w.endswith(("ий", "ій")) and len(w) > 3:
@@ -78,14 +92,15 @@ def _suffix_variants(w: str, position: str) -> list[str]:
         return [w + "я", w]
     if w.endswith(("ські", "цькі")):
         return [w[:-1] + "ие"]
-    if position == "only" and w.endswith(("ова", "ева", "ьна")):
+    if position == "only" and (w.endswith(("ова", "ева", "ьна")) or (w.endswith("на") and w[-3:-2] in _CONSONANTS)):
         return [w, w + "я"]
     if w.endswith("і") and len(w) > 2:
         before = w[-2]
+        if position == "first" and before != "ц":      # a plural adjective: Малі Щербаки → Малые Щербаки
+            return [w[:-1] + "ие", w[:-1] + "и"] if before in "кгхжчшщ" else \
+                [w[:-1] + "ые", w[:-1] + "ие"] if before == "н" else [w[:-1] + "ые", w[:-1] + "ы", w[:-1] + "и"]
         if before in "кгхжчшщ":
             return [w[:-1] + "и"]
-        if position == "first" and before == "н":
-            return [w[:-1] + "ые", w[:-1] + "ие"]
         return [w[:-1] + "ы", w[:-1] + "и"]
     if w.endswith("и") and len(w) > 2 and w[-2] in _HARD_FOR_Y:
         return [w[:-1] + "ы"]
@@ -110,7 +125,7 @@ def _letters(w: str, alternative: bool | str) -> str:
         ch = w[i]
         nxt = w[i + 1] if i + 1 < n else ""
         if ch == "'":
-            out.append("ь" if nxt in "яюєї" and not alternative else "")
+            out.append("ь" if nxt in "яюєїе" and not alternative else "")      # е: from ї, as in -'ївка
         elif ch == "і":
             if nxt == "й" and i + 2 < n:
                 out.append("е")
@@ -122,6 +137,8 @@ def _letters(w: str, alternative: bool | str) -> str:
             out.append("и" if i == 0 or (out and out[-1] == "ь") else "и")
         elif ch == "є":
             out.append("е")
+        elif ch == "е" and i == 0 and not alternative:
+            out.append("э")      # Енергодар → Энергодар: Russian е at a start is Ukrainian є
         elif ch == "ґ":
             out.append("г")
         elif ch == "й" and nxt == "о" and i > 0 and w[i - 1] in _CONSONANTS:
@@ -129,7 +146,7 @@ def _letters(w: str, alternative: bool | str) -> str:
             i += 2
             continue
         elif ch == "ь" and nxt == "о":
-            out.append("ье")
+            out.append("е")      # Метьолкіне → Метёлкино, Верхньодніпровськ → Верхнеднепровск
             i += 2
             continue
         else:
@@ -146,8 +163,7 @@ def russian_names(uk: str) -> tuple[str, ...]:
     """Every Russian reading of a Ukrainian settlement name, the likeliest first."""
     parts = uk.replace("’", "'").replace("ʼ", "'").split()
     n = len(parts)
-    if n > 1:
-        parts = [_ru_root(p) for p in parts]
+    parts = [_ru_root(p) if n > 1 else _ru_root(p, _RU_ROOTS_ANY) for p in parts]
     per_word: list[list[str]] = []
     for k, part in enumerate(parts):
         position = "only" if n == 1 else "first" if k < n - 1 else "last"
@@ -227,7 +243,7 @@ def english_names(uk: str, russian: tuple[str, ...]) -> tuple[str, ...]:
 
 def russian_adjectives(uk: str) -> tuple[str, ...]:
     """Russian masculine adjectives of a raion or hromada (Сватівський → Сватовский)."""
-    word = uk.replace("’", "'").strip()
+    word = _ru_root(uk.replace("’", "'").strip(), _RU_ROOTS_ANY)      # Вовчанська → Волчанская
     if " " in word or not word.endswith(("ий", "ій")):
         return ()
     stem = word[:-2]

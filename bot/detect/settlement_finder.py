@@ -99,10 +99,13 @@ class SettlementMatcher:
         a scan of the post as written, for capitalised name beginnings, clears them in a
         few microseconds. Only a post with one is scanned word by word. A post whose
         folding deleted or rewrote letters (soft hyphens, Latin look-alikes) is always
-        scanned word by word.
+        scanned word by word. The keys hold ё as е (Метёлкино, Змиёв), so the scan reads the
+        post with ё so written, which keeps every position.
         """
         if norm.shifts or rewritten:
             return self._all_starts(folded, original, norm)
+        if "ё" in original or "Ё" in original:
+            original = original.replace("ё", "е").replace("Ё", "Е")
         forms, qualifiers = self.book.forms, self.book.qualifiers
         kinds = self._kinds
         out: list[int] = []

@@ -272,6 +272,11 @@ class _Resolution(UsageRules):
         nxt = WORD.search(self.folded, end, end + 30)
         if nxt is None or self.folded[end:nxt.start()].strip():
             return False
+        if nxt.group()[-2:] == joined[-2:] and len(nxt.group()) > 4 and self._lower_word_after(end):
+            # a second adjective of the same case between ("Южного военного округа")
+            after = WORD.search(self.folded, nxt.end(), nxt.end() + 30)
+            if after is not None and not self.folded[nxt.end():after.start()].strip():
+                nxt = after
         return nxt.group().startswith(_HEAD_NOUNS) and not self._area_follows(end)
 
     def _area_follows(self, end: int) -> bool:

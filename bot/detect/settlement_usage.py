@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_words import (
-    _AREA_LINK, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
+    _AREA_LINK, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_NOUNS, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
     _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_STEMS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
@@ -88,12 +88,14 @@ class UsageRules:
         return self.war or self.known_ua
 
     def _used_as_place(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool) -> bool:
-        """A common-word name is a place after a settlement word or a place preposition, in
-        a list of places, or when the post said which one it is (and it does not open a
-        sentence, where a capital letter says nothing)."""
+        """A common-word name is a place after a settlement word, a place preposition or a
+        noun of place ("в районе Счастья"), in a list of places, or when the post said which
+        one it is (and it does not open a sentence, where a capital letter says nothing)."""
         before = self._word_before(occ.start)
         if before in _SETTLEMENT_WORDS or before in _PLACE_PREPOSITIONS:
             return True
+        if before in _PLACE_NOUNS and occ.common == "common":
+            return True      # "в районе Счастья"; not for a place abroad's name (на окраине Калуги)
         after = [w for w in WORD.findall(self.folded, occ.end, occ.end + 14) if w not in ("a", "the")]
         if after and after[0] in _SETTLEMENT_WORDS and self.folded[occ.end:occ.end + 3].strip(" ,—-")[:1] in "a,":
             return True
