@@ -99,6 +99,7 @@ class BatchIngest:
             except Exception:  # noqa: BLE001 - reported when the post's turn comes
                 continue
         self._ahead = ahead
+        self.store.fold_ahead(post.text for post in posts)
 
     async def _batch(self, posts: Sequence[Post], newest_only: bool) -> list[Outcome]:
         self._detected, self._ahead = self._ahead, {}

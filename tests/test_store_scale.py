@@ -14,6 +14,7 @@ from bot.outbox import Outbox
 from bot.pipeline import Pipeline
 from bot.post import ForwardOrigin
 from bot.settings import AlertSettings
+from bot.store import batch
 from bot.terminal import TerminalSender
 
 from conftest import MEDIA, RU_BLOG, UA_OFFICIAL, at, make_post
@@ -29,6 +30,7 @@ def full_reads(db_path, statements: list[str]) -> list[tuple[str, str]]:
     """(statement, plan line) for every full pass over a growing table."""
     conn = sqlite3.connect(db_path)
     conn.create_function("fw_fold", 1, lambda text: text, deterministic=True)
+    conn.execute(batch.FTS_STAGE_TABLE)   # a connection's own table of one commit's index entries
     aliases = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.I)
     found = []
     for sql in statements:

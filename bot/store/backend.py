@@ -9,7 +9,6 @@ schema version is kept, the full-text index, and how the server says it is unrea
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,6 +50,8 @@ class SqliteBackend:
         self.conn = conn
         #: search index writes of the open transaction, made just before it commits (see `begin`)
         self.deferred: list[tuple[str, tuple]] | None = None
+        #: texts already folded for the next commit's index entries (`fold_ahead`)
+        self.folded: dict[str, str] = {}
 
     @classmethod
     async def connect(cls, path: str, *, readonly: bool = False, inline: bool = False) -> "SqliteBackend":
@@ -65,9 +66,10 @@ class SqliteBackend:
         return cls(conn)
 
     async def ready(self) -> None:
-        """Once the file is known to be a current store: the search index's vocabulary, a
-        temporary table of this connection (bot/store/vocabulary.py)."""
+        """Once the file is known to be a current store, this connection's temporary tables:
+        the search index's vocabulary (bot/store/vocabulary.py) and a commit's index entries."""
         await self.conn.execute(vocabulary.VOCABULARY_TABLE)
+        await self.conn.execute(batch.FTS_STAGE_TABLE)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         await self.conn.execute(sql, tuple(params))
@@ -104,20 +106,36 @@ class SqliteBackend:
     async def commit(self) -> None:
         """The index entries and the commit are one trip to the connection's thread. On an
         inline connection that trip is a thread of its own: SQLite builds the index without
-        holding the GIL, while the caller goes on (replay detects its next batch)."""
+        holding the GIL, while the caller goes on (replay detects its next batch); the
+        entries are staged before, here, as binding them is Python's work."""
         pending, self.deferred = self.deferred or [], None
+        folded, self.folded = self.folded, {}
+        staged: list[tuple] = []
         steps: list[tuple[str, list]] = []
         for kind, run in groupby(pending, key=itemgetter(0)):
             if kind == "+":
-                entries = [[fold(text), places, post_id] for _, (text, places, post_id) in run]
-                steps.append((batch.FTS_INSERT_RUN, [(json.dumps(entries, ensure_ascii=False),)]))
+                first = len(staged)
+                staged += [(len(staged) + n, folded.get(text) or fold(text), places, post_id)
+                           for n, (_, (text, places, post_id)) in enumerate(run)]
+                steps.append((batch.FTS_INSERT_STAGED, [(first, len(staged))]))
             else:
                 steps.append((batch.FTS_DELETE, [params for _, params in run]))
+        if staged:
+            steps.append((batch.FTS_UNSTAGE, [()]))
         if isinstance(self.conn, InlineConnection):
+            if staged:
+                await self.conn.executemany(batch.FTS_STAGE, staged)
             await self.conn.apart(_write_and_commit, steps)
         else:
             conn = self.conn
+            if staged:
+                steps.insert(0, (batch.FTS_STAGE, staged))
             await conn._execute(lambda: _write_and_commit(conn._conn, steps))
+
+    def fold_ahead(self, texts: Iterable[str]) -> None:
+        """Folds the texts the next commit will index, at a moment the caller has to spare
+        (replay, while the commit before runs apart); kept until that commit."""
+        self.folded = {text: fold(text) for text in texts}
 
     def index_mark(self) -> int:
         return len(self.deferred) if self.deferred is not None else 0
@@ -259,6 +277,9 @@ class PostgresBackend:
     async def begin(self) -> None:
         await (await self._live()).execute("BEGIN")
         self._in_transaction = True
+
+    def fold_ahead(self, texts: Iterable[str]) -> None:
+        """PostgreSQL's index words are made as each post is written (`index_post`)."""
 
     async def rollback(self) -> None:
         self._in_transaction = False

@@ -43,14 +43,19 @@ FTS_KEY = "((CAST(strftime('%s', date) AS INTEGER) << 32) | id)"
 FTS_ID = "(rowid & 4294967295)"
 FTS_INSERT = f"INSERT INTO posts_fts(rowid, text, places) SELECT {FTS_KEY}, fw_fold(?), ? FROM posts WHERE id = ?"
 FTS_DELETE = f"DELETE FROM posts_fts WHERE rowid = (SELECT {FTS_KEY} FROM posts WHERE id = ?)"
-# A transaction's index entries at its commit, as one statement over a JSON array of
-# [folded text, places, post id]: SQLite does the whole run without coming back to Python.
-FTS_INSERT_RUN = (
+# A transaction's index entries at its commit: staged in a temporary table of the
+# connection (folded text, places, post id), then written by one statement, so SQLite does
+# the whole run without coming back to Python.
+FTS_STAGE_TABLE = ("CREATE TEMP TABLE IF NOT EXISTS fw_index_rows"
+                   " (seq INTEGER PRIMARY KEY, text TEXT, places TEXT, post_id INTEGER)")
+FTS_STAGE = "INSERT INTO temp.fw_index_rows(seq, text, places, post_id) VALUES (?, ?, ?, ?)"
+FTS_INSERT_STAGED = (
     "INSERT INTO posts_fts(rowid, text, places)"
-    " SELECT (CAST(strftime('%s', p.date) AS INTEGER) << 32) | p.id,"
-    " json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')"
-    " FROM json_each(?) AS j CROSS JOIN posts AS p ON p.id = json_extract(j.value, '$[2]')"
+    " SELECT (CAST(strftime('%s', p.date) AS INTEGER) << 32) | p.id, r.text, r.places"
+    " FROM temp.fw_index_rows AS r CROSS JOIN posts AS p ON p.id = r.post_id"
+    " WHERE r.seq >= ? AND r.seq < ? ORDER BY r.seq"
 )
+FTS_UNSTAGE = "DELETE FROM temp.fw_index_rows"
 POSITION_ADVANCE = (
     "INSERT INTO read_positions(channel_id, last_message_id, updated_at) VALUES (?, ?, ?)"
     " ON CONFLICT(channel_id) DO UPDATE SET"

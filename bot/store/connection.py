@@ -36,6 +36,11 @@ class StoreConnection:
     def backend(self) -> str:
         return self._db.name
 
+    def fold_ahead(self, texts: Iterable[str]) -> None:
+        """Prepares the search index entries of texts the next commit writes, while the
+        caller has time to spare (replay, during the commit before)."""
+        self._db.fold_ahead(texts)
+
     @classmethod
     async def open(cls, path: str | Path, *, check: bool = True, inline: bool = False) -> Self:
         """A store that cannot serve (read-only, not a database, corrupt, a folder that cannot be
