@@ -164,9 +164,13 @@ def _channel(chat: dict[str, Any], source: str) -> ExportChannel:
 
 
 def report_problem(problems: list[ExportProblem] | None, problem: ExportProblem) -> None:
-    log.warning("%s; skipped", problem)
+    warn(problem)
     if problems is not None:
         problems.append(problem)
+
+
+def warn(problem: ExportProblem) -> None:
+    log.warning("%s; skipped", problem)
 
 
 def find_exports(path: Path) -> list[Path]:
