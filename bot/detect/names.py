@@ -11,6 +11,8 @@ loses a post. Names people really use that no rule gives come from an exceptions
 
 from __future__ import annotations
 
+import re
+
 from os.path import commonprefix
 
 _CONSONANTS = "бвгґджзйклмнпрстфхцчшщ"
@@ -238,7 +240,13 @@ def english_names(uk: str, russian: tuple[str, ...]) -> tuple[str, ...]:
         names.append(national.replace("yi ", "yy ").removesuffix("yi") + ("yy" if national.endswith("yi") else ""))
     for ru in russian[:2]:
         names.append(russian_romanisation(ru))
+        names.append(russian_romanisation(_AFTER_VOWEL_E.sub("\0", ru)).replace("\0", "ye"))
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+# е after a vowel or a soft or hard sign, which the BGN/PCGN spelling of English news
+# writes "ye": Staromayorskoye, Kleshcheyevka, Avdeyevka
+_AFTER_VOWEL_E = re.compile(r"(?<=[аеёиоуыэюяьъАЕЁИОУЫЭЮЯ])е")
 
 
 def russian_adjectives(uk: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_words import (
     _AREA_LINK, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_NOUNS, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
-    _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_STEMS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
+    _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
 if TYPE_CHECKING:
@@ -65,11 +65,14 @@ class UsageRules:
         if occ.common == "person":
             return self._front() and self._used_as_place(occ, occurrences, said)
         if occ.common == "common":
-            return self._front() and (self._used_as_place(occ, occurrences, said) or self._war_object(occ.start))
+            if self._named_thing(occ.start):
+                return False
+            return self._front() and (self._used_as_place(occ, occurrences, said) or self._war_object(occ.start)
+                                      or self._war_subject(occ.end))
         if occ.common == "word":
             return self._front() and (self._used_as_place(occ, occurrences, said) or self._headline(occ.end)
                                       or (self.known_ua and not self._at_sentence_start(occ.start))
-                                      or self._war_object(occ.start))
+                                      or self._war_object(occ.start) or self._war_subject(occ.end))
         if occ.common == "elsewhere":
             # Берлин, Китай, Пальмира named by themselves are the places abroad even in news
             # of a war; the village needs its settlement word, or a post about Ukraine
@@ -117,6 +120,25 @@ class UsageRules:
         if verb in _WAR_OBJECT_LINKS:
             verb = found.group(1) or ""
         return verb.startswith(stems)
+
+    def _war_subject(self, end: int) -> bool:
+        """The name is the subject of a capture or liberation said right after it:
+        "Старомайорське звільнено", "Работино освобождено", "Прогрес окупований"."""
+        return self._word_after(end).startswith(_TAKEN_PARTICIPLES)
+
+    def _named_thing(self, start: int) -> bool:
+        """A common-word name right after a capitalised word that is no settlement word,
+        preposition or place: the second word of a holiday's, firm's or street's name
+        ("День Победы", "Орден Дружби", "Нова Пошта")."""
+        before = None
+        for before in WORD.finditer(self.folded, max(0, start - 30), start):
+            pass
+        if before is None or self.folded[before.end():start] != " ":
+            return False
+        word = before.group()
+        a = self.norm.to_original(before.start())
+        return self.original[a:a + 1].isupper() and word not in _SETTLEMENT_WORDS \
+            and word not in _PLACE_PREPOSITIONS and word not in self.book.forms and word not in self.book.qualifiers
 
     def _listed(self, occ: _Occurrence) -> bool:
         """Whether another name stands next to this one, joined by a comma or "и"/"та"."""
