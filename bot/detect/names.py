@@ -12,7 +12,6 @@ loses a post. Names people really use that no rule gives come from an exceptions
 from __future__ import annotations
 
 import re
-
 from os.path import commonprefix
 
 _CONSONANTS = "бвгґджзйклмнпрстфхцчшщ"
