@@ -88,6 +88,17 @@ class Actors:
             i = after
         return found
 
+    def _before_aside(self, k: int, low: int) -> tuple[int, int, str] | None:
+        """The subject at the end of the clause before an aside that opens the clause before
+        the action word's ("Противник, по данным наших источников, отошёл из X")."""
+        clauses = self.post.clauses(k)
+        n = next((n for n, (a, _) in enumerate(clauses) if a == low), 0)
+        if n < 2 or not self.lex.aside.length_at(self.words, clauses[n - 1][0]):
+            return None
+        a, b = clauses[n - 2]
+        found = self._subjects(a, b, (-1, -1))
+        return found[-1] if found and found[-1][1] == b - 1 else None
+
     def _expelled_object(self, h: int, low: int, high: int) -> tuple[str | None, Match | None]:
         """The object of an impersonal passive of pushing out withdrew ("Ворога вибито з X")."""
         for i in (h - 1, h - 2, h + 1):
@@ -148,14 +159,23 @@ class Actors:
         if subjects:
             first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
             return self._actor(first, end - first + 1, side, "subject")
+        aside = self._before_aside(k, low)
+        if aside is not None:
+            first, end, side = aside
+            return self._actor(first, end - first + 1, side, "subject before an aside")
+        s_low, _ = post.sentences[k]
         if head in lex.liberation:
+            # "Укры заявляют, что «освободили» Работино": who claims it liberated it
+            earlier = self._subjects(s_low, low, (-1, -1), speakers=True)
+            if earlier and lex.denial.find(self.words, earlier[-1][1] + 1, low) < 0:
+                first, end, side = earlier[-1]
+                return self._actor(first, end - first + 1, side, "claiming the liberation earlier in the sentence")
             return self.side, post.original_match(h, h, f"by {self.side or '-'}: a liberation verb means the "
                                                      f"channel's side ({self._channel()})")
         if head in lex.occupation:
             other = None if self.side is None else ("ru" if self.side == "ua" else "ua")
             return other, post.original_match(h, h, f"by {other or '-'}: an occupation verb means the other side "
                                                     f"({self._channel()})")
-        s_low, _ = post.sentences[k]
         # "Російські пропагандисти брешуть, що взяли X": who lies claimed it
         lying = lex.lie.find(self.words, s_low, low) >= 0
         earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted or lying)

@@ -217,6 +217,8 @@ def _sentence_ends(text: str, mentions: Sequence[int]) -> tuple[list[int], list[
         after = 0
         for m in _END.finditer(text, low, high):
             pos, j = m.span()
+            if pos == positions[-1] and text[pos] == "\n":
+                continue    # a line break right after a stop ends no second sentence
             if j == pos + 1:
                 ch = text[pos]
                 if ch == "\n":

@@ -16,7 +16,8 @@ when it is denied, ordered, decided or reported as done or under way — so "н�
 
 Stance: a negation right before the verb, a denial word in the sentence ("фейк",
 "denies") outside the clauses of other claims, or a following sentence that opens
-with one ("Это ложь"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
+with one ("Это ложь") or, making no claim of its own, denies "this" ("The brigade denied
+this on Friday"). A denied manner ("отходит, но не бежит") leaves the claim asserted.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ class Stance:
         head = self.words[h]
         before = self.words[h - 1] if h > low else ""
         if head.isascii():
+            if h + 1 < len(self.words) and self.post.between(h + 1) == "-" \
+                    and f"{head}-{self.words[h + 1]}" in self.lex.nouns:
+                return "noun"     # "a Ukrainian pull-back is possible"
             if before == "to":
                 return "infinitive"
             if head in self.lex.nouns:
@@ -112,7 +116,23 @@ class Stance:
         if lex.background.find(words, s_low, high) >= 0 or (post.years and any(s_low <= i <= high
                                                                               for i in post.years)):
             return True
-        return self._dated_heading() or self._post_frame()
+        return self._dated_heading() or self._post_frame() or self._continues_past(k)
+
+    def _continues_past(self, k: int) -> bool:
+        """A sentence that names no place of its own goes on with the one before it in the
+        same paragraph; when that one recalls or dates a past, so does this one ("Нагадаю, у
+        травні 2024 року росіяни обіцяли взяти Харків за тиждень. Не взяли.")."""
+        post, lex, words = self.post, self.lex, self.words
+        if k == 0 or post.paragraph_break[k]:
+            return False
+        s_low, s_high = post.sentences[k]
+        i = bisect_left(post.place_starts, s_low)
+        if i < len(post.place_starts) and post.place_starts[i] < s_high or lex.now.find(words, s_low, s_high) >= 0:
+            return False
+        p_low, p_high = post.sentences[k - 1]
+        if lex.now.find(words, p_low, p_high) >= 0:
+            return False
+        return lex.background.find(words, p_low, p_high) >= 0 or any(p_low <= i <= p_high for i in post.years)
 
     def _dated_heading(self) -> bool:
         """Whether the post's heading or dateline ("Бахмут, 2023:") sets its claims in the
@@ -132,9 +152,27 @@ class Stance:
             # the opening of the post and the sentences read around its claims: a memorial
             # or a look back announces itself there
             words = self.words
-            self._frame = self.lex.background_frame.find(words, 0, len(words)) >= 0 or (
+            self._frame = self._framing_sentence() or (
                 not self.post.heading and self.lex.background_frame.in_text(self.post.text[:HEADING_CHARS]))
         return self._frame
+
+    def _framing_sentence(self) -> bool:
+        """Whether a look back frames the post: a sentence with a frame word that opens the
+        post's talk of action ("11 листопада — день звільнення Херсона"), or comes later but
+        names no place and holds no action word of its own ("Сьогодні, через три роки,
+        місто живе..."); a later one that does ("Год назад за эту же Боровую мы бились")
+        dates only itself."""
+        post, frame, words = self.post, self.lex.background_frame, self.words
+        first = bisect_left(post.starts, self.mentions[0].start)
+        i = frame.find(words, 0, len(words))
+        while i >= 0:
+            low, high = post.sentences[post.sentence_of(i)]
+            n = bisect_left(post.place_starts, low)
+            if low <= first or not (n < len(post.place_starts) and post.place_starts[n] < high) \
+                    and not self._mentions_in(low, high):
+                return True
+            i = frame.find(words, high, len(words))
+        return False
 
     def _stance(self, h: int, k: int, low: int, form: str) -> tuple[str, Match | None]:
         post, lex, words = self.post, self.lex, self.words
@@ -161,6 +199,11 @@ class Stance:
                 n = lex.denial_next.length_at(words, i)
                 if n:
                     return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
+            # "The brigade denied this"; not "denied that its troops had withdrawn", about its own claim
+            i = lex.denial_of_it.find(words, n_low, n_high)
+            if i >= 0 and not self._mentions_in(n_low, n_high):
+                n = lex.denial_of_it.length_at(words, i)
+                return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
         return ASSERTED, None
 
     def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:
