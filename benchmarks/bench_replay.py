@@ -6,8 +6,7 @@ Builds, for each size (default 100000 and 1000000 posts), a folder of Telegram D
 exports of 50 channels from the real texts of ../shared/corpus/news-2024 (CC BY 4.0,
 from NKTKLN/telegram-news-classifier), then runs the real `frontwatch replay` on it in a
 child process into a fresh store. Reports wall time, the child's CPU time, posts stored per
-second and its peak RSS (the kernel's high-water mark; the process replay reads the export
-in is reported beside it, and its CPU time is in replay's). With `--limit`, a run still going
+second and its peak RSS (the kernel's high-water mark). With `--limit`, a run still going
 after that many seconds is stopped and reported as partial: posts stored so far, and the
 peak RSS reached, which already covers reading and sorting the whole export.
 
@@ -85,21 +84,6 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def children_of(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (replay's export reader)."""
-    out = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("PPid:"):
-                    if int(line.split()[1]) == pid:
-                        out.append(int(status.parent.name))
-                    break
-        except (OSError, ValueError):
-            continue
-    return out
-
-
 def plain_writer(export: Path, db: Path) -> None:
     """The comparison: the same rows, nothing else, in batches of 500 (see the module docstring)."""
     import asyncio
@@ -163,15 +147,12 @@ def run(export: Path, db: Path, posts: int, limit: float | None, *, plain: bool 
     proc = subprocess.Popen(command, cwd=db.parent, env={**env, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.DEVNULL, stderr=errors)
     peak = 0.0
-    helpers: dict[int, float] = {}   # the export reader's peak, by pid
     partial = False
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         peak = max(peak, peak_rss_mb(proc.pid))
-        for child in children_of(proc.pid):
-            helpers[child] = max(helpers.get(child, 0.0), peak_rss_mb(child))
         if limit is not None and time.perf_counter() - t0 > limit and not partial:
             proc.send_signal(signal.SIGTERM)  # SIGINT is ignored under nohup; replay resumes anyway
             partial = True
@@ -187,8 +168,8 @@ def run(export: Path, db: Path, posts: int, limit: float | None, *, plain: bool 
     state = f"PARTIAL (stopped after {limit:.0f} s)" if partial else f"exit {proc.returncode}"
     who = "plain sqlite3 writer" if plain else "frontwatch replay"
     print(f"  {who:<20} {posts:>9,} posts: {state}; {done:,} stored in {wall:,.0f} s wall, {cpu:,.0f} s CPU: "
-          f"{done / wall:,.0f} posts/s wall, {done / max(cpu, 1e-9):,.0f} posts/s CPU; peak RSS {peak:,.0f} MB"
-          + (f" (its export reader: {max(helpers.values()):,.0f} MB)" if helpers else ""), flush=True)
+          f"{done / wall:,.0f} posts/s wall, {done / max(cpu, 1e-9):,.0f} posts/s CPU; peak RSS {peak:,.0f} MB",
+          flush=True)
     return done / max(cpu, 1e-9)
 
 
