@@ -212,33 +212,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from bot.channels import load_channels
+    from bot.outbox import Outbox
+    from bot.pipeline import Pipeline
+    from bot.replay import replay
     from bot.settings import check_timezone
-    from bot.sources.reading import ExportReader
-    from bot.sources.reading import available as reading_apart
+    from bot.sources.export import ExportError
+    from bot.store import Store
+    from bot.terminal import TerminalSender
 
     settings = _settings(args)
+    detector = _detector(settings)
     export_tz = ZoneInfo(check_timezone("--export-tz", None, args.export_tz))
     channels_file = args.channels or settings.config_dir / "channels.toml"
     if args.channels is not None and not args.channels.is_file():
         raise ConfigError(str(args.channels), None, "channel list not found (--channels names a channels.toml file)")
     known = load_channels(channels_file) if channels_file.exists() else []
-    # the export is read in a process of its own while this one loads the detector
-    reader = ExportReader(args.path, local_tz=export_tz, progress=None) if reading_apart() else None
-    try:
-        return _replay_with(args, settings, _detector(settings), known, channels_file, export_tz, reader)
-    finally:
-        if reader is not None:
-            reader.close()
-
-
-def _replay_with(args: argparse.Namespace, settings, detector, known, channels_file: Path, export_tz: ZoneInfo,
-                 reader) -> int:
-    from bot.outbox import Outbox
-    from bot.pipeline import Pipeline
-    from bot.replay import replay
-    from bot.sources.export import ExportError
-    from bot.store import Store
-    from bot.terminal import TerminalSender
 
     async def go() -> int:
         store = await Store.open(settings.db_path, inline=True)
@@ -246,8 +234,7 @@ def _replay_with(args: argparse.Namespace, settings, detector, known, channels_f
             pipeline = Pipeline(store, detector, settings.alerts, tracked=settings.tracked_places)
             outbox = Outbox(store, TerminalSender(quiet=args.quiet), rate_limit_per_minute=None)
             try:
-                report = await replay(args.path, store, pipeline, known, local_tz=export_tz, after_each=outbox.flush,
-                                      reader=reader)
+                report = await replay(args.path, store, pipeline, known, local_tz=export_tz, after_each=outbox.flush)
             except ExportError as exc:
                 print(f"frontwatch: error: {exc}", file=sys.stderr)
                 return 2

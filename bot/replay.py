@@ -10,7 +10,6 @@ nothing and re-edits no alert.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -26,7 +25,6 @@ from bot.post import Post
 from bot.progress import Progress
 from bot.sources.export import ExportChannel, ExportProblem, find_exports, read_posts
 from bot.sources.ordered import read_export, temporary_folder, version_rank
-from bot.sources.reading import ExportReader
 from bot.store import Store
 
 #: Where a replay keeps the position reached (runtime settings), written with every batch.
@@ -108,24 +106,18 @@ def export_mark(path: Path, local_tz: ZoneInfo) -> str:
 
 async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Channel], *,
                  local_tz: ZoneInfo = ZoneInfo("UTC"), progress: bool | None = None,
-                 after_each=None, batch: int = BATCH, reader: ExportReader | None = None) -> ReplayReport:
-    """Reads the export in date order with bounded memory (in `reader`'s process when given:
-    `bot.sources.reading`), then sends it through the pipeline `batch` posts at a time. Each batch is one transaction that also keeps the position
+                 after_each=None, batch: int = BATCH) -> ReplayReport:
+    """Reads the export in date order with bounded memory, then sends it through the pipeline
+    `batch` posts at a time. Each batch is one transaction that also keeps the position
     reached, and its alerts are sent (`after_each`) before the next: a replay of the same
     files started again after a kill skips to it, and what it replays again is a repeat."""
     report = ReplayReport()
     mark = export_mark(path, local_tz)
-    with contextlib.ExitStack() as cleanup:
-        if reader is not None:
-            read = reader.read()
-            ordered = reader.ordered
-        else:
-            folder = cleanup.enter_context(temporary_folder())
-            reading = Progress(None, "reading", enabled=progress)
-            read = read_export(path, Path(folder), local_tz=local_tz, on_read=reading.ticks())
-            reading.close()
-            give_back()
-            ordered = read.ordered
+    with temporary_folder() as folder:
+        reading = Progress(None, "reading", enabled=progress)
+        read = read_export(path, Path(folder), local_tz=local_tz, on_read=reading.ticks())
+        reading.close()
+        give_back()
         report.problems = read.problems
         report.channels = len(read.channels)
         channels = await register_channels(store, read.channels, known, report.unlisted)
@@ -135,7 +127,7 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
             await after_each()
         bar = Progress(read.entries, "replay", enabled=progress)
         usernames = {cid: ch.username for cid, ch in channels.items()}
-        batches = _batches(ordered(usernames), through, batch, report, bar)
+        batches = _batches(read.ordered(usernames), through, batch, report, bar)
         current = next(batches, None)
         done = 0
         while current is not None:

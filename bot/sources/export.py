@@ -164,13 +164,9 @@ def _channel(chat: dict[str, Any], source: str) -> ExportChannel:
 
 
 def report_problem(problems: list[ExportProblem] | None, problem: ExportProblem) -> None:
-    warn(problem)
+    log.warning("%s; skipped", problem)
     if problems is not None:
         problems.append(problem)
-
-
-def warn(problem: ExportProblem) -> None:
-    log.warning("%s; skipped", problem)
 
 
 def find_exports(path: Path) -> list[Path]:

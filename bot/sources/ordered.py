@@ -56,7 +56,7 @@ def _record(post: Post, seq: int, file_index: int) -> tuple[Any, ...]:
             post.edit_date, forward)
 
 
-def post_of(record: tuple[Any, ...], usernames: Mapping[int, str | None]) -> Post:
+def _post(record: tuple[Any, ...], usernames: Mapping[int, str | None]) -> Post:
     _, channel_id, _, _, _, _, message_id, date, text, title, edited, forward = record
     return Post(channel_id=channel_id, message_id=message_id, date=date, text=text, channel_title=title,
                 channel_username=usernames.get(channel_id), edit_date=edited, forward=ForwardOrigin(*forward) if forward is not None else None)
@@ -77,16 +77,11 @@ class ReadExport:
         """Every message once per distinct version rank, oldest version first; of two versions
         with the same rank the one read last (a later export, or later in the file) wins.
         The count is how many entries read that post stands for (progress)."""
-        for at, record, count in self.records():
-            yield at, post_of(record, usernames), count
-
-    def records(self) -> Iterator[tuple[Position, tuple[Any, ...], int]]:
-        """`ordered` before the records become posts (what a reading process hands over)."""
         merged = heapq.merge(*(_read_run(run) for run in self._runs), iter(self._last))
         kept = (r for r in merged if r[5] not in self._dropped)
         for _, group in itertools.groupby(kept, key=lambda r: r[:4]):
             versions = list(group)
-            yield versions[-1][:4], versions[-1], len(versions)
+            yield versions[-1][:4], _post(versions[-1], usernames), len(versions)
 
 
 def _read_run(run: Path) -> Iterator[tuple[Any, ...]]:
