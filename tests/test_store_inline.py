@@ -11,12 +11,18 @@ import pytest
 from bot.store.inline import InlineConnection
 
 
-async def test_a_statement_asked_for_while_a_commit_runs_apart_waits_for_it_and_sees_it_done(tmp_path):
+async def _one_row_uncommitted(tmp_path, column: str) -> InlineConnection:
+    """A connection whose open transaction has written one row of `t`."""
     conn = InlineConnection.connect(str(tmp_path / "x.sqlite"), isolation_level=None)
+    await conn.execute(f"CREATE TABLE t({column})")
+    await conn.execute("BEGIN")
+    await conn.execute("INSERT INTO t VALUES (1)")
+    return conn
+
+
+async def test_a_statement_asked_for_while_a_commit_runs_apart_waits_for_it_and_sees_it_done(tmp_path):
+    conn = await _one_row_uncommitted(tmp_path, "x")
     try:
-        await conn.execute("CREATE TABLE t(x)")
-        await conn.execute("BEGIN")
-        await conn.execute("INSERT INTO t VALUES (1)")
         started, release = threading.Event(), threading.Event()
 
         def slow_commit(raw):
@@ -40,12 +46,8 @@ async def test_a_statement_asked_for_while_a_commit_runs_apart_waits_for_it_and_
 
 
 async def test_a_commit_that_fails_apart_fails_its_caller_and_leaves_the_transaction_to_roll_back(tmp_path):
-    conn = InlineConnection.connect(str(tmp_path / "x.sqlite"), isolation_level=None)
+    conn = await _one_row_uncommitted(tmp_path, "x UNIQUE")
     try:
-        await conn.execute("CREATE TABLE t(x UNIQUE)")
-        await conn.execute("BEGIN")
-        await conn.execute("INSERT INTO t VALUES (1)")
-
         def clashing_commit(raw):
             raw.execute("INSERT INTO t VALUES (1)")
             raw.execute("COMMIT")

@@ -65,10 +65,9 @@ class UsageRules:
         if occ.common == "person":
             return self._front() and self._used_as_place(occ, occurrences, said)
         if occ.common == "common":
-            if self._named_thing(occ.start):
-                return False
-            return self._front() and (self._used_as_place(occ, occurrences, said) or self._war_object(occ.start)
-                                      or self._war_subject(occ.end))
+            return self._front() and not self._named_thing(occ.start) \
+                and (self._used_as_place(occ, occurrences, said) or self._war_object(occ.start)
+                     or self._war_subject(occ.end))
         if occ.common == "word":
             return self._front() and (self._used_as_place(occ, occurrences, said) or self._headline(occ.end)
                                       or (self.known_ua and not self._at_sentence_start(occ.start))

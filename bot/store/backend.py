@@ -115,7 +115,7 @@ class SqliteBackend:
         for kind, run in groupby(pending, key=itemgetter(0)):
             if kind == "+":
                 first = len(staged)
-                staged += [(len(staged) + n, folded.get(text) or fold(text), places, post_id)
+                staged += [(first + n, folded.get(text) or fold(text), places, post_id)
                            for n, (_, (text, places, post_id)) in enumerate(run)]
                 steps.append((batch.FTS_INSERT_STAGED, [(first, len(staged))]))
             else:

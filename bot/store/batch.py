@@ -39,7 +39,12 @@ EVENT_INSERT = ("INSERT INTO post_events(post_id, seq, action, place_id, by_side
 # FTS5 and the fold function are SQLite's own; these are the statements a PostgreSQL store
 # replaces with its own text index. The index's rowid is `FTS_KEY` (migration 5): date
 # order, so a search newest first stops at the end of its page.
-FTS_KEY = "((CAST(strftime('%s', date) AS INTEGER) << 32) | id)"
+def _fts_key(post: str = "") -> str:
+    """The search index's rowid of a post row (`post`: its table's alias and a dot)."""
+    return f"((CAST(strftime('%s', {post}date) AS INTEGER) << 32) | {post}id)"
+
+
+FTS_KEY = _fts_key()
 FTS_ID = "(rowid & 4294967295)"
 FTS_INSERT = f"INSERT INTO posts_fts(rowid, text, places) SELECT {FTS_KEY}, fw_fold(?), ? FROM posts WHERE id = ?"
 FTS_DELETE = f"DELETE FROM posts_fts WHERE rowid = (SELECT {FTS_KEY} FROM posts WHERE id = ?)"
@@ -51,7 +56,7 @@ FTS_STAGE_TABLE = ("CREATE TEMP TABLE IF NOT EXISTS fw_index_rows"
 FTS_STAGE = "INSERT INTO temp.fw_index_rows(seq, text, places, post_id) VALUES (?, ?, ?, ?)"
 FTS_INSERT_STAGED = (
     "INSERT INTO posts_fts(rowid, text, places)"
-    " SELECT (CAST(strftime('%s', p.date) AS INTEGER) << 32) | p.id, r.text, r.places"
+    f" SELECT {_fts_key('p.')}, r.text, r.places"
     " FROM temp.fw_index_rows AS r CROSS JOIN posts AS p ON p.id = r.post_id"
     " WHERE r.seq >= ? AND r.seq < ? ORDER BY r.seq"
 )
