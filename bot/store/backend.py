@@ -109,7 +109,11 @@ class SqliteBackend:
         holding the GIL, while the caller goes on (replay detects its next batch); the
         entries are staged before, here, as binding them is Python's work."""
         pending, self.deferred = self.deferred or [], None
-        folded, self.folded = self.folded, {}
+        folded = self.folded
+        if any(kind == "+" for kind, _ in pending):
+            # what was folded ahead is for the commit that writes posts, not for one of
+            # alerts or settings that comes before it
+            self.folded = {}
         staged: list[tuple] = []
         steps: list[tuple[str, list]] = []
         for kind, run in groupby(pending, key=itemgetter(0)):
