@@ -76,12 +76,14 @@ class Outbox:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; a pending alert at start (after a crash) goes first."""
         while not stop.is_set():
+            # cleared before the flush, not after: an alert stored while the flush reads
+            # wakes the next round at once instead of waiting out the timeout
+            self._wake.clear()
             try:
                 await self.flush()
             except Exception:
                 log.exception("outbox flush failed; retrying")
                 await self._sleep(5)
-            self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait({waiter, stopper}, timeout=30, return_when=asyncio.FIRST_COMPLETED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -238,3 +239,33 @@ async def test_an_alert_that_may_have_gone_out_before_a_crash_is_resent_with_its
 
     assert second.order[0] == "alert 2" and second.random_ids[0] == first.random_ids[1]
     assert all(links[1] not in html for html in second.order[1:])
+
+
+async def test_an_alert_stored_while_the_outbox_is_looking_goes_out_without_waiting_for_the_next_round(store):
+    """The pipeline commits an alert and wakes the outbox while its flush is between
+    queries: the wake-up must not be lost (it used to wait out the 30 s timeout)."""
+    sender = RecordingSender()
+    outbox = Outbox(store, sender, rate_limit_per_minute=None)
+    looked = store.alerts_to_edit
+    stored_meanwhile: list[int] = []
+
+    async def alerts_to_edit(owner):
+        found = await looked(owner)
+        if not stored_meanwhile:
+            stored_meanwhile.extend(await _queue(store, "<b>stored during the flush</b>"))
+            outbox.notify()
+        return found
+
+    store.alerts_to_edit = alerts_to_edit
+    stop = asyncio.Event()
+    running = asyncio.create_task(outbox.run(stop))
+    try:
+        async def delivered() -> None:
+            while not sender.order:
+                await asyncio.sleep(0.01)
+        await asyncio.wait_for(delivered(), 10)
+    finally:
+        stop.set()
+        await running
+    assert sender.order == ["<b>stored during the flush</b>"]
+    assert (await store.alert(stored_meanwhile[0])).state == "sent"
