@@ -10,6 +10,7 @@ of post ids) is that of the batch and a post that breaks is undone alone.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 Within = Callable[[], Awaitable[None]] | None
 #: The runtime settings that decide what a post alerts on, read once a batch.
 FILTER_SETTINGS = ("tracked_places", "mutes", "alert_on")
+#: detections made ahead and not yet asked for, at most (replay reads a few batches ahead)
+AHEAD_LIMIT = 3_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,7 @@ class BatchIngest:
         Kept by text and the side it was read with, so the batch uses one only where it
         would have asked the same; a post that fails here is detected again in its turn,
         and fails there with its link."""
-        ahead: dict[tuple[str, str | None], Detection] = {}
+        ahead = self._ahead
         for post in posts:
             channel = self._channels.get(post.channel_id)
             if channel is None or post.forward is not None or (post.text, channel.side) in ahead:
@@ -98,15 +101,22 @@ class BatchIngest:
                 ahead[post.text, channel.side] = self.detector.detect(post.text, side=channel.side)
             except Exception:  # noqa: BLE001 - reported when the post's turn comes
                 continue
-        self._ahead = ahead
+        # a detection no batch asked for (its post was stored already) goes, oldest first
+        for key in list(itertools.islice(ahead, max(0, len(ahead) - AHEAD_LIMIT))):
+            del ahead[key]
         self.store.fold_ahead(post.text for post in posts)
 
     async def _batch(self, posts: Sequence[Post], newest_only: bool) -> list[Outcome]:
-        self._detected, self._ahead = self._ahead, {}
+        self._detected = self._ahead
         try:
             return await self._plan_and_write(posts, newest_only)
         finally:
             self._detected = {}
+            if self._ahead:
+                for post in posts:
+                    channel = self._channels.get(post.channel_id)
+                    if channel is not None:
+                        self._ahead.pop((post.text, channel.side), None)
 
     async def _plan_and_write(self, posts: Sequence[Post], newest_only: bool) -> list[Outcome]:
         stored = await self.store.stored_versions([p.key for p in posts])

@@ -74,7 +74,7 @@ class Pipeline(BatchIngest):
         self._near_copies = NearCopies(store, alerts.near_copy_similarity,
                                        timedelta(hours=alerts.merge_window_hours))
         self._rendered: OrderedDict[tuple[int, str], Detection] = OrderedDict()
-        self._ahead: dict[tuple[str, str | None], Detection] = {}      # see `detect_ahead`
+        self._ahead: dict[tuple[str, str | None], Detection] = {}      # see `detect_ahead`, oldest first
         self._detected: dict[tuple[str, str | None], Detection] = {}
 
     # -- entry points -----------------------------------------------------------------

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.batch_ingest import AHEAD_LIMIT
 from bot.channels import Channel
 from bot.memory import give_back
 from bot.pipeline import Pipeline
@@ -129,16 +131,29 @@ async def replay(path: Path, store: Store, pipeline: Pipeline, known: list[Chann
         usernames = {cid: ch.username for cid, ch in channels.items()}
         batches = _batches(read.ordered(usernames), through, batch, report, bar)
         current = next(batches, None)
+        # batches read and detected while a commit ran, each waiting its turn
+        detected: deque[tuple[list[Post], tuple]] = deque()
+        further = max(0, AHEAD_LIMIT // batch - 2)
         done = 0
         while current is not None:
             # the batch runs up to its commit, which SQLite does on a thread of its own;
-            # meanwhile the next batch is read and detected here
+            # meanwhile the next batch is read and detected here, and while the commit
+            # still runs, the ones after it
             storing = asyncio.ensure_future(_replay_batch(*current, mark, store, pipeline, report, after_each))
             await asyncio.sleep(0)
             try:
-                current = next(batches, None)
-                if current is not None and not storing.done():
-                    pipeline.detect_ahead(current[0])
+                if detected:
+                    current = detected.popleft()
+                else:
+                    current = next(batches, None)
+                    if current is not None and not storing.done():
+                        pipeline.detect_ahead(current[0])
+                while current is not None and len(detected) < further and store.committing():
+                    following = next(batches, None)
+                    if following is None:
+                        break
+                    pipeline.detect_ahead(following[0])
+                    detected.append(following)
             finally:
                 await storing
             done += 1

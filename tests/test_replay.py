@@ -121,3 +121,58 @@ async def test_a_post_the_detector_fails_on_is_skipped_by_its_link_and_the_rest_
     finally:
         await store.close()
     assert "https://t.me/ru/3" in caplog.text
+
+
+def _stored(db) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return {
+            "posts": conn.execute("SELECT channel_id, message_id, text FROM posts ORDER BY id").fetchall(),
+            "detections": conn.execute("SELECT post_id, language, places, topics, matches FROM detections"
+                                       " ORDER BY post_id").fetchall(),
+            "alerts": conn.execute("SELECT post_id, severity, html FROM alerts ORDER BY id").fetchall(),
+            "found": conn.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'работино'"
+                                  " ORDER BY rowid").fetchall(),
+        }
+
+
+async def test_a_replay_whose_commits_run_long_reads_batches_ahead_and_stores_what_one_that_never_does_stores(
+        tmp_path, detector, monkeypatch):
+    """While SQLite commits a batch on its own thread, replay detects the batches after it;
+    what it stores, alerts and indexes must be what a replay reading one batch at a time gets."""
+    texts_ru = ["ВСУ отступили из Работино.", "Погода: снег.", "Наши отошли от Работино.", "Бои под Бахмутом.",
+                "Сводка за день.", "Наши отошли от Работино.", "Тихо.", "Противник взял Часов Яр."]
+    texts_ua = ["Наши отошли от Работино.", "Свет дали к обеду.", "ЗСУ відійшли з Работиного.", "Тихо."]
+    (tmp_path / "export").mkdir()
+    _channel_dir(tmp_path / "export", "ru", 701, texts_ru)
+    _channel_dir(tmp_path / "export", "ua", 702, texts_ua, start=1795168800 + 30)
+    known = [Channel(username="ru", id=701, name="ru", side="ru", kind="milblogger"),
+             Channel(username="ua", id=702, name="ua", side="ua", kind="official")]
+    ahead_at_second_batch = {}
+    for committing in (False, True):
+        monkeypatch.setattr(Store, "committing", lambda self, answer=committing: answer)
+        pipeline = Pipeline(store := await Store.open(tmp_path / f"{committing}.sqlite", inline=True), detector,
+                            AlertSettings())
+        calls: list[str] = []
+        asked, handle = pipeline.detect_ahead, pipeline.handle_batch
+
+        def detect_ahead(posts):
+            calls.append("ahead")
+            asked(posts)
+
+        async def handle_batch(posts, **kwargs):
+            calls.append("batch")
+            return await handle(posts, **kwargs)
+
+        monkeypatch.setattr(pipeline, "detect_ahead", detect_ahead)
+        monkeypatch.setattr(pipeline, "handle_batch", handle_batch)
+        try:
+            report = await replay(tmp_path / "export", store, pipeline, known, progress=False, batch=2)
+        finally:
+            await store.close()
+        assert (report.new, report.errors) == (12, 0)
+        assert calls.count("batch") == 6 and calls.count("ahead") == 5, "every batch but the first detected ahead"
+        second = [n for n, call in enumerate(calls) if call == "batch"][1]
+        ahead_at_second_batch[committing] = calls[:second].count("ahead")
+    assert ahead_at_second_batch == {False: 1, True: 5}
+    assert _stored(tmp_path / "True.sqlite") == _stored(tmp_path / "False.sqlite")
+    assert _stored(tmp_path / "True.sqlite")["alerts"]

@@ -13,7 +13,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -27,6 +27,8 @@ from bot.store.inline import InlineConnection
 from bot.store.pgfaults import postgres_problem
 
 _PG_LOCK_MIGRATE = 7_431_001
+#: texts folded ahead and not yet indexed, at most (replay reads a few batches ahead)
+FOLDED_LIMIT = 3_000
 
 
 def _write_and_commit(conn: sqlite3.Connection, steps: Sequence[tuple[str, list]]) -> None:
@@ -110,16 +112,12 @@ class SqliteBackend:
         entries are staged before, here, as binding them is Python's work."""
         pending, self.deferred = self.deferred or [], None
         folded = self.folded
-        if any(kind == "+" for kind, _ in pending):
-            # what was folded ahead is for the commit that writes posts, not for one of
-            # alerts or settings that comes before it
-            self.folded = {}
         staged: list[tuple] = []
         steps: list[tuple[str, list]] = []
         for kind, run in groupby(pending, key=itemgetter(0)):
             if kind == "+":
                 first = len(staged)
-                staged += [(first + n, folded.get(text) or fold(text), places, post_id)
+                staged += [(first + n, folded.pop(text, None) or fold(text), places, post_id)
                            for n, (_, (text, places, post_id)) in enumerate(run)]
                 steps.append((batch.FTS_INSERT_STAGED, [(first, len(staged))]))
             else:
@@ -137,9 +135,19 @@ class SqliteBackend:
             await conn._execute(lambda: _write_and_commit(conn._conn, steps))
 
     def fold_ahead(self, texts: Iterable[str]) -> None:
-        """Folds the texts the next commit will index, at a moment the caller has to spare
-        (replay, while the commit before runs apart); kept until that commit."""
-        self.folded = {text: fold(text) for text in texts}
+        """Folds the texts later commits will index, at a moment the caller has to spare
+        (replay, while the commit before runs apart); kept until a commit writes them, or
+        dropped oldest first past FOLDED_LIMIT (a text whose post was stored already)."""
+        folded = self.folded
+        for text in texts:
+            if text not in folded:
+                folded[text] = fold(text)
+        for text in list(islice(folded, max(0, len(folded) - FOLDED_LIMIT))):
+            del folded[text]
+
+    def committing(self) -> bool:
+        """Whether a commit is still running apart (`InlineConnection.apart`)."""
+        return isinstance(self.conn, InlineConnection) and self.conn.busy()
 
     def index_mark(self) -> int:
         return len(self.deferred) if self.deferred is not None else 0
@@ -284,6 +292,9 @@ class PostgresBackend:
 
     def fold_ahead(self, texts: Iterable[str]) -> None:
         """PostgreSQL's index words are made as each post is written (`index_post`)."""
+
+    def committing(self) -> bool:
+        return False
 
     async def rollback(self) -> None:
         self._in_transaction = False

@@ -41,6 +41,11 @@ class StoreConnection:
         caller has time to spare (replay, during the commit before)."""
         self._db.fold_ahead(texts)
 
+    def committing(self) -> bool:
+        """Whether a commit still runs on a thread of its own: time the caller may fill
+        (replay detects batches further ahead)."""
+        return self._db.committing()
+
     @classmethod
     async def open(cls, path: str | Path, *, check: bool = True, inline: bool = False) -> Self:
         """A store that cannot serve (read-only, not a database, corrupt, a folder that cannot be

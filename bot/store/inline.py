@@ -84,6 +84,10 @@ class InlineConnection:
             self._apart = None
         return self._raw
 
+    def busy(self) -> bool:
+        """Whether work handed to `apart` is still running."""
+        return self._apart is not None and not self._apart.done()
+
     @property
     def in_transaction(self) -> bool:
         return self._conn.in_transaction
