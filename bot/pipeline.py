@@ -38,7 +38,9 @@ from bot.store.db import utcnow
 log = logging.getLogger(__name__)
 
 CHANNEL_CACHE_SECONDS = 60.0
-RENDER_CACHE = 256
+# detections of alerted posts kept for re-rendering: enough for the alerts of a busy day's
+# merge window (256 missed one re-render in five on a replay, each a full detection)
+RENDER_CACHE = 2048
 
 
 @dataclass
