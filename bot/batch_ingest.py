@@ -30,7 +30,7 @@ Within = Callable[[], Awaitable[None]] | None
 #: The runtime settings that decide what a post alerts on, read once a batch.
 FILTER_SETTINGS = ("tracked_places", "mutes", "alert_on")
 #: detections made ahead and not yet asked for, at most (replay reads a few batches ahead)
-AHEAD_LIMIT = 3_000
+AHEAD_LIMIT = 2_000
 
 
 @dataclass(frozen=True, slots=True)

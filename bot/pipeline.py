@@ -38,8 +38,7 @@ from bot.store.db import utcnow
 log = logging.getLogger(__name__)
 
 CHANNEL_CACHE_SECONDS = 60.0
-# detections of alerted posts kept for re-rendering: enough for the alerts of a busy day's
-# merge window (256 missed one re-render in five on a replay, each a full detection)
+# detections kept for re-rendering alerts: a busy day's merge window (256 missed one in five)
 RENDER_CACHE = 2048
 
 
@@ -75,7 +74,7 @@ class Pipeline(BatchIngest):
         self._channels_read_at = float("-inf")
         self._near_copies = NearCopies(store, alerts.near_copy_similarity,
                                        timedelta(hours=alerts.merge_window_hours))
-        self._rendered: OrderedDict[tuple[int, str], Detection] = OrderedDict()
+        self._rendered: OrderedDict[tuple[int, int, int], Detection] = OrderedDict()   # `_render_key`
         self._ahead: dict[tuple[str, str | None], Detection] = {}      # see `detect_ahead`, oldest first
         self._detected: dict[tuple[str, str | None], Detection] = {}
 
@@ -228,7 +227,7 @@ class Pipeline(BatchIngest):
         # the new alert's first rendering needs this text's places and topics (the channel's
         # side and muted places change neither the spans of those the alert names); a post
         # merged into another alert is never rendered as its origin, so it is not kept
-        self._keep_for_render((post_id, post.text), detection)
+        self._keep_for_render(_render_key(post_id, post.text), detection)
         alert_id = await self.store.create_alert(
             kind="post", severity=policy.severity(detection, channel), post_id=post_id,
             places=detection.place_ids, topics=detection.topic_ids, html="", event_date=post.date,
@@ -482,7 +481,7 @@ class Pipeline(BatchIngest):
     def _detection_for_render(self, stored: StoredPost) -> Detection:
         """An alert is re-rendered each time a claim it stands for gains a voice; the text it
         shows rarely changes, so its detection is kept for the next time."""
-        key = (stored.post_id, stored.post.text)
+        key = _render_key(stored.post_id, stored.post.text)
         found = self._rendered.get(key)
         if found is None:
             found = self.detector.detect(stored.post.text)
@@ -491,7 +490,7 @@ class Pipeline(BatchIngest):
             self._rendered.move_to_end(key)
         return found
 
-    def _keep_for_render(self, key: tuple[int, str], detection: Detection) -> None:
+    def _keep_for_render(self, key: tuple[int, int, int], detection: Detection) -> None:
         self._rendered[key] = detection
         self._rendered.move_to_end(key)
         if len(self._rendered) > RENDER_CACHE:
@@ -579,6 +578,12 @@ class Pipeline(BatchIngest):
         return ClaimView(text=claims.claim_text(claim.action, self._name(claim.place_id), by), tier=standing.tier,
                          disputed=standing.disputed, channels=standing.channels, sides=standing.sides,
                          voices=tuple(lines))
+
+
+def _render_key(post_id: int, text: str) -> tuple[int, int, int]:
+    """A post's text as the render cache knows it: its length and hash, so that the cache
+    does not keep two thousand texts alive (the hash is this process's own)."""
+    return post_id, len(text), hash(text)
 
 
 def _spans_for(stored: StoredPost, places: set[str], topics: set[str], detection: Detection,

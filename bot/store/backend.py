@@ -28,7 +28,7 @@ from bot.store.pgfaults import postgres_problem
 
 _PG_LOCK_MIGRATE = 7_431_001
 #: texts folded ahead and not yet indexed, at most (replay reads a few batches ahead)
-FOLDED_LIMIT = 3_000
+FOLDED_LIMIT = 2_000
 
 
 def _write_and_commit(conn: sqlite3.Connection, steps: Sequence[tuple[str, list]]) -> None:
