@@ -64,6 +64,14 @@ OBLASTS = {
     "UA80": ("kyiv-city", "", "Kyiv", "", "", "Kyiv City"),
     "UA85": ("sevastopol", "", "Sevastopol", "", "", "Sevastopol City"),
 }
+# Other words a post uses for an oblast, which say where a homonym lies without being a
+# mention of the oblast: the occupation's names that Russian reports put after every
+# village they claim ("Романовка в ДНР"; they do not decline). Not Donbas, which names a
+# stadium and a football club as often as the two oblasts.
+REGION_WORDS = {
+    "UA14": (("ДНР", ""), ("DPR", "")),
+    "UA44": (("ЛНР", ""), ("LPR", "")),
+}
 SETTLEMENT_CATEGORIES = "MXCK"
 PLACES_KINDS = ("city", "town", "village")
 
@@ -245,7 +253,8 @@ def qualifier_rows(oblasts, raions, hromadas, centres, hromada_centres):
             forms |= set(adjective_forms(words(ru_adj[:-2] + "ий")[0], "ru"))
         if forms:
             rows.append(("oblast", index, sorted(forms)))
-        regions = {" ".join(f) for region, lang in ((region_uk, "uk"), (region_ru, "ru")) if region
+        regions = {" ".join(f) for region, lang in ((region_uk, "uk"), (region_ru, "ru"),
+                                                    *REGION_WORDS.get(code[:4], ())) if region
                    for f in inflect(words(region), lang)}
         if regions:
             rows.append(("region", index, sorted(regions)))

@@ -109,6 +109,45 @@ def test_russian_names_are_generated_from_the_ukrainian_by_rule() -> None:
     assert "Спорное" in russian_names("Спірне")
 
 
+def test_russian_names_keep_the_russian_root_and_prefix_that_ukrainian_spells_otherwise() -> None:
+    assert russian_names("Іллінка") == ("Ильинка",)
+    assert "Раздольное" in russian_names("Роздольне")
+    assert "Рассипное" in russian_names("Розсипне")
+    assert "Роздольное" in russian_names("Роздольне")     # the reading that keeps роз- stays
+    assert all(not name.startswith(("Раз", "Рас")) for name in russian_names("Розівка"))
+
+
+def test_the_occupations_name_for_an_oblast_says_which_homonym_a_report_means(detector: Detector) -> None:
+    text = "Российские войска освободили населённые пункты Макаровка и Ленинское в ДНР, сообщило Минобороны"
+    detection = detector.detect(text, "ru")
+    assert "UA14040010080042209" in detection.place_ids
+    assert [(e.action, e.place, e.by) for e in detection.events] == [("capture", "UA14040010080042209", "ru")]
+    # Романовка: 31 of that name, 2 of them in Donetsk oblast; ДНР names no place itself
+    detection = detector.detect("Российские войска освободили населенный пункт Романовка в ДНР", "ru")
+    assert detection.place_ids == ()
+    assert [(u.text, u.count) for u in detection.unresolved] == [("Романовка", 2)]
+
+
+def test_a_name_the_post_puts_in_an_oblast_where_no_settlement_bears_it_is_no_place(detector: Detector) -> None:
+    assert places(detector, "ВСУ отошли от Кругляковки") == {"UA63080110060024155"}
+    assert places(detector, "ВСУ отошли от Кругляковки в ДНР") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "ВС РФ освободили еще два населённых пункта в Курской области — село Старая Сорочина и деревню Александрия.",
+    "Израильская атака была направлена на ряд зданий в городе Пальмира.",
+    "Российская армия освободила населенный пункт Новая Ильинка в ДНР.",
+    "Наши давят в сторону Малой Локни со стороны Викторовки.",
+])
+def test_a_city_called_a_village_a_village_called_a_city_or_half_a_name_is_another_place(
+        detector: Detector, text: str) -> None:
+    assert {p for p in places(detector, text) if p.startswith("UA")} == set()
+
+
+def test_a_city_named_by_itself_in_news_of_russia_is_still_the_city(detector: Detector) -> None:
+    assert places(detector, "ВСУ отошли из Александрии, сообщают в Курской области") == {"UA35080050010051027"}
+
+
 def test_russian_names_in_use_that_no_rule_gives_come_from_the_exceptions_table(detector: Detector) -> None:
     book = load_book()
     assert "Угледар" in book.settlements[book.by_id["vuhledar"]].ru

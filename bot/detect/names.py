@@ -31,7 +31,8 @@ _RU_ROOTS = (("руськ", "русск"), ("вільн", "вольн"), ("бі�
 # Вовчанськ → Волчанск, Вільхівка → Ольховка); перш-, червон-, кам'ян- do not (Першотравенськ,
 # Червоноград, Кам'яне → Каменное)
 _RU_ROOTS_ANY = (("чорн", "черн"), ("залізн", "железн"), ("колодяз", "колодез"), ("вовч", "волч"), ("вільх", "ольх"),
-                 ("вільш", "ольш"))
+                 ("вільш", "ольш"), ("іллі", "ильи"))    # Іллінка → Ильинка, Іллічівка → Ильичёвка
+_VOICELESS = "скптшчхфц"
 
 
 def _ru_root(word: str, roots: tuple[tuple[str, str], ...] = _RU_ROOTS + _RU_ROOTS_ANY) -> str:
@@ -180,7 +181,22 @@ def russian_names(uk: str) -> tuple[str, ...]:
     names: list[str] = [""]
     for variants in per_word:
         names = [f"{name} {v}".strip() for name in names for v in variants]
-    return tuple(dict.fromkeys(names[:8 if n == 1 else 12]))
+    names = names[:8 if n == 1 else 12]
+    return tuple(dict.fromkeys(names + [_prefix_raz(name) for name in names]))
+
+
+def _prefix_raz(name: str) -> str:
+    """The Russian spelling of the prefix роз- (Роздольне → Раздольное, Розсипне →
+    Рассыпное), as a further reading: a name may keep роз- in Russian (Розкішне →
+    Роскошное), and Розівка is a rose, not a prefix."""
+    out = []
+    for word in name.split(" "):
+        low = word.lower()
+        if low.startswith("роз") and len(low) > 4 and low[3] in _CONSONANTS:
+            head = "рас" if low[3] in _VOICELESS else "раз"
+            word = _cap(head, word) + word[3:]
+        out.append(word)
+    return " ".join(out)
 
 
 # --- romanisation --------------------------------------------------------------------

@@ -355,6 +355,9 @@ class _Resolution(UsageRules):
             if choice is None:
                 continue
             index, said = choice
+            if index < 0:
+                decided[n] = -1
+                continue
             kind = "" if self._renamed(occ.label) else _strictest({settlements[index].also}, occ.label)
             if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
                 decided[n] = -1
@@ -395,6 +398,11 @@ class _Resolution(UsageRules):
         link = _LINK.match(self.folded, occ.end, occ.end + 30)
         for area in self.areas_at.get(link.end(), ()) if link else ():
             getattr(beside, area.kind).add(area.index)
+        if beside.oblast or beside.raion or beside.hromada:
+            in_area, _ = beside.narrow(candidates, settlements)
+            if not any(settlements[c].oblast in beside.oblast or settlements[c].raion in beside.raion
+                       or settlements[c].hromada in beside.hromada for c in in_area):
+                return -1, True   # "Новая Ильинка в ДНР", whose namesake lies in Chernihiv oblast: not ours
         nearby = _NEARBY.match(self.folded, occ.end, occ.end + 30)
         index = self.sure_at.get(nearby.end()) if nearby else None
         if index is not None:

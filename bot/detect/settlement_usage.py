@@ -13,13 +13,18 @@ from typing import TYPE_CHECKING
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_words import (
-    _AREA_LINK, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_NOUNS, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA,
-    _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
+    _AREA_LINK, _CITY_NOUNS, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_NOUNS, _PLACE_PREPOSITIONS, _RIVER_AFTER,
+    _RIVER_WORDS, _RUSSIA, _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS, _VILLAGE_NOUNS,
+    _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
 if TYPE_CHECKING:
     from bot.detect.settlement_resolver import _Occurrence
 
+# the first words of two-word names: Нова, Мала, Велика, Стара, Верхня, Червона, Біла...
+_NAME_ADJECTIVES = ("нов", "мал", "велик", "больш", "стар", "верхн", "нижн", "середн", "средн", "червон", "красн",
+                    "біл", "бел", "чорн", "черн", "зелен", "сух", "кам'ян", "камен", "золот", "широк", "глибок",
+                    "глубок", "перш", "перв")
 # the two words right before a name, joined by single spaces: "бої за ", "штурм "
 _WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 
@@ -58,6 +63,8 @@ class UsageRules:
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
             return False      # Коренево in a sentence about the Kursk region
+        if not said and (before in _CITY_NOUNS if category not in "MK" else before in _VILLAGE_NOUNS):
+            return False      # "в городе Пальмира", "деревню Александрия": another place of the name
         if not said and _surname_like(occ.label) and not self._renamed(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
@@ -209,8 +216,12 @@ class UsageRules:
         a = self.norm.to_original(nxt.start())
         if not self.original[a:a + 1].isupper() or self.original[a:a + 2].isupper():
             return False
-        return word not in self.book.forms and word not in self.book.qualifiers and \
-            not word.startswith(("ukrain", "russia", "укр", "рос", "рус"))
+        if word in self.book.qualifiers or word.startswith(("ukrain", "russia", "укр", "рос", "рус")):
+            return False
+        # "Новая Ильинка", "Малая Локня": the adjective of a two-word name we do not know
+        # (Новоіллінка, or a Russian village), not the village called Нова or Мала
+        return word not in self.book.forms or self.folded[self.folded.rfind(" ", 0, end) + 1:end].startswith(
+            _NAME_ADJECTIVES)
 
     def _headline(self, end: int) -> bool:
         """A name opening a post or line and followed by a colon or dash ("Кринки: ...")."""
