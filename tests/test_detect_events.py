@@ -267,3 +267,24 @@ def test_a_mistake_in_the_events_lexicon_names_the_file_and_key(tmp_path: Path) 
         Detector.from_config(tmp_path)
     assert err.value.source.endswith("events.toml") and err.value.where == "cues.negaton"
     assert "unknown key" in err.value.problem
+
+
+# --- other wars, police and courts ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Повстанцы взяли под контроль Алеппо, правительственные войска вышли из города.",
+    "Сирийская армия отступает из районов Хамы под натиском исламистов.",
+    "Военные покинули здание парламента Южной Кореи после отмены военного положения.",
+    "Rebels captured Aleppo as Syrian government forces withdrew.",
+    "Водитель BMW сбежал с места ДТП, его задержали правоохранители.",
+    "Ответственность за взрыв взяла на себя военизированная группировка.",
+    "Военный суд освободил из-под стражи бывшего офицера.",
+])
+def test_claims_of_other_wars_and_of_police_and_courts_are_no_claims_of_this_front(
+        detector: Detector, text: str) -> None:
+    assert claims(detector, text, "ru") == set()
+
+
+def test_a_claim_of_this_front_beside_news_of_another_war_is_still_a_claim(detector: Detector) -> None:
+    text = "Пока в Сирии идут бои за Алеппо, ВСУ отошли из Курахово на запасные позиции."
+    assert claims(detector, text, "ru") == {("withdrawal", "kurakhove", "ua", "asserted")}
