@@ -36,6 +36,16 @@ def test_an_actor_word_names_whose_forces_withdrew_whatever_the_channel(detector
         assert claims(detector, text, side) == {expected}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Первый опорник ВСУ захвачен в Купянске.", ("capture", "kupiansk", None, "asserted")),
+    ("Российские войска прорвали оборону ВСУ, началось освобождение Купянска.",
+     ("capture", "kupiansk", "ru", "asserted")),
+])
+def test_a_side_named_as_the_owner_of_a_position_is_not_who_took_it(detector: Detector, text: str,
+                                                                    expected: tuple) -> None:
+    assert claims(detector, text, "ru") == {expected}
+
+
 def test_our_and_the_enemy_are_resolved_against_the_channels_side(detector: Detector) -> None:
     ours = "Наши подразделения отошли от Купянска на запасные позиции."
     assert claims(detector, ours, "ru") == {("withdrawal", "kupiansk", "ru", "asserted")}

@@ -80,6 +80,9 @@ class Actors:
                             or lex.expel.length_at(words, i - 1)):
                 i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
+            if i > low and not words[i - 1].isascii() and words[i - 1] in lex.ground:
+                i = after     # whose ground it is: "опорник ВСУ захвачен", "прорвали оборону ВСУ"
+                continue
             if not speakers and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
                     or (after < len(words) and words[after] in lex.emblem):
                 i = after
