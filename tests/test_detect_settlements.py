@@ -95,6 +95,17 @@ def test_a_village_named_like_a_place_abroad_or_a_person_is_no_place_in_ordinary
     assert places(detector, "Об этом сообщил губернатор Олег Кипер") == set()
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Взрывы в Подольске, сообщают местные жители", set()),
+    ("В Дамаске слышна стрельба", set()),
+    ("Обстрел Подільська Одеської області", {"UA51120190010049331"}),
+    ("Ракетний удар по Самару Дніпропетровської області", {"UA12100070010038698"}),
+])
+def test_a_town_whose_russian_forms_are_a_city_abroad_counts_only_when_the_post_says_which(
+        detector: Detector, text: str, expected: set[str]) -> None:
+    assert places(detector, text) == expected
+
+
 # --- names -----------------------------------------------------------------------------
 
 def test_a_renamed_place_is_found_by_its_earlier_official_name(detector: Detector) -> None:
