@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.detect.eventlex import JoinedWords
 from bot.detect.model import Match, PlaceHit
@@ -44,8 +44,9 @@ _DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
+    """An action word (a named tuple: a few are made for every post read)."""
+
     action: str
     start: int          # folded offset of the action word
     end: int
@@ -56,7 +57,7 @@ class Post:
     """Words of one folded post with sentence and clause limits, built on demand."""
 
     def __init__(self, norm: Normalized, original: str, places: Sequence[PlaceHit],
-                 mentions: Sequence[int]) -> None:
+                 mentions: Sequence[int], deleted: list[int] | None) -> None:
         self.norm = norm
         self.original = original
         text = norm.text
@@ -121,7 +122,6 @@ class Post:
         self.sentence_starts = [s for s, _ in self.sentences]
         # places: for each word index, the place it belongs to
         self.place_of: dict[int, tuple[str, bool, int]] = {}
-        deleted = [s + k for k, s in enumerate(norm.shifts)]
         for hit in places:
             for m in hit.matches:
                 start, end = m.start, m.end
@@ -223,8 +223,9 @@ def _sentence_ends(text: str, mentions: Sequence[int]) -> tuple[list[int], list[
                 ch = text[pos]
                 if ch == "\n":
                     add_ask(False)
-                elif ch == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
-                    continue
+                elif ch == "." and not text[pos - 4:pos].isalpha() \
+                        and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                    continue    # four letters before the stop are no abbreviation: none is longer than three
                 else:
                     add_ask(ch == "?")
             else:

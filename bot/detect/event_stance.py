@@ -214,8 +214,9 @@ class Stance:
             return None
         other = "ru" if self.side == "ua" else "ua"
         s_low, s_high = post.sentences[k]
-        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or any(
-            table.length_at(words, i) for table in lex.objects.values())]
+        objects = lex.objects
+        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or words[i] in objects.starts and any(
+            table.length_at(words, i) for table in objects.values())]
         if not any(self._resolve(side) == other for i in speakers
                    for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects)))):
             return None

@@ -54,7 +54,9 @@ class Phrases:
         if firsts is not None:
             if token not in firsts:
                 return 0
-            known = (token in self.words.exact, token in self.heads.exact)
+            single = token in self.words.exact
+            if token not in self.heads.exact:
+                return 1 if single else 0
         else:
             known = self.memo.get(token)
             if known is None:
@@ -62,12 +64,14 @@ class Phrases:
                 if len(self.memo) >= _MEMO_SIZE:
                     self.memo.clear()
                 self.memo[token] = known
-        best = 1 if known[0] else 0
-        if known[1]:
-            for phrase in self.phrases:
-                n = len(phrase)
-                if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
-                    best = n
+            single = known[0]
+            if not known[1]:
+                return 1 if single else 0
+        best = 1 if single else 0
+        for phrase in self.phrases:
+            n = len(phrase)
+            if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
+                best = n
         return best
 
     def absent(self, tokens: Sequence[str], low: int, high: int) -> bool:
@@ -82,26 +86,45 @@ class Phrases:
 
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
+        regex = self.regex
+        if regex is None:
+            return -1
         if low < 0:
             low = 0
-        if high > len(tokens):
-            high = len(tokens)
+        size = len(tokens)
+        if high > size:
+            high = size
+        if low >= high:
+            return -1
         firsts = self.firsts
-        if low >= high or self.regex is None or (firsts is not None and firsts.isdisjoint(tokens[low:high])):
+        if firsts is not None and firsts.isdisjoint(tokens[low:high]):
             return -1
         if tokens.__class__ is JoinedWords:
             offsets = tokens.offsets
             # offsets[high] is just past the space that ends word high - 1
-            found = self.regex.search(tokens.joined, offsets[low], offsets[high])
+            found = regex.search(tokens.joined, offsets[low], offsets[high])
             return -1 if found is None else bisect_right(offsets, found.start()) - 1
         joined = " " + " ".join(tokens[low:high])
-        found = self.regex.search(joined)
+        found = regex.search(joined)
         if found is None:
             return -1
         return low + joined.count(" ", 0, found.start())
 
 
 NO_PHRASES = Phrases(EMPTY, (), EMPTY, firsts=frozenset())
+
+
+class Sided(dict):
+    """Phrases by side, with `starts`: every word one of them can open. Most words open
+    none, and one test of them then replaces a length test per side."""
+
+    def __init__(self, tables: Mapping[str, Phrases]) -> None:
+        super().__init__(tables)
+        sets = [s for phrases in tables.values() for s in (phrases.words, phrases.heads)]
+        self.starts = word_test(WordSet(frozenset().union(*(s.exact for s in sets)),
+                                        tuple(sorted({p for s in sets for p in s.prefixes})),
+                                        tuple(sorted({p for s in sets for p in s.suffixes})),
+                                        tuple(sorted({p for s in sets for p in s.infixes}))))
 
 
 class JoinedWords(list):
@@ -206,9 +229,9 @@ WordTest = Words | ExactWords
 
 @dataclass(frozen=True, slots=True)
 class EventLexicon:
-    actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
+    actors: Sided                          # side word -> "ua" | "ru" | "own" | "enemy"
     actor_starts: Words                  # any word that may open an actor phrase: a quick first test
-    objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
+    objects: Sided                         # the same as objects of a pushing-out verb
     not_after: Phrases
     force: WordTest
     source: WordTest
@@ -321,9 +344,9 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     sided = {side: _phrases(actors, side, lists) for side in SIDES}
     starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
-        actors=sided,
+        actors=Sided(sided),
         actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
-        objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
+        objects=Sided({side: _phrases(actors, f"{side}_object", lists) for side in SIDES}),
         not_after=_phrases(actors, "not_after", lists),
         force=word_test(compile_word(lists["force"], lists)),
         source=word_test(compile_word(lists["source"], lists)),
