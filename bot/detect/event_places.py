@@ -115,7 +115,10 @@ class Places:
         """A capitalised word after a preposition of place that no place matched: the
         clause names a place we do not know, so no other place may stand in for it."""
         post, lex, words = self.post, self.lex, self.words
+        preps = lex.place_preps
         for i in range(low + 1, high):
+            if preps is not None and words[i - 1] not in preps:
+                continue
             if i == h or i in post.place_of or not post.capitalised(i) or words[i] in _CALENDAR \
                     or words[i] in lex.actor_starts:
                 continue

@@ -137,6 +137,7 @@ class Post:
         # the first word of each place: where a place read from the left begins
         self.place_starts = sorted(i for i, entry in self.place_of.items() if entry[2] == i)
         self._clauses: dict[int, list[tuple[int, int]]] = {}
+        self._splits: list[int] | None = None
 
     def sentence_of(self, i: int) -> int:
         return bisect_right(self.sentence_starts, i) - 1
@@ -150,21 +151,28 @@ class Post:
         if cached is not None:
             return cached
         low, high = self.sentences[k]
-        words, place_of = self.words, self.place_of
-        # a clause opens at a clause mark, at a conjunction, or at a comma that does not
-        # stand between the words of one place; a few marks a post, so their sets are walked
-        splits = {i for i in self.marks if low < i < high}
-        splits.update(i for i in self.commas if low < i < high and not (i - 1 in place_of and i in place_of))
-        if not _CONJUNCTIONS.isdisjoint(words[low + 1:high]):
-            splits.update(i for i, word in enumerate(words[low + 1:high], low + 1) if word in _CONJUNCTIONS)
+        splits = self._splits
+        if splits is None:
+            splits = self._splits = self._clause_openers()
         out: list[tuple[int, int]] = []
         start = low
-        for i in sorted(splits):
+        for i in splits[bisect_right(splits, low):bisect_left(splits, high)]:
             out.append((start, i))
             start = i
         out.append((start, high))
         self._clauses[k] = out
         return out
+
+    def _clause_openers(self) -> list[int]:
+        """Every word of the post that opens a clause, unless it opens its sentence: one
+        after a clause mark, a conjunction, or one after a comma that does not stand
+        between the words of one place; found once for all the sentences asked about."""
+        words, place_of = self.words, self.place_of
+        splits = set(self.marks)
+        splits.update(i for i in self.commas if not (i - 1 in place_of and i in place_of))
+        if not _CONJUNCTIONS.isdisjoint(words):
+            splits.update(i for i, word in enumerate(words) if word in _CONJUNCTIONS)
+        return sorted(splits)
 
     def clause_of(self, i: int) -> tuple[int, int]:
         for low, high in self.clauses(self.sentence_of(i)):
@@ -217,11 +225,11 @@ def _sentence_ends(text: str, mentions: Sequence[int]) -> tuple[list[int], list[
         after = 0
         for m in _END.finditer(text, low, high):
             pos, j = m.span()
-            if pos == positions[-1] and text[pos] == "\n":
-                continue    # a line break right after a stop ends no second sentence
-            if j == pos + 1:
+            if j == pos + 1:     # a line break always matches alone
                 ch = text[pos]
                 if ch == "\n":
+                    if pos == positions[-1]:
+                        continue    # a line break right after a stop ends no second sentence
                     add_ask(False)
                 elif ch == "." and not text[pos - 4:pos].isalpha() \
                         and _ABBREVIATION.search(text, max(0, pos - 6), pos):

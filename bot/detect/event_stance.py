@@ -139,12 +139,14 @@ class Stance:
         past; the same for every action word of the post, so it is read once."""
         if self._dateline is None:
             post = self.post
-            first = post.clauses(0)[0]
-            a, b = first
-            self._dateline = bool(post.heading) and (
-                post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))) \
-                and (self.lex.background.find(self.words, a, b) >= 0
-                     or (bool(post.years) and any(a <= i <= b for i in post.years)))
+            self._dateline = False
+            if post.heading:
+                first = post.clauses(0)[0]
+                a, b = first
+                self._dateline = (post.ends_with_colon(first)
+                                  or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))) \
+                    and (self.lex.background.find(self.words, a, b) >= 0
+                         or (bool(post.years) and any(a <= i <= b for i in post.years)))
         return self._dateline
 
     def _post_frame(self) -> bool:

@@ -277,6 +277,12 @@ class EventLexicon:
     source_preps: Phrases
     vicinity: Phrases
     area: Phrases
+    # irrealis, generic, not_war and opinion in one search: most claims have none of them,
+    # and one search then answers for four
+    not_news: re.Pattern[str] | None = None
+    # every word that opens a preposition of place (source, near, within), when all three
+    # lists are whole words: a word after none of them needs no test of its own
+    place_preps: frozenset[str] | None = None
 
 
 def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
@@ -304,6 +310,23 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
     return Phrases(words, tuple(multi), head_set, _regex(words, tuple(multi)),
                    _regex(words, tuple(multi), over_text=True), parts,
                    firsts=words.exact | head_set.exact if whole else None)
+
+
+def either(*lists: Phrases) -> re.Pattern[str] | None:
+    """A regex over joined words that matches wherever one of the lists does: their single
+    words in one set, so that each word is tried against one group per first letter."""
+    single = [p.words for p in lists]
+    return _regex(WordSet(frozenset().union(*(s.exact for s in single)),
+                          tuple(sorted({x for s in single for x in s.prefixes})),
+                          tuple(sorted({x for s in single for x in s.suffixes})),
+                          tuple(sorted({x for s in single for x in s.infixes}))),
+                  tuple(phrase for p in lists for phrase in p.phrases))
+
+
+def _openers(*lists: Phrases) -> frozenset[str] | None:
+    if any(p.firsts is None for p in lists):
+        return None
+    return frozenset().union(*(p.firsts for p in lists))
 
 
 def _exact_only(words: WordSet) -> bool:
@@ -342,6 +365,8 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     cues = section("cues", _CUE_KEYS)
     places = section("places", _PLACE_KEYS)
     sided = {side: _phrases(actors, side, lists) for side in SIDES}
+    cues_read = {key: _phrases(cues, key, lists) for key in _CUE_KEYS}
+    places_read = {key: _phrases(places, key, lists) for key in _PLACE_KEYS}
     starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
         actors=Sided(sided),
@@ -357,7 +382,9 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         ours=_words(actions, "ours", lists),
         states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
         control=_phrases(actions, "control", lists), ground=word_test(compile_word(lists["ground"], lists)),
-        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},
-        **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
-        source_preps=_phrases(places, "source", lists),
+        **cues_read,
+        **{key: places_read[key] for key in _PLACE_KEYS if key != "source"},
+        source_preps=places_read["source"],
+        not_news=either(*(cues_read[key] for key in ("irrealis", "generic", "not_war", "opinion"))),
+        place_preps=_openers(*(places_read[key] for key in ("source", "near", "within"))),
     )

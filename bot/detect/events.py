@@ -99,9 +99,10 @@ class _Judge(Stance, Actors, Places):
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in DETERMINERS:
             return []
-        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0 \
-                or lex.not_war.find(words, low, high) >= 0 \
-                or lex.opinion.find(words, s_low, h) >= 0:
+        offsets = words.offsets
+        if lex.not_news is not None and lex.not_news.search(words.joined, offsets[s_low], offsets[high]) is not None \
+                and (lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0
+                     or lex.not_war.find(words, low, high) >= 0 or lex.opinion.find(words, s_low, h) >= 0):
             return []
         if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
             return []
