@@ -32,6 +32,7 @@ _CONJUNCTIONS = frozenset({
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
+_CONJUNCTION = re.compile(" (?:" + "|".join(sorted(_CONJUNCTIONS, key=lambda w: (-len(w), w))) + ")(?![^ ])")
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
 # A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space;
@@ -83,7 +84,7 @@ class Post:
         found = list(WORD.finditer(text, *windows[0])) if len(windows) == 1 else \
             [m for low, high in windows for m in WORD.finditer(text, low, high)]
         # unbound methods mapped in C: no Python call per word
-        self.words: list[str] = JoinedWords(map(_group, found))
+        self.words = JoinedWords(map(_group, found))
         self.starts: list[int] = list(map(_start, found))
         self.ends: list[int] = list(map(_end, found))
         # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
@@ -171,7 +172,8 @@ class Post:
         splits = set(self.marks)
         splits.update(i for i in self.commas if not (i - 1 in place_of and i in place_of))
         if not _CONJUNCTIONS.isdisjoint(words):
-            splits.update(i for i, word in enumerate(words) if word in _CONJUNCTIONS)
+            offsets = words.offsets
+            splits.update(bisect_right(offsets, m.start()) - 1 for m in _CONJUNCTION.finditer(words.joined))
         return sorted(splits)
 
     def clause_of(self, i: int) -> tuple[int, int]:
