@@ -32,7 +32,6 @@ _CONJUNCTIONS = frozenset({
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
-_CONJUNCTION = re.compile(" (?:" + "|".join(sorted(_CONJUNCTIONS, key=lambda w: (-len(w), w))) + ")(?![^ ])")
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
 # A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space;
@@ -172,8 +171,7 @@ class Post:
         splits = set(self.marks)
         splits.update(i for i in self.commas if not (i - 1 in place_of and i in place_of))
         if not _CONJUNCTIONS.isdisjoint(words):
-            offsets = words.offsets
-            splits.update(bisect_right(offsets, m.start()) - 1 for m in _CONJUNCTION.finditer(words.joined))
+            splits.update(i for i, word in enumerate(words) if word in _CONJUNCTIONS)
         return sorted(splits)
 
     def clause_of(self, i: int) -> tuple[int, int]:
@@ -187,11 +185,15 @@ class Post:
         return high < len(self.words) and ":" in self.between(high)
 
     def capitalised(self, i: int) -> bool:
-        pos = self.norm.to_original(self.starts[i])
+        pos = self.norm.to_original(self.starts[i]) if self.norm.shifts else self.starts[i]
         return pos < len(self.original) and self.original[pos].isupper()
 
     def original_match(self, first: int, last: int, rule: str) -> Match:
-        a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        # most posts lost no character in folding, and their offsets need no mapping
+        if self.norm.shifts:
+            a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        else:
+            a, b = self.starts[first], self.ends[last]
         return Match(a, b, self.original[a:b], rule)
 
 

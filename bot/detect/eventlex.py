@@ -81,7 +81,7 @@ class Phrases:
     def in_text(self, text: str) -> bool:
         """Whether a phrase occurs anywhere in a folded text, without splitting it into words:
         substring tests of the words' fixed parts first (fast in C), the regex only then."""
-        return (self.text_regex is not None and any(part in text for part in self.parts)
+        return (self.text_regex is not None and any(map(text.__contains__, self.parts))
                 and self.text_regex.search(text) is not None)
 
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
