@@ -39,7 +39,6 @@ _CONJUNCTIONS = frozenset({
 # twice as fast as the alternation "\n|[.!?…]+..." that means the same.
 _END = re.compile(r"[\n.!?…](?:(?<=\n)|[.!?…]*[\"»”)]*(?=\s|\Z))")
 _MARK = re.compile(r"[;:()—–,-]")
-_DIGITS = re.compile(r"\d\d\d\d")
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
 
@@ -99,7 +98,8 @@ class Post:
                     self.commas.add(bisect_left(starts, pos))
                 elif ch != "-" or (text[pos - 1:pos] == " " and text[pos + 1:pos + 2] == " "):
                     self.marks.add(bisect_left(starts, pos))
-            if _DIGITS.search(text, low, high):
+            # every year begins "19" or "20": a substring search is far cheaper than the regex
+            if text.find("19", low, high) >= 0 or text.find("20", low, high) >= 0:
                 # a year dates a past; the year of a full date ("20 ноября 2026", "21.11.2026")
                 # is the day of the report
                 self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high)
