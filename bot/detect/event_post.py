@@ -170,8 +170,12 @@ class Post:
         words, place_of = self.words, self.place_of
         splits = set(self.marks)
         splits.update(i for i in self.commas if not (i - 1 in place_of and i in place_of))
-        if not _CONJUNCTIONS.isdisjoint(words):
-            splits.update(i for i, word in enumerate(words) if word in _CONJUNCTIONS)
+        # a post holds a few conjunctions: each is looked up by list methods, in C
+        for word in _CONJUNCTIONS.intersection(words):
+            i = -1
+            for _ in range(words.count(word)):
+                i = words.index(word, i + 1)
+                splits.add(i)
         return sorted(splits)
 
     def clause_of(self, i: int) -> tuple[int, int]:
