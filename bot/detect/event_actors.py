@@ -82,8 +82,7 @@ class Actors:
                             or lex.expel.length_at(words, i - 1)):
                 i = after     # after a preposition, or the one pushed out ("выбили ВСУ из X и вошли")
                 continue
-            if not speakers and (after < high and words[after] in lex.source
-                                 or after + 1 < high and words[after + 1] in lex.source) \
+            if not speakers and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
                     or (after < len(words) and words[after] in lex.emblem):
                 i = after
                 continue
