@@ -12,7 +12,7 @@ side's claim against the channel's side, answered by "we hold the place", is den
 
 from __future__ import annotations
 
-from bot.detect.eventlex import EventLexicon, JoinedWords
+from bot.detect.eventlex import EventLexicon, JoinedWords, Sided
 from bot.detect.event_post import Post
 from bot.detect.model import Match
 
@@ -32,7 +32,9 @@ class Actors:
     words: JoinedWords
     side: str | None
 
-    def _actor_at(self, i: int, table: dict) -> tuple[str, int] | None:
+    def _actor_at(self, i: int, table: Sided) -> tuple[str, int] | None:
+        if self.words[i] not in table.starts:
+            return None
         for side, phrases in table.items():
             n = phrases.length_at(self.words, i)
             if n:
@@ -156,11 +158,12 @@ class Actors:
                     if hit is not None:
                         return self._actor(j, hit[1], hit[0], "in control")
         # "Russia claims it captured X": the pronoun is the one who claims
-        pronoun = any(self.words[i] in _PRONOUNS for i in (h - 1, h - 2) if i >= low)
+        pronoun = h - 1 >= low and self.words[h - 1] in _PRONOUNS or h - 2 >= low and self.words[h - 2] in _PRONOUNS
         admitted = action == "withdrawal" and lex.admit.find(self.words, post.sentences[k][0], h) >= 0
         subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun or admitted)
         if subjects:
-            first, end, side = min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
+            first, end, side = subjects[0] if len(subjects) == 1 else \
+                min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))
             return self._actor(first, end - first + 1, side, "subject")
         aside = self._before_aside(k, low)
         if aside is not None:

@@ -52,7 +52,7 @@ class Places:
             j = i
             while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
                 j += 1
-            if any(lex.vicinity.length_at(words, i - n) for n in (1, 2) if i - n >= low):
+            if i - 1 >= low and lex.vicinity.length_at(words, i - 1) or i - 2 >= low and lex.vicinity.length_at(words, i - 2):
                 around = True
             elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
@@ -115,7 +115,10 @@ class Places:
         """A capitalised word after a preposition of place that no place matched: the
         clause names a place we do not know, so no other place may stand in for it."""
         post, lex, words = self.post, self.lex, self.words
+        preps = lex.place_preps
         for i in range(low + 1, high):
+            if preps is not None and words[i - 1] not in preps:
+                continue
             if i == h or i in post.place_of or not post.capitalised(i) or words[i] in _CALENDAR \
                     or words[i] in lex.actor_starts:
                 continue

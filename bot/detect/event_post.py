@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.detect.eventlex import JoinedWords
 from bot.detect.model import Match, PlaceHit
@@ -39,13 +39,13 @@ _CONJUNCTIONS = frozenset({
 # twice as fast as the alternation "\n|[.!?…]+..." that means the same.
 _END = re.compile(r"[\n.!?…](?:(?<=\n)|[.!?…]*[\"»”)]*(?=\s|\Z))")
 _MARK = re.compile(r"[;:()—–,-]")
-_DIGITS = re.compile(r"\d\d\d\d")
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
+    """An action word (a named tuple: a few are made for every post read)."""
+
     action: str
     start: int          # folded offset of the action word
     end: int
@@ -56,7 +56,7 @@ class Post:
     """Words of one folded post with sentence and clause limits, built on demand."""
 
     def __init__(self, norm: Normalized, original: str, places: Sequence[PlaceHit],
-                 mentions: Sequence[int]) -> None:
+                 mentions: Sequence[int], deleted: list[int] | None) -> None:
         self.norm = norm
         self.original = original
         text = norm.text
@@ -82,7 +82,7 @@ class Post:
         found = list(WORD.finditer(text, *windows[0])) if len(windows) == 1 else \
             [m for low, high in windows for m in WORD.finditer(text, low, high)]
         # unbound methods mapped in C: no Python call per word
-        self.words: list[str] = JoinedWords(map(_group, found))
+        self.words = JoinedWords(map(_group, found))
         self.starts: list[int] = list(map(_start, found))
         self.ends: list[int] = list(map(_end, found))
         # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
@@ -98,7 +98,8 @@ class Post:
                     self.commas.add(bisect_left(starts, pos))
                 elif ch != "-" or (text[pos - 1:pos] == " " and text[pos + 1:pos + 2] == " "):
                     self.marks.add(bisect_left(starts, pos))
-            if _DIGITS.search(text, low, high):
+            # every year begins "19" or "20": a substring search is far cheaper than the regex
+            if text.find("19", low, high) >= 0 or text.find("20", low, high) >= 0:
                 # a year dates a past; the year of a full date ("20 ноября 2026", "21.11.2026")
                 # is the day of the report
                 self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high)
@@ -121,7 +122,6 @@ class Post:
         self.sentence_starts = [s for s, _ in self.sentences]
         # places: for each word index, the place it belongs to
         self.place_of: dict[int, tuple[str, bool, int]] = {}
-        deleted = [s + k for k, s in enumerate(norm.shifts)]
         for hit in places:
             for m in hit.matches:
                 start, end = m.start, m.end
@@ -137,6 +137,7 @@ class Post:
         # the first word of each place: where a place read from the left begins
         self.place_starts = sorted(i for i, entry in self.place_of.items() if entry[2] == i)
         self._clauses: dict[int, list[tuple[int, int]]] = {}
+        self._splits: list[int] | None = None
 
     def sentence_of(self, i: int) -> int:
         return bisect_right(self.sentence_starts, i) - 1
@@ -150,21 +151,32 @@ class Post:
         if cached is not None:
             return cached
         low, high = self.sentences[k]
-        words, place_of = self.words, self.place_of
-        # a clause opens at a clause mark, at a conjunction, or at a comma that does not
-        # stand between the words of one place; a few marks a post, so their sets are walked
-        splits = {i for i in self.marks if low < i < high}
-        splits.update(i for i in self.commas if low < i < high and not (i - 1 in place_of and i in place_of))
-        if not _CONJUNCTIONS.isdisjoint(words[low + 1:high]):
-            splits.update(i for i, word in enumerate(words[low + 1:high], low + 1) if word in _CONJUNCTIONS)
+        splits = self._splits
+        if splits is None:
+            splits = self._splits = self._clause_openers()
         out: list[tuple[int, int]] = []
         start = low
-        for i in sorted(splits):
+        for i in splits[bisect_right(splits, low):bisect_left(splits, high)]:
             out.append((start, i))
             start = i
         out.append((start, high))
         self._clauses[k] = out
         return out
+
+    def _clause_openers(self) -> list[int]:
+        """Every word of the post that opens a clause, unless it opens its sentence: one
+        after a clause mark, a conjunction, or one after a comma that does not stand
+        between the words of one place; found once for all the sentences asked about."""
+        words, place_of = self.words, self.place_of
+        splits = set(self.marks)
+        splits.update(i for i in self.commas if not (i - 1 in place_of and i in place_of))
+        # a post holds a few conjunctions: each is looked up by list methods, in C
+        for word in _CONJUNCTIONS.intersection(words):
+            i = -1
+            for _ in range(words.count(word)):
+                i = words.index(word, i + 1)
+                splits.add(i)
+        return sorted(splits)
 
     def clause_of(self, i: int) -> tuple[int, int]:
         for low, high in self.clauses(self.sentence_of(i)):
@@ -177,11 +189,15 @@ class Post:
         return high < len(self.words) and ":" in self.between(high)
 
     def capitalised(self, i: int) -> bool:
-        pos = self.norm.to_original(self.starts[i])
+        pos = self.norm.to_original(self.starts[i]) if self.norm.shifts else self.starts[i]
         return pos < len(self.original) and self.original[pos].isupper()
 
     def original_match(self, first: int, last: int, rule: str) -> Match:
-        a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        # most posts lost no character in folding, and their offsets need no mapping
+        if self.norm.shifts:
+            a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        else:
+            a, b = self.starts[first], self.ends[last]
         return Match(a, b, self.original[a:b], rule)
 
 
@@ -217,14 +233,15 @@ def _sentence_ends(text: str, mentions: Sequence[int]) -> tuple[list[int], list[
         after = 0
         for m in _END.finditer(text, low, high):
             pos, j = m.span()
-            if pos == positions[-1] and text[pos] == "\n":
-                continue    # a line break right after a stop ends no second sentence
-            if j == pos + 1:
+            if j == pos + 1:     # a line break always matches alone
                 ch = text[pos]
                 if ch == "\n":
+                    if pos == positions[-1]:
+                        continue    # a line break right after a stop ends no second sentence
                     add_ask(False)
-                elif ch == "." and _ABBREVIATION.search(text, max(0, pos - 6), pos):
-                    continue
+                elif ch == "." and not text[pos - 4:pos].isalpha() \
+                        and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                    continue    # four letters before the stop are no abbreviation: none is longer than three
                 else:
                     add_ask(ch == "?")
             else:

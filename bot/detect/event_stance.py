@@ -139,12 +139,14 @@ class Stance:
         past; the same for every action word of the post, so it is read once."""
         if self._dateline is None:
             post = self.post
-            first = post.clauses(0)[0]
-            a, b = first
-            self._dateline = bool(post.heading) and (
-                post.ends_with_colon(first) or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))) \
-                and (self.lex.background.find(self.words, a, b) >= 0
-                     or (bool(post.years) and any(a <= i <= b for i in post.years)))
+            self._dateline = False
+            if post.heading:
+                first = post.clauses(0)[0]
+                a, b = first
+                self._dateline = (post.ends_with_colon(first)
+                                  or (len(post.sentences) > 1 and first == (0, post.sentences[0][1]))) \
+                    and (self.lex.background.find(self.words, a, b) >= 0
+                         or (bool(post.years) and any(a <= i <= b for i in post.years)))
         return self._dateline
 
     def _post_frame(self) -> bool:
@@ -214,8 +216,9 @@ class Stance:
             return None
         other = "ru" if self.side == "ua" else "ua"
         s_low, s_high = post.sentences[k]
-        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or any(
-            table.length_at(words, i) for table in lex.objects.values())]
+        objects = lex.objects
+        speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or words[i] in objects.starts and any(
+            table.length_at(words, i) for table in objects.values())]
         if not any(self._resolve(side) == other for i in speakers
                    for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects)))):
             return None

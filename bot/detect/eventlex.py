@@ -54,7 +54,9 @@ class Phrases:
         if firsts is not None:
             if token not in firsts:
                 return 0
-            known = (token in self.words.exact, token in self.heads.exact)
+            single = token in self.words.exact
+            if token not in self.heads.exact:
+                return 1 if single else 0
         else:
             known = self.memo.get(token)
             if known is None:
@@ -62,12 +64,14 @@ class Phrases:
                 if len(self.memo) >= _MEMO_SIZE:
                     self.memo.clear()
                 self.memo[token] = known
-        best = 1 if known[0] else 0
-        if known[1]:
-            for phrase in self.phrases:
-                n = len(phrase)
-                if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
-                    best = n
+            single = known[0]
+            if not known[1]:
+                return 1 if single else 0
+        best = 1 if single else 0
+        for phrase in self.phrases:
+            n = len(phrase)
+            if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
+                best = n
         return best
 
     def absent(self, tokens: Sequence[str], low: int, high: int) -> bool:
@@ -77,31 +81,50 @@ class Phrases:
     def in_text(self, text: str) -> bool:
         """Whether a phrase occurs anywhere in a folded text, without splitting it into words:
         substring tests of the words' fixed parts first (fast in C), the regex only then."""
-        return (self.text_regex is not None and any(part in text for part in self.parts)
+        return (self.text_regex is not None and any(map(text.__contains__, self.parts))
                 and self.text_regex.search(text) is not None)
 
     def find(self, tokens: Sequence[str], low: int, high: int) -> int:
         """The first index in [low, high) where a phrase starts, -1 when none."""
+        regex = self.regex
+        if regex is None:
+            return -1
         if low < 0:
             low = 0
-        if high > len(tokens):
-            high = len(tokens)
+        size = len(tokens)
+        if high > size:
+            high = size
+        if low >= high:
+            return -1
         firsts = self.firsts
-        if low >= high or self.regex is None or (firsts is not None and firsts.isdisjoint(tokens[low:high])):
+        if firsts is not None and firsts.isdisjoint(tokens[low:high]):
             return -1
         if tokens.__class__ is JoinedWords:
             offsets = tokens.offsets
             # offsets[high] is just past the space that ends word high - 1
-            found = self.regex.search(tokens.joined, offsets[low], offsets[high])
+            found = regex.search(tokens.joined, offsets[low], offsets[high])
             return -1 if found is None else bisect_right(offsets, found.start()) - 1
         joined = " " + " ".join(tokens[low:high])
-        found = self.regex.search(joined)
+        found = regex.search(joined)
         if found is None:
             return -1
         return low + joined.count(" ", 0, found.start())
 
 
 NO_PHRASES = Phrases(EMPTY, (), EMPTY, firsts=frozenset())
+
+
+class Sided(dict):
+    """Phrases by side, with `starts`: every word one of them can open. Most words open
+    none, and one test of them then replaces a length test per side."""
+
+    def __init__(self, tables: Mapping[str, Phrases]) -> None:
+        super().__init__(tables)
+        sets = [s for phrases in tables.values() for s in (phrases.words, phrases.heads)]
+        self.starts = word_test(WordSet(frozenset().union(*(s.exact for s in sets)),
+                                        tuple(sorted({p for s in sets for p in s.prefixes})),
+                                        tuple(sorted({p for s in sets for p in s.suffixes})),
+                                        tuple(sorted({p for s in sets for p in s.infixes}))))
 
 
 class JoinedWords(list):
@@ -192,7 +215,37 @@ def _regex(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...],
         return re.compile(_NO_LETTER_BEFORE + body.replace("[^ ]", _LETTER) + _NO_LETTER_AFTER)
     # a literal space first: the engine then jumps from space to space instead of trying
     # the alternatives at every character
-    return re.compile(" " + body + r"(?![^ ])")
+    return re.compile(" " + _by_first_letter(single, phrases) + r"(?![^ ])")
+
+
+def _by_first_letter(single: WordSet, phrases: tuple[tuple[WordSet, ...], ...]) -> str:
+    """The words and phrases in one group per first letter, each phrase under every letter
+    its first word can begin with. The engine skips an alternative whose first letter does
+    not fit in a few steps, but enters every phrase and every group of a list in turn: with
+    one group per letter a word costs a few dozen such skips and one descent, not a descent
+    into each phrase. Only where a match starts is used (`Phrases.find`, and single words
+    in `Words.indices`, which end where their word does), and that is the same."""
+    by_first: dict[str, list[str]] = {}
+    loose: list[str] = []      # alternatives that may begin with any letter
+
+    def add(words: WordSet, tail: str) -> None:
+        for w in sorted(words.exact):
+            by_first.setdefault(w[0], []).append(re.escape(w[1:]) + tail)
+        for p in sorted(words.prefixes):
+            by_first.setdefault(p[0], []).append(re.escape(p[1:]) + r"[^ ]*" + tail)
+        loose.extend(r"[^ ]*" + re.escape(p) + tail for p in words.suffixes)
+        loose.extend(r"[^ ]*" + re.escape(p) + r"[^ ]*" + tail for p in words.infixes)
+
+    for phrase in phrases:
+        tail = "".join(" " + _slot(slot) for slot in phrase[1:])
+        if phrase[0].any_place or phrase[0].empty:
+            loose.append(_slot(phrase[0]) + tail)
+        else:
+            add(phrase[0], tail)
+    add(single, "")
+    parts = [re.escape(first) + (rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")")
+             for first, rest in sorted(by_first.items())]
+    return "(?:" + "|".join(parts + loose) + ")"
 
 
 _LETTER = r"[^\W\d_']"
@@ -206,9 +259,9 @@ WordTest = Words | ExactWords
 
 @dataclass(frozen=True, slots=True)
 class EventLexicon:
-    actors: Mapping[str, Phrases]          # side word -> "ua" | "ru" | "own" | "enemy"
+    actors: Sided                          # side word -> "ua" | "ru" | "own" | "enemy"
     actor_starts: Words                  # any word that may open an actor phrase: a quick first test
-    objects: Mapping[str, Phrases]         # the same as objects of a pushing-out verb
+    objects: Sided                         # the same as objects of a pushing-out verb
     not_after: Phrases
     force: WordTest
     source: WordTest
@@ -254,6 +307,12 @@ class EventLexicon:
     source_preps: Phrases
     vicinity: Phrases
     area: Phrases
+    # irrealis, generic, not_war and opinion in one search: most claims have none of them,
+    # and one search then answers for four
+    not_news: re.Pattern[str] | None = None
+    # every word that opens a preposition of place (source, near, within), when all three
+    # lists are whole words: a word after none of them needs no test of its own
+    place_preps: frozenset[str] | None = None
 
 
 def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
@@ -281,6 +340,23 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
     return Phrases(words, tuple(multi), head_set, _regex(words, tuple(multi)),
                    _regex(words, tuple(multi), over_text=True), parts,
                    firsts=words.exact | head_set.exact if whole else None)
+
+
+def either(*lists: Phrases) -> re.Pattern[str] | None:
+    """A regex over joined words that matches wherever one of the lists does: their single
+    words in one set, so that each word is tried against one group per first letter."""
+    single = [p.words for p in lists]
+    return _regex(WordSet(frozenset().union(*(s.exact for s in single)),
+                          tuple(sorted({x for s in single for x in s.prefixes})),
+                          tuple(sorted({x for s in single for x in s.suffixes})),
+                          tuple(sorted({x for s in single for x in s.infixes}))),
+                  tuple(phrase for p in lists for phrase in p.phrases))
+
+
+def _openers(*lists: Phrases) -> frozenset[str] | None:
+    if any(p.firsts is None for p in lists):
+        return None
+    return frozenset().union(*(p.firsts for p in lists))
 
 
 def _exact_only(words: WordSet) -> bool:
@@ -319,11 +395,13 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     cues = section("cues", _CUE_KEYS)
     places = section("places", _PLACE_KEYS)
     sided = {side: _phrases(actors, side, lists) for side in SIDES}
+    cues_read = {key: _phrases(cues, key, lists) for key in _CUE_KEYS}
+    places_read = {key: _phrases(places, key, lists) for key in _PLACE_KEYS}
     starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
-        actors=sided,
+        actors=Sided(sided),
         actor_starts=Words(compile_word([p.split()[0] for p in starts], lists)),
-        objects={side: _phrases(actors, f"{side}_object", lists) for side in SIDES},
+        objects=Sided({side: _phrases(actors, f"{side}_object", lists) for side in SIDES}),
         not_after=_phrases(actors, "not_after", lists),
         force=word_test(compile_word(lists["force"], lists)),
         source=word_test(compile_word(lists["source"], lists)),
@@ -334,7 +412,9 @@ def read_event_lexicon(path: Path) -> EventLexicon:
         ours=_words(actions, "ours", lists),
         states=_words(actions, "states", lists), not_claims=_words(actions, "not_claims", lists), needs_place=_words(actions, "needs_place", lists),
         control=_phrases(actions, "control", lists), ground=word_test(compile_word(lists["ground"], lists)),
-        **{key: _phrases(cues, key, lists) for key in _CUE_KEYS},
-        **{key: _phrases(places, key, lists) for key in _PLACE_KEYS if key != "source"},
-        source_preps=_phrases(places, "source", lists),
+        **cues_read,
+        **{key: places_read[key] for key in _PLACE_KEYS if key != "source"},
+        source_preps=places_read["source"],
+        not_news=either(*(cues_read[key] for key in ("irrealis", "generic", "not_war", "opinion"))),
+        place_preps=_openers(*(places_read[key] for key in ("source", "near", "within"))),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from operator import attrgetter
 
 from bot.detect.event_actors import Actors
 from bot.detect.event_places import Places
@@ -22,15 +23,17 @@ from bot.detect.model import Event, Match, PlaceHit, TopicHit
 from bot.detect.normalize import Normalized
 
 ACTIONS = ("withdrawal", "capture")
+_START = attrgetter("start")
 
 
 def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequence[PlaceHit],
                 topics: Sequence[TopicHit], side: str | None, language: str,
                 regions: frozenset[str] = frozenset()) -> tuple[Event, ...]:
-    mentions = _mentions(norm, topics)
+    deleted = [s + k for k, s in enumerate(norm.shifts)] if norm.shifts else None
+    mentions = _mentions(deleted, topics)
     if not mentions:
         return ()
-    post = Post(norm, original, places, [m.start for m in mentions])
+    post = Post(norm, original, places, [m.start for m in mentions], deleted)
     if not post.words:
         return ()
     judge = _Judge(lex, post, side, language, regions, mentions)
@@ -40,17 +43,21 @@ def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequ
     return _merge(events)
 
 
-def _mentions(norm: Normalized, topics: Sequence[TopicHit]) -> list[Mention]:
-    deleted = [s + k for k, s in enumerate(norm.shifts)]
+def _mentions(deleted: list[int] | None, topics: Sequence[TopicHit]) -> list[Mention]:
+    """The action words, at their offsets in the folded text (`deleted`: where the
+    invisible characters folding removed stood, None when there were none)."""
     out: list[Mention] = []
     for hit in topics:
-        if hit.topic_id not in ACTIONS:
+        action = hit.topic_id
+        if action not in ACTIONS:
             continue
-        for m in hit.matches:
-            start = m.start - bisect_left(deleted, m.start)
-            end = m.end - bisect_left(deleted, m.end)
-            out.append(Mention(hit.topic_id, start, end, m))
-    out.sort(key=lambda x: x.start)
+        if deleted is None:
+            out += [Mention(action, m.start, m.end, m) for m in hit.matches]
+        else:
+            out += [Mention(action, m.start - bisect_left(deleted, m.start), m.end - bisect_left(deleted, m.end), m)
+                    for m in hit.matches]
+    if len(out) > 1:
+        out.sort(key=_START)
     return out
 
 
@@ -92,9 +99,10 @@ class _Judge(Stance, Actors, Places):
             return []
         if head.isascii() and head in lex.occupation and h > low and words[h - 1] in DETERMINERS:
             return []
-        if lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0 \
-                or lex.not_war.find(words, low, high) >= 0 \
-                or lex.opinion.find(words, s_low, h) >= 0:
+        offsets = words.offsets
+        if lex.not_news is not None and lex.not_news.search(words.joined, offsets[s_low], offsets[high]) is not None \
+                and (lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0
+                     or lex.not_war.find(words, low, high) >= 0 or lex.opinion.find(words, s_low, h) >= 0):
             return []
         if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
             return []
@@ -185,6 +193,8 @@ class _Judge(Stance, Actors, Places):
 def _merge(events: list[Event]) -> tuple[Event, ...]:
     """One event per claim: an event whose actor or place is unknown is dropped when the
     post makes the same claim with them known."""
+    if len(events) < 2:
+        return tuple(events)
     by_key: dict[tuple, Event] = {}
     for e in events:
         key = (e.action, e.place, e.by, e.stance)
