@@ -134,10 +134,7 @@ class Detector:
         if self._settlements is None:
             return set()
         book = self._settlements.book
-        city_groups = {gid for gid, (_label, members) in enumerate(book.groups)
-                       if any(book.settlements[m].category in "MK" and m not in self._settlements.shadowed
-                              for m in members)}
-        return {form.partition(" ")[0] for form, gid in book.forms.items() if gid in city_groups}
+        return {form.partition(" ")[0] for gid in self._settlements.city_groups for form in book.group_forms(gid)}
 
     def detect(self, text: str, side: str | None = None) -> Detection:
         """Places, topics and language of a post; its events (claims) when a withdrawal or

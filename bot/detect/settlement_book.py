@@ -12,7 +12,8 @@ import gzip
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, repeat
+from array import array
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 
 from bot.detect.inflect import inflect
@@ -148,6 +149,9 @@ class SettlementBook:
         self._capital_keys = columns["C"].split("|") if "C" in columns else None
         gids = chain.from_iterable(map(repeat, range(len(counts)), counts))
         self.forms = dict(zip(generated, gids, strict=True))
+        # the forms in file order, where each group's are a run: a group's forms are a slice
+        self._form_list = generated
+        self._form_starts = array("q", accumulate(counts, initial=0))
 
     def keys(self) -> list[str]:
         """The automaton's keys: each name word cut to its first letters, which most of its
@@ -175,6 +179,9 @@ class SettlementBook:
                 keys.add(variant[:1].upper() + variant[1:])
                 keys.add(variant.upper())
         return sorted(keys)
+
+    def group_forms(self, gid: int) -> list[str]:
+        return self._form_list[self._form_starts[gid]:self._form_starts[gid + 1]]
 
     def lookup(self, joined: str) -> tuple[str, tuple[int, ...]] | None:
         """(label, settlements) of a name form."""

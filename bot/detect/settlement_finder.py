@@ -9,6 +9,8 @@ only places.toml's places bear) go on to the resolver.
 from __future__ import annotations
 
 import re
+from itertools import chain, repeat
+from operator import itemgetter
 
 import ahocorasick_rs
 
@@ -45,21 +47,45 @@ class SettlementMatcher:
         formers = {index: {*book.settlements[index].former,
                            *(ru for f in book.settlements[index].former for ru in russian_names(f))}
                    for index in self.shadowed if book.settlements[index].former}
-        self.former_groups = frozenset(
-            gid for gid, (label, members) in enumerate(book.groups)
-            if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()))
+        # One pass over the groups sorts them: those only places.toml's places bear (known),
+        # the old names among them (former), and those that hold a city places.toml does not
+        # list. A capitalised word that may begin a name of another group is one of our own:
+        # only a post with one is resolved at all (Часовим of Часовим Яром is the main gazetteer's)
+        cities = frozenset(i for i, s in enumerate(book.settlements) if s.category in "MK") - self.shadowed
+        shadowed = self.shadowed
+        former: list[int] = []
+        known: list[int] = []
+        city_groups: list[int] = []
+        for gid, (label, members) in enumerate(book.groups):
+            if shadowed.issuperset(members):
+                if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()):
+                    former.append(gid)
+                else:
+                    known.append(gid)
+            elif not cities.isdisjoint(members):
+                city_groups.append(gid)
+        self.former_groups = frozenset(former)
         self.former_labels = frozenset(book.groups[gid][0] for gid in self.former_groups)
-        # a capitalised word that may begin a name no places.toml place bears: only a post
-        # with one of them is resolved at all (Часовим of Часовим Яром is the main gazetteer's)
-        mine = {gid for gid, (_label, members) in enumerate(book.groups)
-                if not self.shadowed.issuperset(members) or gid in self.former_groups}
-        self.known_groups = frozenset(range(len(book.groups))) - mine
-        self.own_words = frozenset(form.partition(" ")[0] for form, gid in book.forms.items() if gid in mine)
+        self.known_groups = frozenset(known)
+        self.city_groups = tuple(city_groups)
+        # first words of the other groups' forms: every form but the known groups' (a form
+        # belongs to one group), with a multi-word form's first word in its place
+        # (the forms are walked in the dict's order, which keeps them near in memory: a walk
+        # over a set of them takes several times as long)
+        theirs = set(chain.from_iterable(map(book.group_forms, known)))
+        several = [form for form in book.forms if " " in form and form not in theirs]
+        own = set(book.forms)
+        own.difference_update(theirs)
+        own.difference_update(several)
+        own.update(map(itemgetter(0), map(str.partition, several, repeat(" "))))
+        self.own_words: set[str] | frozenset[str] = own
         # leftmost-longest without overlaps: a word start is the leftmost match of its word,
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                     implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         self._kinds: dict[str, int] = {}
+        # the resolver's per-form readings (settlement_resolver._Reading), kept across posts
+        self.readings: dict = {}
         self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
