@@ -21,8 +21,10 @@ from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_resolver import MAX_OCCURRENCES, _Resolution
 from bot.detect.settlement_words import axis_form
 
-_AREA_WORD = re.compile(r"област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|province|hromada|"
-                        r"community")
+# the nouns of _AREA_NOUN, grouped by their first letter: the same matches, found in about
+# two thirds of the time of a flat alternation, which is tried at every "о" of a post
+_AREA_WORD = re.compile(r"о(?:бласт|бл\b|бщин)|р(?:айон|-н)|громад|oblast|r(?:egion|aion|ayon)|district|province|"
+                        r"hromada|community")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ,]+$")
 _AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|"
                         r"province|hromada|community)")

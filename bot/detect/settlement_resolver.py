@@ -143,6 +143,14 @@ class _Resolution(UsageRules):
                                    if not _abbreviation(folded, m.start())]
         return bisect_right(self._sentence_ends, pos)
 
+    def sentence_span(self, sentence: int) -> tuple[int, int]:
+        """Where a sentence of `sentence` begins and ends; it ends with its full stop."""
+        if self._sentence_ends is None:
+            self.sentence(0)
+        ends = self._sentence_ends
+        assert ends is not None
+        return ends[sentence - 1] if sentence else 0, ends[sentence] if sentence < len(ends) else len(self.folded)
+
     def run(self, starts: list[int]) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
         book = self.book
         occurrences: list[_Occurrence] = []
