@@ -73,6 +73,10 @@ class Detector:
         self._wide = {i: any(not ctx.near.empty for ctx in rules.unless)
                       for i, rules in enumerate(gazetteer.rules)}
         self._wide[BLOCKER] = False
+        # the context a candidate's names need, by key: a place's wide `unless` rules look
+        # as far as a topic's window
+        self._name_reach = [_CONTEXT_CHARS if any(self._wide[e.place] for e in single) else _NAME_CONTEXT_CHARS
+                            for _key, single, *_rest in self._payloads]
         self._form_index = self._build_form_index()
 
     @classmethod
@@ -99,6 +103,9 @@ class Detector:
         # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
         # are looked for too
         self._city_keys = frozenset(i for i, key in enumerate(keys) if key in cities)
+        # keys that only say one of these two things: most keys, and most matches in a post
+        self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (
+            key in self._gaz.names or key in self._gaz.adjectives or key in self._book.exact or key in self._book.prefix))
         payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
@@ -143,7 +150,7 @@ class Detector:
         folded, shifts = fold_raw(text)
         # the automaton first: it leaves the text's UTF-8 form cached on the string, which
         # script_bytes then copies instead of encoding the post a second time
-        found, war, city = self._candidates(folded)
+        found, needs, war, city = self._candidates(folded)
         scripts = None
         rewritten = False
         if not folded.isascii():
@@ -153,16 +160,15 @@ class Detector:
                 rewritten = True
                 if fixed is not folded:
                     folded = fixed
-                    found, war, city = self._candidates(folded)
+                    found, needs, war, city = self._candidates(folded)
                     scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
+        if not (found or war or city):
+            return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
-        settled = self._settlements.starts(folded, text, norm, rewritten) \
-            if self._settlements is not None and (war or found or city) else None
+        settled = self._settlements.starts(folded, text, norm, rewritten) if self._settlements is not None else None
         if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
-        needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
-                  else _NAME_CONTEXT_CHARS) for f in found]
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
             else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         if settled and self._settlements is not None:
@@ -177,13 +183,16 @@ class Detector:
                 return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection
 
-    def _candidates(self, folded: str) -> tuple[list, bool, bool]:
-        """Words that may start a name or a term, found in one automaton pass, and whether a
-        word of the war, or a word a city's name begins with, was among them."""
+    def _candidates(self, folded: str) -> tuple[list, list[tuple[int, int]], bool, bool]:
+        """Words that may start a name or a term, found in one automaton pass, with the
+        characters of context each needs, and whether a word of the war, or a word a city's
+        name begins with, was among them."""
         found = []
+        needs = []
         war = city = False
         war_keys = self._war_keys
         city_keys = self._city_keys
+        flag_keys = self._flag_keys
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
@@ -191,25 +200,35 @@ class Detector:
                 continue
             if len(found) >= MAX_CANDIDATES:
                 break
-            if index in war_keys and (end - start > 4 or end == size or not folded[end].isalpha()):
+            whole = end == size or not folded[end].isalpha()
+            if index in flag_keys:
+                if index in war_keys and (whole or end - start > 4):
+                    war = True
+                if whole and index in city_keys:
+                    city = True
+                continue
+            if index in war_keys and (whole or end - start > 4):
                 war = True
-            if index in city_keys and (end == size or not folded[end].isalpha()):
+            if whole and index in city_keys:
                 city = True
             key, single, multi, adjectives, terms, prefix = payloads[index]
-            if end == size or not folded[end].isalpha():
+            if whole:
                 if terms:
                     terms = self._plausible(folded, end, terms)
                 if single or adjectives or terms:
                     found.append((start, key, single, multi, adjectives, terms, ()))
+                    needs.append((start, _CONTEXT_CHARS if terms else self._name_reach[index]))
                 elif multi is not None:
                     following = WORD.search(folded, end)
                     if following is not None and following.group() in multi:
                         found.append((start, key, (), multi, (), (), ()))
+                        needs.append((start, _NAME_CONTEXT_CHARS))
             if prefix:
                 prefix = self._plausible(folded, end, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
-        return found, war, city
+                    needs.append((start, _CONTEXT_CHARS))
+        return found, needs, war, city
 
     def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
         """Phrases whose second word is among the next few words; single terms pass.
