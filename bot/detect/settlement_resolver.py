@@ -267,6 +267,8 @@ class _Resolution(UsageRules):
     def _name(self, first: re.Match, longest: int) -> tuple[int, str] | None:
         """The longest name form starting with this word: (end, form)."""
         word = first.group()
+        if longest == 1:      # most words begin no name of several words
+            return (first.end(), word) if word in self.book.forms else None
         ends = [first.end()]
         parts = [word]
         pos = first.end()
