@@ -25,7 +25,7 @@ from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
-from bot.detect.settlements import WAR_STEMS, SettlementMatcher, load_book
+from bot.detect.settlements import AREA_NOUNS, SHORT_AREA_NOUN, WAR_STEMS, SettlementMatcher, load_book
 from bot.detect.topics import TermEntry, Topic, TopicBook, build_topics
 
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
@@ -96,14 +96,19 @@ class Detector:
         """
         war = set(WAR_STEMS) if self._settlements is not None else set()
         cities = self._city_words()
+        areas = set(AREA_NOUNS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
-                      | set(self._book.prefix) | war | cities)
+                      | set(self._book.prefix) | war | cities | areas)
+        # the nouns of an oblast, raion or hromada, anywhere in a word: the settlement finder
+        # reads the adjective before each, which this pass finds for it
+        self._area_keys = frozenset(i for i, key in enumerate(keys) if key in areas)
+        self._short_area_key = keys.index(SHORT_AREA_NOUN) if areas else -1
         # keys that only say the post is about the war: then its settlements are looked for
         self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
         # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
         # are looked for too
         self._city_keys = frozenset(i for i, key in enumerate(keys) if key in cities)
-        # keys that only say one of these two things: most keys, and most matches in a post
+        # keys that only say one of these things: most keys, and most matches in a post
         self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (
             key in self._gaz.names or key in self._gaz.adjectives or key in self._book.exact or key in self._book.prefix))
         payloads: list[tuple] = []
@@ -150,7 +155,7 @@ class Detector:
         folded, shifts = fold_raw(text)
         # the automaton first: it leaves the text's UTF-8 form cached on the string, which
         # script_bytes then copies instead of encoding the post a second time
-        found, needs, war, city = self._candidates(folded)
+        found, needs, war, city, areas = self._candidates(folded)
         scripts = None
         rewritten = False
         if not folded.isascii():
@@ -160,13 +165,14 @@ class Detector:
                 rewritten = True
                 if fixed is not folded:
                     folded = fixed
-                    found, needs, war, city = self._candidates(folded)
+                    found, needs, war, city, areas = self._candidates(folded)
                     scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
         if not (found or war or city):
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
-        settled = self._settlements.starts(folded, text, norm, rewritten) if self._settlements is not None else None
+        settled = self._settlements.starts(folded, text, norm, rewritten, areas) \
+            if self._settlements is not None else None
         if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
@@ -183,30 +189,46 @@ class Detector:
                 return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection
 
-    def _candidates(self, folded: str) -> tuple[list, list[tuple[int, int]], bool, bool]:
+    def _candidates(self, folded: str) -> tuple[list, list[tuple[int, int]], bool, bool, list[int] | None]:
         """Words that may start a name or a term, found in one automaton pass, with the
-        characters of context each needs, and whether a word of the war, or a word a city's
-        name begins with, was among them."""
+        characters of context each needs; whether a word of the war, or a word a city's
+        name begins with, was among them; and where area nouns stand (None when the pass
+        stopped early, as on a hostile post)."""
         found = []
         needs = []
+        areas: list[int] | None = []
         war = city = False
         war_keys = self._war_keys
         city_keys = self._city_keys
         flag_keys = self._flag_keys
+        area_keys = self._area_keys
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
-            if start and folded[start - 1].isalpha():
-                continue
-            if len(found) >= MAX_CANDIDATES:
-                break
-            whole = end == size or not folded[end].isalpha()
             if index in flag_keys:
+                if index in area_keys:
+                    # "обл" only as a whole abbreviation (a regex's \b: no letter, digit or _ after)
+                    if index != self._short_area_key or end == size or not (
+                            folded[end].isalnum() or folded[end] == "_"):
+                        areas.append(start)
+                    continue
+                if start and folded[start - 1].isalpha():
+                    continue
+                if len(found) >= MAX_CANDIDATES:
+                    areas = None
+                    break
+                whole = end == size or not folded[end].isalpha()
                 if index in war_keys and (whole or end - start > 4):
                     war = True
                 if whole and index in city_keys:
                     city = True
                 continue
+            if start and folded[start - 1].isalpha():
+                continue
+            if len(found) >= MAX_CANDIDATES:
+                areas = None
+                break
+            whole = end == size or not folded[end].isalpha()
             if index in war_keys and (whole or end - start > 4):
                 war = True
             if whole and index in city_keys:
@@ -228,7 +250,7 @@ class Detector:
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
                     needs.append((start, _CONTEXT_CHARS))
-        return found, needs, war, city
+        return found, needs, war, city, areas
 
     def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
         """Phrases whose second word is among the next few words; single terms pass.

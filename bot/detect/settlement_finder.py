@@ -21,8 +21,13 @@ from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_resolver import MAX_OCCURRENCES, _Resolution
 from bot.detect.settlement_words import axis_form
 
-# the nouns of _AREA_NOUN, grouped by their first letter: the same matches, found in about
-# two thirds of the time of a flat alternation, which is tried at every "о" of a post
+# The nouns of an oblast, raion or hromada, anywhere in a word. The detector's automaton
+# finds them in its pass (AREA_NOUNS, "обл" only as a whole abbreviation); _AREA_WORD finds
+# the same, for a post that pass did not read to its end. Grouped by first letter, it takes
+# two thirds of the time of a flat alternation, which is tried at every "о" of a post.
+AREA_NOUNS = ("област", "обл", "район", "р-н", "громад", "общин", "oblast", "region", "district", "raion", "rayon",
+              "province", "hromada", "community")
+SHORT_AREA_NOUN = "обл"
 _AREA_WORD = re.compile(r"о(?:бласт|бл\b|бщин)|р(?:айон|-н)|громад|oblast|r(?:egion|aion|ayon)|district|province|"
                         r"hromada|community")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ,]+$")
@@ -33,6 +38,7 @@ _AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|гро�
 # a beginning of a name of our own, an area's adjective, or a beginning only places.toml's
 # places' names share
 _NO_START, _OWN, _QUALIFIER, _START = range(4)
+_match_start = re.Match.start
 _MEMO_SIZE = 50_000
 
 
@@ -119,7 +125,8 @@ class SettlementMatcher:
             raise KeyError(place_id)
         return self.book.place(index)
 
-    def starts(self, folded: str, original: str, norm: Normalized, rewritten: bool = False) -> list[int]:
+    def starts(self, folded: str, original: str, norm: Normalized, rewritten: bool = False,
+               areas: list[int] | None = None) -> list[int]:
         """Starts of words that are a name form, an area's adjective, or a name's first word,
         written with a capital letter where a name must be; at most MAX_OCCURRENCES * 4.
 
@@ -128,7 +135,8 @@ class SettlementMatcher:
         few microseconds. Only a post with one is scanned word by word. A post whose
         folding deleted or rewrote letters (soft hyphens, Latin look-alikes) is always
         scanned word by word. The keys hold ё as е (Метёлкино, Змиёв), so the scan reads the
-        post with ё so written, which keeps every position.
+        post with ё so written, which keeps every position. `areas` are where the detector's
+        pass found area nouns; without them the post is searched for them.
         """
         if norm.shifts or rewritten:
             return self._all_starts(folded, original, norm)
@@ -165,8 +173,8 @@ class SettlementMatcher:
         if not own:
             return []
         # areas named by an adjective and a noun, in any letter case ("Сватівського району")
-        for noun in _AREA_WORD.finditer(folded):
-            before = _WORD_BEFORE.search(folded, max(0, noun.start() - 40), noun.start())
+        for noun in map(_match_start, _AREA_WORD.finditer(folded)) if areas is None else areas:
+            before = _WORD_BEFORE.search(folded, max(0, noun - 40), noun)
             if before is not None and before.group(1) in qualifiers:
                 out.append(before.start(1))
         return sorted(set(out))
