@@ -19,7 +19,7 @@ from bot.detect.names import russian_names
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_resolver import MAX_OCCURRENCES, _Resolution
-from bot.detect.settlement_words import axis_form
+from bot.detect.settlement_words import axis_base, axis_form
 
 # The nouns of an oblast, raion or hromada, anywhere in a word. The detector's automaton
 # finds them in its pass (AREA_NOUNS, "обл" only as a whole abbreviation); _AREA_WORD finds
@@ -35,9 +35,9 @@ _AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|гро�
                         r"province|hromada|community)")
 
 # What a capitalised word is to `starts`: no name's beginning (an axis adjective at most),
-# a beginning of a name of our own, an area's adjective, or a beginning only places.toml's
-# places' names share
-_NO_START, _OWN, _QUALIFIER, _START = range(4)
+# a beginning of a name of our own, an area's adjective, a beginning only places.toml's
+# places' names share, or nothing at all (not even an adjective of a settlement's name)
+_NO_START, _OWN, _QUALIFIER, _START, _NOTHING = range(5)
 _match_start = re.Match.start
 _MEMO_SIZE = 50_000
 
@@ -159,6 +159,8 @@ class SettlementMatcher:
             kind = kinds.get(word)
             if kind is None:
                 kind = self._kind(word)
+            if kind == _NOTHING:
+                continue
             if kind == _NO_START:
                 axis = axis_form(forms, folded, start + len(word), word)
                 group = forms.get(axis) if axis else None
@@ -184,7 +186,7 @@ class SettlementMatcher:
         are large, and a post's capitalised words are mostly the same few thousand."""
         group = self.book.forms.get(word)
         if group is None and word not in self.book.first_words and word not in self.book.qualifiers:
-            kind = _NO_START
+            kind = _NO_START if axis_base(self.book.forms, word) is not None else _NOTHING
         elif word in self.own_words or (group is not None and group not in self.known_groups):
             kind = _OWN
         elif word in self.book.qualifiers:
