@@ -139,8 +139,9 @@ class _Resolution(UsageRules):
     def sentence(self, pos: int) -> int:
         if self._sentence_ends is None:
             folded = self.folded
+            # only a full stop may close an abbreviation: a line break or "!" is not asked
             self._sentence_ends = [m.end() for m in _SENTENCE.finditer(folded)
-                                   if not _abbreviation(folded, m.start())]
+                                   if folded[m.start()] != "." or not _abbreviation(folded, m.start())]
         return bisect_right(self._sentence_ends, pos)
 
     def sentence_span(self, sentence: int) -> tuple[int, int]:
@@ -446,7 +447,7 @@ class _Resolution(UsageRules):
             return None
         if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
             return None
-        near = _Evidence()
+        near = _Evidence.__new__(_Evidence)      # every field is set below
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
         near.near_raion = self.sentence_raions.get(occ.sentence, set())
         near.near_hromada = self.sentence_hromadas.get(occ.sentence, set())
