@@ -73,8 +73,7 @@ class Detector:
         self._wide = {i: any(not ctx.near.empty for ctx in rules.unless)
                       for i, rules in enumerate(gazetteer.rules)}
         self._wide[BLOCKER] = False
-        # the context a candidate's names need, by key: a place's wide `unless` rules look
-        # as far as a topic's window
+        # the context a key's names need: a place's wide `unless` rules look as far as a topic's
         self._name_reach = [_CONTEXT_CHARS if any(self._wide[e.place] for e in single) else _NAME_CONTEXT_CHARS
                             for _key, single, *_rest in self._payloads]
         self._form_index = self._build_form_index()
@@ -95,12 +94,11 @@ class Detector:
         payload of a key is found by the key's index.
         """
         war = set(WAR_STEMS) if self._settlements is not None else set()
-        cities = self._city_words()
+        cities = self._settlements.city_words() if self._settlements is not None else set()
         areas = set(AREA_NOUNS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
                       | set(self._book.prefix) | war | cities | areas)
-        # the nouns of an oblast, raion or hromada, anywhere in a word: the settlement finder
-        # reads the adjective before each, which this pass finds for it
+        # an oblast's, raion's or hromada's noun, anywhere: the settlement finder reads the word before
         self._area_keys = frozenset(i for i, key in enumerate(keys) if key in areas)
         self._short_area_key = keys.index(SHORT_AREA_NOUN) if areas else -1
         # keys that only say the post is about the war: then its settlements are looked for
@@ -108,9 +106,9 @@ class Detector:
         # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
         # are looked for too
         self._city_keys = frozenset(i for i, key in enumerate(keys) if key in cities)
-        # keys that only say one of these things: most keys, and most matches in a post
-        self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (
-            key in self._gaz.names or key in self._gaz.adjectives or key in self._book.exact or key in self._book.prefix))
+        # keys of no name or term, that only say one of the things above: most keys
+        self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (key in self._gaz.names
+                                    or key in self._gaz.adjectives or key in self._book.exact or key in self._book.prefix))
         payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
@@ -140,13 +138,6 @@ class Detector:
         return index
 
     # --- the public interface ----------------------------------------------------------
-
-    def _city_words(self) -> set[str]:
-        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not list."""
-        if self._settlements is None:
-            return set()
-        book = self._settlements.book
-        return {form.partition(" ")[0] for gid in self._settlements.city_groups for form in book.group_forms(gid)}
 
     def detect(self, text: str, side: str | None = None) -> Detection:
         """Places, topics and language of a post; its events (claims) when a withdrawal or
@@ -190,38 +181,22 @@ class Detector:
         return detection
 
     def _candidates(self, folded: str) -> tuple[list, list[tuple[int, int]], bool, bool, list[int] | None]:
-        """Words that may start a name or a term, found in one automaton pass, with the
-        characters of context each needs; whether a word of the war, or a word a city's
-        name begins with, was among them; and where area nouns stand (None when the pass
-        stopped early, as on a hostile post)."""
-        found = []
-        needs = []
+        """Words that may start a name or a term, found in one automaton pass, with the context
+        each needs; whether a word of the war, or a word a city's name begins with, was among
+        them; where area nouns stand (None when the pass stopped early, on a hostile post)."""
+        found: list = []
+        needs: list[tuple[int, int]] = []
         areas: list[int] | None = []
         war = city = False
-        war_keys = self._war_keys
-        city_keys = self._city_keys
-        flag_keys = self._flag_keys
-        area_keys = self._area_keys
+        war_keys, city_keys = self._war_keys, self._city_keys
+        flag_keys, area_keys, short_area = self._flag_keys, self._area_keys, self._short_area_key
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
-            if index in flag_keys:
-                if index in area_keys:
-                    # "обл" only as a whole abbreviation (a regex's \b: no letter, digit or _ after)
-                    if index != self._short_area_key or end == size or not (
-                            folded[end].isalnum() or folded[end] == "_"):
-                        areas.append(start)
-                    continue
-                if start and folded[start - 1].isalpha():
-                    continue
-                if len(found) >= MAX_CANDIDATES:
-                    areas = None
-                    break
-                whole = end == size or not folded[end].isalpha()
-                if index in war_keys and (whole or end - start > 4):
-                    war = True
-                if whole and index in city_keys:
-                    city = True
+            if index in area_keys:
+                # "обл" only as a whole abbreviation (a regex's \b: no letter, digit or _ after)
+                if index != short_area or end == size or not (folded[end].isalnum() or folded[end] == "_"):
+                    areas.append(start)
                 continue
             if start and folded[start - 1].isalpha():
                 continue
@@ -233,6 +208,8 @@ class Detector:
                 war = True
             if whole and index in city_keys:
                 city = True
+            if index in flag_keys:
+                continue
             key, single, multi, adjectives, terms, prefix = payloads[index]
             if whole:
                 if terms:

@@ -119,6 +119,10 @@ class SettlementMatcher:
         return Detection(detection.language, places + tuple(h for h in hits if h.place_id not in known),
                          detection.topics, detection.events, unresolved)
 
+    def city_words(self) -> set[str]:
+        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not list."""
+        return {form.partition(" ")[0] for gid in self.city_groups for form in self.book.group_forms(gid)}
+
     def place(self, place_id: str) -> Place:
         index = self.book.by_id.get(place_id)
         if index is None:

@@ -24,5 +24,5 @@ from bot.detect.settlement_finder import AREA_NOUNS, SHORT_AREA_NOUN, Settlement
 from bot.detect.settlement_resolver import MAX_OCCURRENCES
 from bot.detect.settlement_words import WAR_STEMS
 
-__all__ = ["AREA_NOUNS", "DATA", "MAX_OCCURRENCES", "SHORT_AREA_NOUN", "WAR_STEMS", "Area", "PlaceNames", "Settlement", "SettlementBook",
-           "SettlementMatcher", "load_book", "name_forms"]
+__all__ = ["AREA_NOUNS", "DATA", "MAX_OCCURRENCES", "SHORT_AREA_NOUN", "WAR_STEMS", "Area", "PlaceNames",
+           "Settlement", "SettlementBook", "SettlementMatcher", "load_book", "name_forms"]
