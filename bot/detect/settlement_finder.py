@@ -86,7 +86,7 @@ class SettlementMatcher:
         own.difference_update(theirs)
         own.difference_update(several)
         own.update(map(itemgetter(0), map(str.partition, several, repeat(" "))))
-        self.own_words: set[str] | frozenset[str] = own
+        self.own_words = frozenset(list(own))      # from a list, sized for itself: a set is copied at its size
         # leftmost-longest without overlaps: a word start is the leftmost match of its word,
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
