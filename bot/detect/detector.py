@@ -25,7 +25,7 @@ from bot.detect.language import detect_language
 from bot.detect.model import Detection, Match, Place, PlaceHit, TopicHit
 from bot.detect.normalize import WORD, Normalized, fix_lookalikes, fold_raw, mixes_scripts, script_bytes, words
 from bot.detect.patterns import EMPTY, WordSet, match_sequence
-from bot.detect.settlements import WAR_STEMS, SettlementMatcher, load_book
+from bot.detect.settlements import AREA_NOUNS, SHORT_AREA_NOUN, WAR_STEMS, SettlementMatcher, load_book
 from bot.detect.topics import TermEntry, Topic, TopicBook, build_topics
 
 _ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым", "им",
@@ -73,6 +73,9 @@ class Detector:
         self._wide = {i: any(not ctx.near.empty for ctx in rules.unless)
                       for i, rules in enumerate(gazetteer.rules)}
         self._wide[BLOCKER] = False
+        # the context a key's names need: a place's wide `unless` rules look as far as a topic's
+        self._name_reach = [_CONTEXT_CHARS if any(self._wide[e.place] for e in single) else _NAME_CONTEXT_CHARS
+                            for _key, single, *_rest in self._payloads]
         self._form_index = self._build_form_index()
 
     @classmethod
@@ -91,14 +94,21 @@ class Detector:
         payload of a key is found by the key's index.
         """
         war = set(WAR_STEMS) if self._settlements is not None else set()
-        cities = self._city_words()
+        cities = self._settlements.city_words() if self._settlements is not None else set()
+        areas = set(AREA_NOUNS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
-                      | set(self._book.prefix) | war | cities)
+                      | set(self._book.prefix) | war | cities | areas)
+        # an oblast's, raion's or hromada's noun, anywhere: the settlement finder reads the word before
+        self._area_keys = frozenset(i for i, key in enumerate(keys) if key in areas)
+        self._short_area_key = keys.index(SHORT_AREA_NOUN) if areas else -1
         # keys that only say the post is about the war: then its settlements are looked for
         self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
         # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
         # are looked for too
         self._city_keys = frozenset(i for i, key in enumerate(keys) if key in cities)
+        # keys of no name or term, that only say one of the things above: most keys
+        self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (key in self._gaz.names
+                                    or key in self._gaz.adjectives or key in self._book.exact or key in self._book.prefix))
         payloads: list[tuple] = []
         for key in keys:
             entries = self._gaz.names.get(key, ())
@@ -129,16 +139,6 @@ class Detector:
 
     # --- the public interface ----------------------------------------------------------
 
-    def _city_words(self) -> set[str]:
-        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not list."""
-        if self._settlements is None:
-            return set()
-        book = self._settlements.book
-        city_groups = {gid for gid, (_label, members) in enumerate(book.groups)
-                       if any(book.settlements[m].category in "MK" and m not in self._settlements.shadowed
-                              for m in members)}
-        return {form.partition(" ")[0] for form, gid in book.forms.items() if gid in city_groups}
-
     def detect(self, text: str, side: str | None = None) -> Detection:
         """Places, topics and language of a post; its events (claims) when a withdrawal or
         capture word is present. `side` is the channel's side ("ru", "ua", "other"), which
@@ -146,7 +146,7 @@ class Detector:
         folded, shifts = fold_raw(text)
         # the automaton first: it leaves the text's UTF-8 form cached on the string, which
         # script_bytes then copies instead of encoding the post a second time
-        found, war, city = self._candidates(folded)
+        found, needs, war, city, areas = self._candidates(folded)
         scripts = None
         rewritten = False
         if not folded.isascii():
@@ -156,16 +156,16 @@ class Detector:
                 rewritten = True
                 if fixed is not folded:
                     folded = fixed
-                    found, war, city = self._candidates(folded)
+                    found, needs, war, city, areas = self._candidates(folded)
                     scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
+        if not (found or war or city):
+            return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
-        settled = self._settlements.starts(folded, text, norm, rewritten) \
-            if self._settlements is not None and (war or found or city) else None
+        settled = self._settlements.starts(folded, text, norm, rewritten, areas) \
+            if self._settlements is not None else None
         if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
-        needs = [(f[0], _CONTEXT_CHARS if f[5] or f[6] or any(self._wide[e.place] for e in f[2])
-                  else _NAME_CONTEXT_CHARS) for f in found]
         detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
             else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         if settled and self._settlements is not None:
@@ -180,39 +180,54 @@ class Detector:
                 return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection
 
-    def _candidates(self, folded: str) -> tuple[list, bool, bool]:
-        """Words that may start a name or a term, found in one automaton pass, and whether a
-        word of the war, or a word a city's name begins with, was among them."""
-        found = []
+    def _candidates(self, folded: str) -> tuple[list, list[tuple[int, int]], bool, bool, list[int] | None]:
+        """Words that may start a name or a term, found in one automaton pass, with the context
+        each needs; whether a word of the war, or a word a city's name begins with, was among
+        them; where area nouns stand (None when the pass stopped early, on a hostile post)."""
+        found: list = []
+        needs: list[tuple[int, int]] = []
+        areas: list[int] | None = []
         war = city = False
-        war_keys = self._war_keys
-        city_keys = self._city_keys
+        war_keys, city_keys = self._war_keys, self._city_keys
+        flag_keys, area_keys, short_area = self._flag_keys, self._area_keys, self._short_area_key
         size = len(folded)
         payloads = self._payloads
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
+            if index in area_keys:
+                # "обл" only as a whole abbreviation (a regex's \b: no letter, digit or _ after)
+                if index != short_area or end == size or not (folded[end].isalnum() or folded[end] == "_"):
+                    areas.append(start)
+                continue
             if start and folded[start - 1].isalpha():
                 continue
             if len(found) >= MAX_CANDIDATES:
+                areas = None
                 break
-            if index in war_keys and (end - start > 4 or end == size or not folded[end].isalpha()):
+            whole = end == size or not folded[end].isalpha()
+            if index in war_keys and (whole or end - start > 4):
                 war = True
-            if index in city_keys and (end == size or not folded[end].isalpha()):
+            if whole and index in city_keys:
                 city = True
+            if index in flag_keys:
+                continue
             key, single, multi, adjectives, terms, prefix = payloads[index]
-            if end == size or not folded[end].isalpha():
+            if whole:
                 if terms:
                     terms = self._plausible(folded, end, terms)
                 if single or adjectives or terms:
                     found.append((start, key, single, multi, adjectives, terms, ()))
+                    needs.append((start, _CONTEXT_CHARS if terms else self._name_reach[index]))
                 elif multi is not None:
                     following = WORD.search(folded, end)
                     if following is not None and following.group() in multi:
                         found.append((start, key, (), multi, (), (), ()))
+                        needs.append((start, _NAME_CONTEXT_CHARS))
             if prefix:
                 prefix = self._plausible(folded, end, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
-        return found, war, city
+                    needs.append((start, _CONTEXT_CHARS))
+        return found, needs, war, city, areas
 
     def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
         """Phrases whose second word is among the next few words; single terms pass.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 
 from bot.detect.normalize import fold
@@ -50,6 +51,9 @@ class WordSet:
 
 
 EMPTY = WordSet(frozenset(), (), (), ())
+# The config's word lists are expanded wherever a pattern names them, so the same few
+# thousand words are folded tens of thousands of times at every start.
+_fold = lru_cache(maxsize=16_384)(fold)
 
 
 def _alternatives(pattern: str, lists: Mapping[str, Sequence[str]], seen: tuple[str, ...] = ()) -> list[str]:
@@ -85,7 +89,7 @@ def compile_word(patterns: Sequence[str], lists: Mapping[str, Sequence[str]]) ->
             if " " in alt:
                 raise PatternError(f"{alt!r}: one word expected here, not a phrase")
             lead, trail = alt.startswith("*"), alt.endswith("*") and len(alt) > 1
-            core = fold(alt.strip("*"))
+            core = _fold(alt.strip("*"))
             if not core:
                 raise PatternError(f"{alt!r} has no letters")
             if lead and trail:

@@ -9,6 +9,8 @@ only places.toml's places bear) go on to the resolver.
 from __future__ import annotations
 
 import re
+from itertools import chain, repeat
+from operator import itemgetter
 
 import ahocorasick_rs
 
@@ -17,18 +19,26 @@ from bot.detect.names import russian_names
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_resolver import MAX_OCCURRENCES, _Resolution
-from bot.detect.settlement_words import axis_form
+from bot.detect.settlement_words import axis_base, axis_form
 
-_AREA_WORD = re.compile(r"област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|province|hromada|"
-                        r"community")
+# The nouns of an oblast, raion or hromada, anywhere in a word. The detector's automaton
+# finds them in its pass (AREA_NOUNS, "обл" only as a whole abbreviation); _AREA_WORD finds
+# the same, for a post that pass did not read to its end. Grouped by first letter, it takes
+# two thirds of the time of a flat alternation, which is tried at every "о" of a post.
+AREA_NOUNS = ("област", "обл", "район", "р-н", "громад", "общин", "oblast", "region", "district", "raion", "rayon",
+              "province", "hromada", "community")
+SHORT_AREA_NOUN = "обл"
+_AREA_WORD = re.compile(r"о(?:бласт|бл\b|бщин)|р(?:айон|-н)|громад|oblast|r(?:egion|aion|ayon)|district|province|"
+                        r"hromada|community")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ,]+$")
 _AREA_NOUN = re.compile(r"[ ,]+(?:област|обл\b|район|р-н|громад|общин|oblast|region|district|raion|rayon|"
                         r"province|hromada|community)")
 
 # What a capitalised word is to `starts`: no name's beginning (an axis adjective at most),
-# a beginning of a name of our own, an area's adjective, or a beginning only places.toml's
-# places' names share
-_NO_START, _OWN, _QUALIFIER, _START = range(4)
+# a beginning of a name of our own, an area's adjective, a beginning only places.toml's
+# places' names share, or nothing at all (not even an adjective of a settlement's name)
+_NO_START, _OWN, _QUALIFIER, _START, _NOTHING = range(5)
+_match_start = re.Match.start
 _MEMO_SIZE = 50_000
 
 
@@ -45,21 +55,45 @@ class SettlementMatcher:
         formers = {index: {*book.settlements[index].former,
                            *(ru for f in book.settlements[index].former for ru in russian_names(f))}
                    for index in self.shadowed if book.settlements[index].former}
-        self.former_groups = frozenset(
-            gid for gid, (label, members) in enumerate(book.groups)
-            if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()))
+        # One pass over the groups sorts them: those only places.toml's places bear (known),
+        # the old names among them (former), and those that hold a city places.toml does not
+        # list. A capitalised word that may begin a name of another group is one of our own:
+        # only a post with one is resolved at all (Часовим of Часовим Яром is the main gazetteer's)
+        cities = frozenset(i for i, s in enumerate(book.settlements) if s.category in "MK") - self.shadowed
+        shadowed = self.shadowed
+        former: list[int] = []
+        known: list[int] = []
+        city_groups: list[int] = []
+        for gid, (label, members) in enumerate(book.groups):
+            if shadowed.issuperset(members):
+                if len(members) == 1 and label.partition(" ")[2] in formers.get(members[0], ()):
+                    former.append(gid)
+                else:
+                    known.append(gid)
+            elif not cities.isdisjoint(members):
+                city_groups.append(gid)
+        self.former_groups = frozenset(former)
         self.former_labels = frozenset(book.groups[gid][0] for gid in self.former_groups)
-        # a capitalised word that may begin a name no places.toml place bears: only a post
-        # with one of them is resolved at all (Часовим of Часовим Яром is the main gazetteer's)
-        mine = {gid for gid, (_label, members) in enumerate(book.groups)
-                if not self.shadowed.issuperset(members) or gid in self.former_groups}
-        self.known_groups = frozenset(range(len(book.groups))) - mine
-        self.own_words = frozenset(form.partition(" ")[0] for form, gid in book.forms.items() if gid in mine)
+        self.known_groups = frozenset(known)
+        self.city_groups = tuple(city_groups)
+        # first words of the other groups' forms: every form but the known groups' (a form
+        # belongs to one group), with a multi-word form's first word in its place
+        # (the forms are walked in the dict's order, which keeps them near in memory: a walk
+        # over a set of them takes several times as long)
+        theirs = set(chain.from_iterable(map(book.group_forms, known)))
+        several = [form for form in book.forms if " " in form and form not in theirs]
+        own = set(book.forms)
+        own.difference_update(theirs)
+        own.difference_update(several)
+        own.update(map(itemgetter(0), map(str.partition, several, repeat(" "))))
+        self.own_words = frozenset(list(own))      # from a list, sized for itself: a set is copied at its size
         # leftmost-longest without overlaps: a word start is the leftmost match of its word,
         # so no start is lost, and fewer matches inside words are reported
         self.automaton = ahocorasick_rs.AhoCorasick(book.keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                     implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         self._kinds: dict[str, int] = {}
+        # the resolver's per-form readings (settlement_resolver._Reading), kept across posts
+        self.readings: dict = {}
         self.capitals = ahocorasick_rs.AhoCorasick(book.capital_keys(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
@@ -85,13 +119,18 @@ class SettlementMatcher:
         return Detection(detection.language, places + tuple(h for h in hits if h.place_id not in known),
                          detection.topics, detection.events, unresolved)
 
+    def city_words(self) -> set[str]:
+        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not list."""
+        return {form.partition(" ")[0] for gid in self.city_groups for form in self.book.group_forms(gid)}
+
     def place(self, place_id: str) -> Place:
         index = self.book.by_id.get(place_id)
         if index is None:
             raise KeyError(place_id)
         return self.book.place(index)
 
-    def starts(self, folded: str, original: str, norm: Normalized, rewritten: bool = False) -> list[int]:
+    def starts(self, folded: str, original: str, norm: Normalized, rewritten: bool = False,
+               areas: list[int] | None = None) -> list[int]:
         """Starts of words that are a name form, an area's adjective, or a name's first word,
         written with a capital letter where a name must be; at most MAX_OCCURRENCES * 4.
 
@@ -100,7 +139,8 @@ class SettlementMatcher:
         few microseconds. Only a post with one is scanned word by word. A post whose
         folding deleted or rewrote letters (soft hyphens, Latin look-alikes) is always
         scanned word by word. The keys hold ё as е (Метёлкино, Змиёв), so the scan reads the
-        post with ё so written, which keeps every position.
+        post with ё so written, which keeps every position. `areas` are where the detector's
+        pass found area nouns; without them the post is searched for them.
         """
         if norm.shifts or rewritten:
             return self._all_starts(folded, original, norm)
@@ -123,6 +163,8 @@ class SettlementMatcher:
             kind = kinds.get(word)
             if kind is None:
                 kind = self._kind(word)
+            if kind == _NOTHING:
+                continue
             if kind == _NO_START:
                 axis = axis_form(forms, folded, start + len(word), word)
                 group = forms.get(axis) if axis else None
@@ -137,8 +179,8 @@ class SettlementMatcher:
         if not own:
             return []
         # areas named by an adjective and a noun, in any letter case ("Сватівського району")
-        for noun in _AREA_WORD.finditer(folded):
-            before = _WORD_BEFORE.search(folded, max(0, noun.start() - 40), noun.start())
+        for noun in map(_match_start, _AREA_WORD.finditer(folded)) if areas is None else areas:
+            before = _WORD_BEFORE.search(folded, max(0, noun - 40), noun)
             if before is not None and before.group(1) in qualifiers:
                 out.append(before.start(1))
         return sorted(set(out))
@@ -148,7 +190,7 @@ class SettlementMatcher:
         are large, and a post's capitalised words are mostly the same few thousand."""
         group = self.book.forms.get(word)
         if group is None and word not in self.book.first_words and word not in self.book.qualifiers:
-            kind = _NO_START
+            kind = _NO_START if axis_base(self.book.forms, word) is not None else _NOTHING
         elif word in self.own_words or (group is not None and group not in self.known_groups):
             kind = _OWN
         elif word in self.book.qualifiers:

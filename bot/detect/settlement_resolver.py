@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # that is nothing but names costs a bounded amount; the rest of it is not read for names.
 MAX_OCCURRENCES = 400
 _SENTENCE = re.compile(r"[.!?…\n]+")
+_MEMO_SIZE = 20_000
 
 
 class _Occurrence(NamedTuple):
@@ -39,6 +40,21 @@ class _Occurrence(NamedTuple):
     common: str         # the strictest `also` of its candidates
     sentence: int
     known: int          # index of the main gazetteer's hit on these words, or -1
+    reading: _Reading
+
+
+class _Reading(NamedTuple):
+    """What a name form says in any post, worked out once a form: a name is shared by up
+    to 119 settlements (Іванівка), and posts name the same few thousand forms again."""
+
+    name: str
+    candidates: tuple[int, ...]
+    label: str
+    plain_city: bool    # the one city of the name, and no everyday word
+    toponymic: bool
+    common: str         # the strictest `also` of its candidates
+    shadowed: bool      # a places.toml place is among the candidates
+    city_alone: bool    # counts outside the war: a city's name that is no other word
 
 
 class _Area(NamedTuple):
@@ -123,9 +139,18 @@ class _Resolution(UsageRules):
     def sentence(self, pos: int) -> int:
         if self._sentence_ends is None:
             folded = self.folded
+            # only a full stop may close an abbreviation: a line break or "!" is not asked
             self._sentence_ends = [m.end() for m in _SENTENCE.finditer(folded)
-                                   if not _abbreviation(folded, m.start())]
+                                   if folded[m.start()] != "." or not _abbreviation(folded, m.start())]
         return bisect_right(self._sentence_ends, pos)
+
+    def sentence_span(self, sentence: int) -> tuple[int, int]:
+        """Where a sentence of `sentence` begins and ends; it ends with its full stop."""
+        if self._sentence_ends is None:
+            self.sentence(0)
+        ends = self._sentence_ends
+        assert ends is not None
+        return ends[sentence - 1] if sentence else 0, ends[sentence] if sentence < len(ends) else len(self.folded)
 
     def run(self, starts: list[int]) -> tuple[tuple[PlaceHit, ...], tuple[Unresolved, ...]]:
         book = self.book
@@ -133,6 +158,7 @@ class _Resolution(UsageRules):
         areas: list[_Area] = []
         taken_until = -1
         forms, own_words, known_groups = book.forms, self.m.own_words, self.m.known_groups
+        readings = self.m.readings
         for start in starts:
             if start < taken_until:
                 continue
@@ -166,12 +192,10 @@ class _Resolution(UsageRules):
                 continue
             if end - start <= 4 and self.original[a:a + end - start].isupper():
                 continue      # АСУ, РЕН: an abbreviation, not a village written in capitals
-            name, candidates = book.lookup(joined)
-            # the one city of a name that is no everyday word is that city anywhere, even opening
-            # a sentence (Вінниця під атакою), whatever villages share it
-            cities = [c for c in candidates if book.settlements[c].category in "MK"]
-            plain_city = len(cities) == 1 and not book.settlements[cities[0]].also and not _everyday_city(name)
-            if self._name_before(start) or (not plain_city and not _toponymic(name) and not self._headline(end)
+            reading = readings.get(joined) or self._reading(joined)
+            name, candidates = reading.name, reading.candidates
+            if self._name_before(start) or (not reading.plain_city and not reading.toponymic
+                                            and not self._headline(end)
                                             and self._at_sentence_start(start) and not self._area_follows(end)):
                 continue
             if axis is None and " " not in joined and self._name_after(end):
@@ -184,22 +208,16 @@ class _Resolution(UsageRules):
                     axis is None and joined.endswith(("ый", "ий")) and self._lower_word_after(end)
                     and self._word_before(start) not in _PLACE_PREPOSITIONS)):
                 continue      # "Северный поток", "Мирный договор": an adjective before its noun
-            label = f"{name} ({joined})"
-            common = "" if plain_city or self._renamed(label) else _strictest(
-                {book.settlements[c].also for c in candidates}, label)
             known = self._known_at(start, end)
             if known >= 0 and self.known[known].place_id not in self.m.by_place_id:
                 continue      # an oblast, or a place beyond the codifier
-            occurrences.append(_Occurrence(start, end, candidates, label, common, -1, known))
+            occurrences.append(_Occurrence(start, end, candidates, reading.label, reading.common, -1, known, reading))
             taken_until = end
         if not occurrences and not areas:
             return (), ()
         if not areas and not self._front():
             # outside the war only a city named by itself counts (the rules of _counts)
-            settlements = book.settlements
-            occurrences = [o for o in occurrences if o.known >= 0 or (
-                not o.common and not _everyday_city(o.label.partition(" (")[0])
-                and any(settlements[c].category in "MK" for c in o.candidates))]
+            occurrences = [o for o in occurrences if o.known >= 0 or o.reading.city_alone]
         if all(o.known >= 0 for o in occurrences) and not any(a.kind in ("raion", "hromada") for a in areas):
             area_starts = {a.start for a in areas}
             if not any(_NEARBY.match(self.folded, o.end, o.end + 30) or _LINK.match(
@@ -211,6 +229,26 @@ class _Resolution(UsageRules):
         return self._resolve(occurrences, areas)
 
 
+
+    def _reading(self, joined: str) -> _Reading:
+        book = self.book
+        settlements = book.settlements
+        name, candidates = book.lookup(joined)
+        # the one city of a name that is no everyday word is that city anywhere, even opening
+        # a sentence (Вінниця під атакою), whatever villages share it
+        cities = [c for c in candidates if settlements[c].category in "MK"]
+        plain_city = len(cities) == 1 and not settlements[cities[0]].also and not _everyday_city(name)
+        label = f"{name} ({joined})"
+        common = "" if plain_city or self._renamed(label) else _strictest(
+            {settlements[c].also for c in candidates}, label)
+        reading = _Reading(name, candidates, label, plain_city, _toponymic(name), common,
+                           any(c in self.m.shadowed for c in candidates),
+                           not common and not _everyday_city(name) and bool(cities))
+        readings = self.m.readings
+        if len(readings) >= _MEMO_SIZE:
+            readings.clear()
+        readings[joined] = reading
+        return reading
 
     def _known_at(self, start: int, end: int) -> int:
         """The main gazetteer's hit on these words, or -1. A hit on a part of a longer
@@ -230,6 +268,8 @@ class _Resolution(UsageRules):
     def _name(self, first: re.Match, longest: int) -> tuple[int, str] | None:
         """The longest name form starting with this word: (end, form)."""
         word = first.group()
+        if longest == 1:      # most words begin no name of several words
+            return (first.end(), word) if word in self.book.forms else None
         ends = [first.end()]
         parts = [word]
         pos = first.end()
@@ -323,7 +363,7 @@ class _Resolution(UsageRules):
             a, b = self.norm.original_span(occ.start, occ.end)
             choice = decided.get(n)
             if choice is None:
-                if occ.known >= 0 or any(c in self.m.shadowed for c in occ.candidates) or (
+                if occ.known >= 0 or occ.reading.shadowed or (
                         self.won_names and any(settlements[c].uk in self.won_names for c in occ.candidates)):
                     continue
                 if not self._counts(occ._replace(common="common" if occ.common == "common" else ""), occurrences,
@@ -411,12 +451,11 @@ class _Resolution(UsageRules):
         narrowed, said = beside.narrow(candidates, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
-        if occ.known >= 0 or (any(c in self.m.shadowed for c in candidates)
-                              and occ.label.partition(" (")[0] not in self.m.former_labels):
+        if occ.known >= 0 or (occ.reading.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
             return None
         if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
             return None
-        near = _Evidence()
+        near = _Evidence.__new__(_Evidence)      # every field is set below
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
         near.near_raion = self.sentence_raions.get(occ.sentence, set())
         near.near_hromada = self.sentence_hromadas.get(occ.sentence, set())

@@ -47,6 +47,9 @@ class UsageRules:
     def sentence(self, pos: int) -> int:
         raise NotImplementedError
 
+    def sentence_span(self, sentence: int) -> tuple[int, int]:
+        raise NotImplementedError
+
     def _counts(self, occ: _Occurrence, occurrences: list[_Occurrence], said: bool, category: str) -> bool:
         """Whether a name is used as a place, by what else the name is.
 
@@ -176,15 +179,18 @@ class UsageRules:
         """Whether the sentence names a region or city of Russia, outside the name itself
         (Воронеж, Казанка are Ukrainian villages too): a village named there by itself is
         Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
-        return any(p < occ.start or p >= occ.end for p in self._russia().get(occ.sentence, ()))
+        return any(p < occ.start or p >= occ.end for p in self._russia(occ.sentence))
 
-    def _russia(self) -> dict[int, list[int]]:
-        """Where the post names Russia's regions and cities, by sentence."""
+    def _russia(self, sentence: int) -> list[int]:
+        """Where a sentence names Russia's regions and cities. Only the sentences asked about
+        are searched: no name crosses a sentence's end, so each is searched on its own."""
         if self._russian_sentences is None:
             self._russian_sentences = {}
-            for m in _RUSSIA.finditer(self.folded):
-                self._russian_sentences.setdefault(self.sentence(m.start()), []).append(m.start())
-        return self._russian_sentences
+        found = self._russian_sentences.get(sentence)
+        if found is None:
+            found = [m.start() for m in _RUSSIA.finditer(self.folded, *self.sentence_span(sentence))]
+            self._russian_sentences[sentence] = found
+        return found
 
     def _word_after(self, pos: int) -> str:
         found = WORD.search(self.folded, pos, pos + 30)

@@ -83,6 +83,12 @@ def axis_form(forms: dict[str, int], folded: str, end: int, word: str) -> str | 
     # every capitalised word, where the ending search would scan the whole word
     if _AXIS_NOUN.match(folded, end) is None:
         return None
+    return axis_base(forms, word)
+
+
+def axis_base(forms: dict[str, int], word: str) -> str | None:
+    """The settlement form an adjective would name before an axis noun: the half of
+    `axis_form` that depends on the word alone, which a caller may remember."""
     tail = _ADJ_TAIL.search(word)
     if tail is None:
         return None

@@ -20,9 +20,9 @@ homonym rules), settlement_usage (whether a name is used as a place) and settlem
 """
 
 from bot.detect.settlement_book import DATA, Area, PlaceNames, Settlement, SettlementBook, load_book, name_forms
-from bot.detect.settlement_finder import SettlementMatcher
+from bot.detect.settlement_finder import AREA_NOUNS, SHORT_AREA_NOUN, SettlementMatcher
 from bot.detect.settlement_resolver import MAX_OCCURRENCES
 from bot.detect.settlement_words import WAR_STEMS
 
-__all__ = ["DATA", "MAX_OCCURRENCES", "WAR_STEMS", "Area", "PlaceNames", "Settlement", "SettlementBook",
-           "SettlementMatcher", "load_book", "name_forms"]
+__all__ = ["AREA_NOUNS", "DATA", "MAX_OCCURRENCES", "SHORT_AREA_NOUN", "WAR_STEMS", "Area", "PlaceNames",
+           "Settlement", "SettlementBook", "SettlementMatcher", "load_book", "name_forms"]
