@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import io
 import os
 import sys
 from collections import defaultdict
@@ -238,6 +239,11 @@ def area_centres(settlements: list[Settlement], areas: dict[str, tuple[str, str]
     return centres
 
 
+def _gzip_text(path: Path, mode: str) -> io.TextIOWrapper:
+    """A gzip member with no time stamp, so that the same sources give the same bytes."""
+    return io.TextIOWrapper(gzip.GzipFile(path, mode, compresslevel=9, mtime=0), encoding="utf-8")
+
+
 def qualifier_rows(oblasts, raions, hromadas, centres, hromada_centres):
     """Forms that name an area: adjectives (with a noun after them at run time) and the
     region words (Харківщина)."""
@@ -408,7 +414,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
     groups, first_words = name_index(settlements)
     qualifiers = qualifier_rows(oblasts, raions, hromadas, centres, area_centres(settlements, hromadas, "parent"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as handle:
+    with _gzip_text(out, "wb") as handle:
         handle.write("# frontwatch settlements, built by scripts/build_gazetteer.py from KATOTTG 2025-05-16 and "
                      "GeoNames (CC BY 4.0). O oblast, P raion, H hromada, S settlement, G names, M the settlements "
                      "that bear each, N its count of forms, F the forms, W the length of names by first word, "
@@ -436,7 +442,7 @@ def build(shared: Path, places_tsv: Path, tables: Path, out: Path) -> dict[str, 
             handle.write("\t".join(("Q", kind, str(index), "|".join(forms))) + "\n")
     # the automata's keys, derived from what was just written, appended as a second member
     book = SettlementBook(out)
-    with gzip.open(out, "at", encoding="utf-8", compresslevel=9) as handle:
+    with _gzip_text(out, "ab") as handle:
         handle.write("K\t" + "|".join(book.keys()) + "\n")
         handle.write("C\t" + "|".join(book.capital_keys()) + "\n")
     return {"settlements": len(settlements), "places.tsv ids": matched_ids, "with coordinates": coordinates,
