@@ -126,6 +126,8 @@ def test_russian_names_keep_the_russian_root_and_prefix_that_ukrainian_spells_ot
     assert "Рассипное" in russian_names("Розсипне")
     assert "Роздольное" in russian_names("Роздольне")     # the reading that keeps роз- stays
     assert all(not name.startswith(("Раз", "Рас")) for name in russian_names("Розівка"))
+    assert russian_names("Дальнє") == ("Дальнее",)
+    assert "Верхнее Лозовое" in russian_names("Верхнє Лозове")
 
 
 def test_the_occupations_name_for_an_oblast_says_which_homonym_a_report_means(detector: Detector) -> None:
@@ -134,6 +136,7 @@ def test_the_occupations_name_for_an_oblast_says_which_homonym_a_report_means(de
     assert "UA14040010080042209" in detection.place_ids
     assert [(e.action, e.place, e.by) for e in detection.events] == [("capture", "UA14040010080042209", "ru")]
     # Романовка: 31 of that name, 2 of them in Donetsk oblast; ДНР names no place itself
+    assert places(detector, "ВС РФ освободили населённый пункт Дальнее в ДНР") == {"UA14160110120032432"}
     detection = detector.detect("Российские войска освободили населенный пункт Романовка в ДНР", "ru")
     assert detection.place_ids == ()
     assert [(u.text, u.count) for u in detection.unresolved] == [("Романовка", 2)]

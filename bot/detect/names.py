@@ -76,6 +76,8 @@ def _suffix_variants(w: str, position: str) -> list[str]:
         return [w[:-1] + "ое"]
     if w.endswith(("ове", "еве", "єве", "ине", "іне")):
         return [w[:-1] + "о", w[:-1] + "ое"]
+    if len(w) > 3 and w.endswith("нє"):
+        return [w[:-1] + "ее"]      # a soft adjective: Дальнє → Дальнее, Верхнє Лозове → Верхнее Лозовое
     if w.endswith("дзе"):
         return [w]      # Орджонікідзе: a Georgian ending, the same in Russian
     if position == "last" and w.endswith(("ле", "ре")):
