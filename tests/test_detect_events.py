@@ -123,6 +123,19 @@ def test_a_denied_claim_is_reported_as_denied_never_as_asserted(detector: Detect
     assert all(stance == "denied" for *_, stance in found)
 
 
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Российским захватчикам не удалось войти в Купянск. Город под контролем ВСУ.", "ua",
+     {("capture", "kupiansk", "ru", "denied")}),
+    ("Окупантам не вдалося зайти в Куп'янськ.", "ua", {("capture", "kupiansk", "ru", "denied")}),
+    ("Противнику не удалось закрепиться в Часовом Яре.", "ua", {("capture", "chasiv-yar", "ru", "denied")}),
+    ("Россиянам удалось зайти в Купянск с севера.", "other", {("capture", "kupiansk", "ru", "asserted")}),
+    ("Ему удалось взять кредит под низкий процент.", "ru", set()),
+])
+def test_forces_that_failed_to_enter_a_place_are_a_denied_capture_and_those_that_managed_a_claimed_one(
+        detector: Detector, text: str, side: str, expected: set[tuple]) -> None:
+    assert claims(detector, text, side) == expected
+
+
 def test_a_denial_of_one_claim_does_not_deny_another_in_the_same_sentence(detector: Detector) -> None:
     found = claims(detector, "Росіяни брешуть про захоплення Куп'янська, а ЗСУ звільнили Вовчанськ.", "ua")
     assert found == {("capture", "kupiansk", "ru", "denied"), ("capture", "vovchansk", "ua", "asserted")}

@@ -19,6 +19,7 @@ from bot.detect.model import Match
 # "Dozens of Ukrainian soldiers": the side after "of" is the subject.
 _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
                        "elements", "several"})
+_MANAGED = frozenset({"удалось", "вдалося"})
 _PRONOUNS = frozenset({"it", "they"})
 _UNDER = frozenset({"под", "під", "under"})
 _CONTROL = frozenset({"контролем", "control"})
@@ -157,6 +158,12 @@ class Actors:
                     hit = self._actor_at(j, lex.objects)
                     if hit is not None:
                         return self._actor(j, hit[1], hit[0], "in control")
+        if head in _MANAGED:
+            # "Российским захватчикам не удалось войти": who managed it, or not, is in the dative
+            for i in range(h - 1, max(low, h - 4) - 1, -1):
+                hit = self._actor_at(i, lex.objects)
+                if hit is not None:
+                    return self._actor(i, hit[1], hit[0], "who managed it, or not")
         # "Russia claims it captured X": the pronoun is the one who claims
         pronoun = h - 1 >= low and self.words[h - 1] in _PRONOUNS or h - 2 >= low and self.words[h - 2] in _PRONOUNS
         admitted = action == "withdrawal" and lex.admit.find(self.words, post.sentences[k][0], h) >= 0
