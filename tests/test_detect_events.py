@@ -302,6 +302,7 @@ def test_a_mistake_in_the_events_lexicon_names_the_file_and_key(tmp_path: Path) 
     "Водитель BMW сбежал с места ДТП, его задержали правоохранители.",
     "Ответственность за взрыв взяла на себя военизированная группировка.",
     "Военный суд освободил из-под стражи бывшего офицера.",
+    "Спецназ вытеснил протестующих с проспекта Руставели в центре Тбилиси.",
 ])
 def test_claims_of_other_wars_and_of_police_and_courts_are_no_claims_of_this_front(
         detector: Detector, text: str) -> None:
