@@ -426,7 +426,8 @@ class _Resolution(UsageRules):
             self.post_hromadas.add(s.hromada)
 
     def _choose(self, occ: _Occurrence, post: _Evidence, defaults: bool) -> tuple[int, bool] | None:
-        """(settlement, whether the post said which) or None while still ambiguous.
+        """(settlement, whether the post said which) or None while still ambiguous; (-1, True)
+        when the post puts the name in an area where no settlement of it lies.
 
         Beside the name (an area right after it, a place linked by "под", "near"): that
         decides even against a place of places.toml or the city of the name. Elsewhere in
