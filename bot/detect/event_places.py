@@ -52,7 +52,8 @@ class Places:
             j = i
             while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
                 j += 1
-            if i - 1 >= low and lex.vicinity.length_at(words, i - 1) or i - 2 >= low and lex.vicinity.length_at(words, i - 2):
+            if (i - 1 >= low and lex.vicinity.length_at(words, i - 1)) \
+                    or (i - 2 >= low and lex.vicinity.length_at(words, i - 2)):
                 around = True
             elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it

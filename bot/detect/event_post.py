@@ -189,15 +189,11 @@ class Post:
         return high < len(self.words) and ":" in self.between(high)
 
     def capitalised(self, i: int) -> bool:
-        pos = self.norm.to_original(self.starts[i]) if self.norm.shifts else self.starts[i]
+        pos = self.norm.to_original(self.starts[i])
         return pos < len(self.original) and self.original[pos].isupper()
 
     def original_match(self, first: int, last: int, rule: str) -> Match:
-        # most posts lost no character in folding, and their offsets need no mapping
-        if self.norm.shifts:
-            a, b = self.norm.original_span(self.starts[first], self.ends[last])
-        else:
-            a, b = self.starts[first], self.ends[last]
+        a, b = self.norm.original_span(self.starts[first], self.ends[last])
         return Match(a, b, self.original[a:b], rule)
 
 

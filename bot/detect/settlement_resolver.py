@@ -198,7 +198,7 @@ class _Resolution(UsageRules):
                                             and not self._headline(end)
                                             and self._at_sentence_start(start) and not self._area_follows(end)):
                 continue
-            if axis is None and " " not in joined and self._name_after(end):
+            if axis is None and " " not in joined and self._name_after(end, joined):
                 continue
             if axis is None and len(candidates) and self._qualifies_a_noun(joined, end):
                 continue
@@ -439,11 +439,10 @@ class _Resolution(UsageRules):
         link = _LINK.match(self.folded, occ.end, occ.end + 30)
         for area in self.areas_at.get(link.end(), ()) if link else ():
             getattr(beside, area.kind).add(area.index)
-        if beside.oblast or beside.raion or beside.hromada:
-            in_area, _ = beside.narrow(candidates, settlements)
-            if not any(settlements[c].oblast in beside.oblast or settlements[c].raion in beside.raion
-                       or settlements[c].hromada in beside.hromada for c in in_area):
-                return -1, True   # "Новая Ильинка в ДНР", whose namesake lies in Chernihiv oblast: not ours
+        if (beside.oblast or beside.raion or beside.hromada) and not any(
+                settlements[c].oblast in beside.oblast or settlements[c].raion in beside.raion
+                or settlements[c].hromada in beside.hromada for c in candidates):
+            return -1, True   # "Новая Ильинка в ДНР", whose namesake lies in Chernihiv oblast: not ours
         nearby = _NEARBY.match(self.folded, occ.end, occ.end + 30)
         index = self.sure_at.get(nearby.end()) if nearby else None
         if index is not None:

@@ -13,18 +13,14 @@ from typing import TYPE_CHECKING
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_words import (
-    _AREA_LINK, _CITY_NOUNS, _JOINT_AFTER, _JOINT_BEFORE, _PLACE_NOUNS, _PLACE_PREPOSITIONS, _RIVER_AFTER,
-    _RIVER_WORDS, _RUSSIA, _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS, _VILLAGE_NOUNS,
-    _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
+    _AREA_LINK, _CITY_NOUNS, _JOINT_AFTER, _JOINT_BEFORE, _NAME_ADJECTIVES, _PLACE_NOUNS, _PLACE_PREPOSITIONS,
+    _RIVER_AFTER, _RIVER_WORDS, _RUSSIA, _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS,
+    _VILLAGE_NOUNS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
 if TYPE_CHECKING:
     from bot.detect.settlement_resolver import _Occurrence
 
-# the first words of two-word names: Нова, Мала, Велика, Стара, Верхня, Червона, Біла...
-_NAME_ADJECTIVES = ("нов", "мал", "велик", "больш", "стар", "верхн", "нижн", "середн", "средн", "червон", "красн",
-                    "біл", "бел", "чорн", "черн", "зелен", "сух", "кам'ян", "камен", "золот", "широк", "глибок",
-                    "глубок", "перш", "перв")
 # the two words right before a name, joined by single spaces: "бої за ", "штурм "
 _WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 
@@ -212,7 +208,7 @@ class UsageRules:
             return low == 0 or not self.folded[low:pos].strip()
         return before[-1] in ".!?…\n:" and not _abbreviation(self.folded, low + len(before) - 1)
 
-    def _name_after(self, end: int) -> bool:
+    def _name_after(self, end: int, name: str) -> bool:
         """A capitalised word right after that is no place: the name is part of a longer
         proper name (Северная Корея, Малая Азия) or a first name before a surname."""
         nxt = WORD.match(self.folded, end + 1) if self.folded[end:end + 1] == " " else None
@@ -226,8 +222,7 @@ class UsageRules:
             return False
         # "Новая Ильинка", "Малая Локня": the adjective of a two-word name we do not know
         # (Новоіллінка, or a Russian village), not the village called Нова or Мала
-        return word not in self.book.forms or self.folded[self.folded.rfind(" ", 0, end) + 1:end].startswith(
-            _NAME_ADJECTIVES)
+        return word not in self.book.forms or name.startswith(_NAME_ADJECTIVES)
 
     def _headline(self, end: int) -> bool:
         """A name opening a post or line and followed by a colon or dash ("Кринки: ...")."""
