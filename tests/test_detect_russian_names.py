@@ -305,6 +305,13 @@ UA12120090010057273 | Терновка | Терновки | Терновке | �
 UA12140210010011011 | Першотравенск | Першотравенска | Першотравенске | Першотравенском | Першотравенск
 UA12140310010049426 | Синельниково | Синельниково | Синельниково | Синельниково | Синельниково
 UA12140150010037835 | Межевая | Межевой | Межевой | Межевой | Межевую
+UA23100070250076016 | Сладкое | Сладкого | Сладком | Сладким | Сладкое | Пологовского района
+UA65060170030019381 | Казацкое | Казацкого | Казацком | Казацким | Казацкое | Каховского района
+UA14020030020040419 | Верхнекаменское | Верхнекаменского | Верхнекаменском | Верхнекаменским | Верхнекаменское
+UA14020090340091913 | Выемка | Выемки | Выемке | Выемкой | Выемку
+UA14160050020062757 | Новоэкономическое | Новоэкономического | Новоэкономическом | Новоэкономическим | Новоэкономическое
+UA14160130040070658 | Георгиевка | Георгиевки | Георгиевке | Георгиевкой | Георгиевку | Покровского района
+UA63080130140094059 | Степная Новоселовка | Степной Новоселовки | Степной Новоселовке | Степной Новоселовкой | Степную Новоселовку
 """
 
 
@@ -326,19 +333,18 @@ SENTENCES = (
     ("nominative", "{name}{which}: ВСУ отошли на новые позиции."),
 )
 # Still missed (name-case): homonyms whose Russian name another place's name also gives
-# (Павловка, Первомайское), neighbours of the same raion a raion adjective does not yet find
-# (Волновахского), inflections of -ец, -ово and ё names, and common words opening a headline.
+# (Первомайское, Южное), inflections of -ово and ё names, adjectives declined as nouns
+# (Волчьего), and common words opening a headline.
 # Strict: a case that starts passing must leave this list.
 KNOWN_MISSES = frozenset({
     "Апостолово-accusative",
     "Апостолово-nominative",
-    "Беловодск-accusative",
+    "Беловодск-instrumental",
+    "Богодухов-accusative",
     "Богодухов-nominative",
-    "Волчье-accusative",
     "Волчье-genitive",
     "Волчье-instrumental",
-    "Волчье-nominative",
-    "Волчье-prepositional",
+    "Глухов-accusative",
     "Глухов-nominative",
     "Горняк-accusative",
     "Горняк-nominative",
@@ -346,9 +352,10 @@ KNOWN_MISSES = frozenset({
     "Днепр-accusative",
     "Железное-nominative",
     "Запорожье-instrumental",
+    "Змиёв-accusative",
     "Змиёв-nominative",
-    "Кировск-accusative",
-    "Кировское-instrumental",
+    "Кировск-instrumental",
+    "Кировское-prepositional",
     "Комсомольское-accusative",
     "Комсомольское-genitive",
     "Комсомольское-instrumental",
@@ -358,27 +365,12 @@ KNOWN_MISSES = frozenset({
     "Константинополь-instrumental",
     "Константинополь-nominative",
     "Константинополь-prepositional",
-    "Кролевец-accusative",
     "Кролевец-instrumental",
-    "Кролевец-prepositional",
     "Кузьмино-accusative",
     "Кузьмино-genitive",
     "Кузьмино-instrumental",
     "Кузьмино-nominative",
     "Кузьмино-prepositional",
-    "Макаровка-accusative",
-    "Макаровка-genitive",
-    "Макаровка-instrumental",
-    "Макаровка-nominative",
-    "Макаровка-prepositional",
-    "Марганец-accusative",
-    "Марганец-instrumental",
-    "Марганец-prepositional",
-    "Нескучное-accusative",
-    "Нескучное-genitive",
-    "Нескучное-instrumental",
-    "Нескучное-nominative",
-    "Нескучное-prepositional",
     "Новгородское-accusative",
     "Новгородское-genitive",
     "Новгородское-instrumental",
@@ -388,11 +380,6 @@ KNOWN_MISSES = frozenset({
     "Нью-Йорк-instrumental",
     "Нью-Йорк-nominative",
     "Нью-Йорк-prepositional",
-    "Павловка-accusative",
-    "Павловка-genitive",
-    "Павловка-instrumental",
-    "Павловка-nominative",
-    "Павловка-prepositional",
     "Первомайск-accusative",
     "Первомайск-genitive",
     "Первомайск-instrumental",
@@ -403,38 +390,27 @@ KNOWN_MISSES = frozenset({
     "Первомайское-instrumental",
     "Первомайское-nominative",
     "Первомайское-prepositional",
-    "Посад-Покровское-accusative",
+    "Посад-Покровское-genitive",
     "Посад-Покровское-instrumental",
     "Посад-Покровское-prepositional",
-    "Прохоровка-accusative",
-    "Прохоровка-genitive",
-    "Прохоровка-instrumental",
-    "Прохоровка-nominative",
-    "Прохоровка-prepositional",
-    "Ромны-prepositional",
+    "Ромны-genitive",
     "Синельниково-accusative",
     "Синельниково-nominative",
     "Счастье-nominative",
-    "Тростянец-accusative",
     "Тростянец-instrumental",
-    "Тростянец-prepositional",
-    "Урожайное-accusative",
-    "Урожайное-genitive",
-    "Урожайное-instrumental",
-    "Урожайное-nominative",
-    "Урожайное-prepositional",
-    "Шахтёрск-accusative",
+    "Шахтёрск-instrumental",
     "Южное-accusative",
     "Южное-genitive",
     "Южное-instrumental",
     "Южное-nominative",
     "Южное-prepositional",
 })
-CASES = [pytest.param(place_id, case, template.format(name=forms[k], which=f" {which}" if which else ""),
+_COLUMNS = ("nominative", "genitive", "prepositional", "instrumental", "accusative")
+CASES = [pytest.param(place_id, case, template.format(name=forms[_COLUMNS.index(case)], which=f" {which}" if which else ""),
                       id=f"{forms[0]}-{case}",
                       marks=[pytest.mark.xfail(strict=True, reason="a known miss")]
                       if f"{forms[0]}-{case}" in KNOWN_MISSES else [])
-         for place_id, forms, which in _rows() for k, (case, template) in enumerate(SENTENCES)]
+         for place_id, forms, which in _rows() for case, template in SENTENCES]
 
 
 def places(detector: Detector, text: str) -> set[str]:

@@ -130,6 +130,45 @@ def test_russian_names_keep_the_russian_root_and_prefix_that_ukrainian_spells_ot
     assert "Верхнее Лозовое" in russian_names("Верхнє Лозове")
 
 
+def test_russian_names_follow_the_root_a_russian_writer_uses() -> None:
+    assert "Софиевка" in russian_names("Софіївка")
+    assert "Георгиевка" in russian_names("Георгіївка")
+    assert russian_names("Андріївка")[0] == "Андреевка"      # the likelier reading stays first
+    assert russian_names("Жовте") == ("Желтое",)
+    assert "Желтый Яр" in russian_names("Жовтий Яр")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ВСУ отошли из Марганца", {"UA12080010010085669"}),
+    ("ЗСУ вийшли з Марганця", {"UA12080010010085669"}),
+    ("Обстріл Тростянця Сумської області", {"UA59040130010060037"}),
+])
+def test_a_name_in_ets_drops_its_vowel_when_declined(detector: Detector, text: str, expected: set[str]) -> None:
+    assert places(detector, text) - {"sumy-oblast"} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Волноваха gives «Волновахского района» in Russian, «Волноваського району» in Ukrainian
+    ("ВСУ оставили Урожайное Волновахского района", {"UA14040010280021312"}),
+    ("ВС РФ освободили Макаровку Волновахского района", {"UA14040010080042209"}),
+    ("Бои у Нескучного Волновахского района", {"UA14040010090061025"}),
+])
+def test_a_raion_named_after_a_town_is_read_by_the_russian_adjective_of_the_town(
+        detector: Detector, text: str, expected: set[str]) -> None:
+    assert places(detector, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ВСУ оставили Сладкое Пологовского района", {"UA23100070250076016"}),
+    ("Российские войска вошли в Верхнекаменское", {"UA14020030020040419"}),
+    ("Бои за Выемку под Северском", {"UA14020090340091913", "siversk"}),
+    ("ВС РФ освободили Новоэкономическое", {"UA14160050020062757"}),
+])
+def test_a_russian_name_in_use_that_no_rule_gives_comes_from_the_exceptions_table(
+        detector: Detector, text: str, expected: set[str]) -> None:
+    assert places(detector, text) == expected
+
+
 def test_the_occupations_name_for_an_oblast_says_which_homonym_a_report_means(detector: Detector) -> None:
     text = "Российские войска освободили населённые пункты Макаровка и Ленинское в ДНР, сообщило Минобороны"
     detection = detector.detect(text, "ru")

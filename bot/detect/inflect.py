@@ -108,7 +108,23 @@ def _ru_noun(w: str) -> Forms:
     if last in _VOWELS:
         return _forms(**{case: {w} for case in CASES})
     ins = {w + "ом"} | ({w + "ем"} if last in _HUSHING + "ц" else set())
-    return _forms(nom={w}, gen={w + "а"}, dat={w + "у"}, acc={w}, ins=ins, loc={w + "е", w + "у"})
+    forms = _forms(nom={w}, gen={w + "а"}, dat={w + "у"}, acc={w}, ins=ins, loc={w + "е", w + "у"})
+    fleeting = _fleeting(w)
+    if fleeting:
+        # Марганец → Марганца, Городок → Городка; the full stem is kept too
+        soft = fleeting.endswith("ц")
+        forms = _merge(forms, _forms(gen={fleeting + "а"}, dat={fleeting + "у"},
+                                     ins={fleeting + ("ем" if soft else "ом")}, loc={fleeting + "е"}))
+    return forms
+
+
+def _fleeting(w: str) -> str | None:
+    """The stem of a noun whose last vowel drops when it declines: -ец, -ець, -ок."""
+    if len(w) > 4 and w.endswith(("ец", "ок")) and w[-3] not in _VOWELS:
+        return w[:-2] + w[-1]
+    if len(w) > 5 and w.endswith("ець") and w[-4] not in _VOWELS:
+        return w[:-3] + "ц"
+    return None
 
 
 def _ru_possessive(w: str) -> Forms:
@@ -201,6 +217,9 @@ def _uk_noun(w: str) -> Forms:
         return _forms(nom={w}, gen={st + "я"}, dat={st + "ю"}, acc={w}, ins={st + "ем"}, loc={st + "і"})
     if last == "ь":
         stems = _uk_alternations(st)
+        fleeting = _fleeting(w)
+        if fleeting:
+            stems.add(fleeting)      # Марганець → Марганця, Марганцем
         masc = _forms(nom={w}, gen={s + "я" for s in stems}, dat={s + "ю" for s in stems}, acc={w},
                       ins={s + "ем" for s in stems}, loc={s + "і" for s in stems})
         fem = _forms(nom={w}, gen={st + "і"}, dat={st + "і"}, acc={w}, ins={st + st[-1] + "ю"}, loc={st + "і"})
@@ -210,6 +229,9 @@ def _uk_noun(w: str) -> Forms:
     if last in _VOWELS:
         return _forms(**{case: {w} for case in CASES})
     stems = _uk_alternations(w)
+    fleeting = _fleeting(w)
+    if fleeting:
+        stems.add(fleeting)      # Городок → Городка, у Городку
     soft = last in _HUSHING
     forms = _forms(nom={w}, gen={s + e for s in stems for e in ("а", "у")},
                    dat={s + e for s in stems for e in ("у", "ові", "еві")}, acc={w},

@@ -31,7 +31,8 @@ _RU_ROOTS = (("руськ", "русск"), ("вільн", "вольн"), ("бі�
 # Вовчанськ → Волчанск, Вільхівка → Ольховка); перш-, червон-, кам'ян- do not (Першотравенськ,
 # Червоноград, Кам'яне → Каменное)
 _RU_ROOTS_ANY = (("чорн", "черн"), ("залізн", "железн"), ("колодяз", "колодез"), ("вовч", "волч"), ("вільх", "ольх"),
-                 ("вільш", "ольш"), ("іллі", "ильи"))    # Іллінка → Ильинка, Іллічівка → Ильичёвка
+                 ("вільш", "ольш"), ("іллі", "ильи"),     # Іллінка → Ильинка, Іллічівка → Ильичёвка
+                 ("жовт", "желт"))                        # Жовте → Жёлтое, Жовтий Яр → Жёлтый Яр
 _VOICELESS = "скптшчхфц"
 
 
@@ -184,6 +185,10 @@ def russian_names(uk: str) -> tuple[str, ...]:
     for variants in per_word:
         names = [f"{name} {v}".strip() for name in names for v in variants]
     names = names[:8 if n == 1 else 12]
+    if parts[-1].endswith("іївка"):
+        # Андріївка → Андреевка, but Софіївка → Софиевка, Георгіївка → Георгиевка: a further
+        # reading, after the likelier ones
+        names.append(names[0][:-5] + "иевка")
     return tuple(dict.fromkeys(names + [_prefix_raz(name) for name in names]))
 
 
@@ -306,4 +311,25 @@ def adjectives_of_russian_names(adjective: str, centre: str, in_use: tuple[str, 
                     or name[len(name) - cut:] != generated[shared:]:
                 continue      # Керчь, Днепр: the name in use ends otherwise, the rule would guess
             out.append(name[:len(name) - cut] + adj[shared:])
+    # Russian builds the adjective on the whole name where Ukrainian contracts it:
+    # Волноваха → Волновахский (Волноваський), Черкассы → Черкасский
+    for adj in russian_adjectives(adjective)[:1]:
+        for name in (*in_use, generated):
+            derived = _town_adjective(name)
+            if derived is not None and len(commonprefix([derived.lower(), adj.lower()])) >= 4:
+                out.append(derived)
     return tuple(dict.fromkeys(a for a in out if a not in russian_adjectives(adjective)))
+
+
+def _town_adjective(name: str) -> str | None:
+    """The Russian adjective of a town's one-word name where Ukrainian contracts a
+    consonant into -ський and Russian keeps it: Волноваха → Волновахский (Волноваський),
+    Черкассы → Черкасский; None elsewhere, where the generated adjective already serves."""
+    if " " in name or "-" in name or len(name) < 4:
+        return None
+    stem = name[:-1] if name[-1] in "аоеиыя" else name
+    if stem.endswith("х"):
+        return stem + "ский"
+    if stem.endswith("сс"):
+        return stem + "кий"
+    return None
