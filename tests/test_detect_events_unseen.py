@@ -215,3 +215,27 @@ def test_an_order_to_retreat_that_never_came_speaks_of_a_withdrawal_but_claims_n
 def test_a_flag_raised_over_a_place_is_its_capture_by_no_named_side(detector: Detector, side: str,
                                                                     text: str) -> None:
     assert claims(detector, text, side) == {(C, "robotyne", None, ASSERTED)}
+
+
+# --- 9. how news agencies and monitoring projects word them ------------------------------------------
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a bracketed oblast after each village does not end the list
+    ("other", "Украинские войска были вынуждены оставить позиции в сёлах Крынки (Херсонская область) и "
+              "Урожайное (Донецкая область).",
+     {(W, "UA65100110040070147", "ua", ASSERTED), (W, "UA14040010280021312", "ua", ASSERTED)}),
+    # the genitive after "under the control of" is who took them
+    ("ua", "Сусідні села Роботине і Кринки потрапили під контроль загарбників.",
+     {(C, "robotyne", "ru", ASSERTED), (C, "UA65100110040070147", "ru", ASSERTED)}),
+    ("ru", "Несколько сёл под Работино перешли под контроль российских войск.", {(C, None, "ru", ASSERTED)}),
+    # "where" opens a clause about the place before it
+    ("ua", "Найважче в районі села Роботине, куди зайшли росіяни.", {(C, "robotyne", "ru", ASSERTED)}),
+    # a part of a side's forces
+    ("ua", "Частина російських військ відійшла з Роботиного.", {(W, "robotyne", "ru", ASSERTED)}),
+    ("ru", "Часть украинских войск, по словам военкоров, отошла из Курахово.", {(W, "kurakhove", "ua", ASSERTED)}),
+    # the oblast of a raion is where a destination lies, not a place left
+    ("ru", "ВСУ отошли в район села Ольгино Бериславского района Херсонской области.", {(W, None, "ua", ASSERTED)}),
+])
+def test_the_wording_of_agency_and_monitoring_reports(detector: Detector, side: str, text: str,
+                                                      expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -20,6 +20,9 @@ from bot.detect.model import Match
 _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
                        "elements", "several"})
 _MANAGED = frozenset({"удалось", "вдалося"})
+# "Часть российских войск отошла": the side in the genitive after a part is the subject.
+_PART = frozenset({"часть", "частина", "половина", "остатки", "залишки", "группа", "група", "колонна", "колона",
+                   "сотни", "сотні", "десятки", "тысячи", "тисячі"})
 _PRONOUNS = frozenset({"it", "they"})
 _UNDER = frozenset({"под", "під", "under"})
 _CONTROL = frozenset({"контролем", "control"})
@@ -105,6 +108,16 @@ class Actors:
         found = self._subjects(a, b, (-1, -1))
         return found[-1] if found and found[-1][1] == b - 1 else None
 
+    def _part_of(self, low: int, h: int) -> tuple[int, int, str] | None:
+        """The last "part of X's forces" before word h: (first word of X, its length, side)."""
+        words = self.words
+        for i in range(h - 2, low - 1, -1):
+            if words[i] in _PART:
+                hit = self._actor_at(i + 1, self.lex.objects)
+                if hit is not None:
+                    return i + 1, hit[1], hit[0]
+        return None
+
     def _expelled_object(self, h: int, low: int, high: int) -> tuple[str | None, Match | None]:
         """The object of an impersonal passive of pushing out withdrew ("Ворога вибито з X")."""
         for i in (h - 1, h - 2, h + 1):
@@ -177,6 +190,10 @@ class Actors:
             first, end, side = aside
             return self._actor(first, end - first + 1, side, "subject before an aside")
         s_low, _ = post.sentences[k]
+        part = self._part_of(s_low, h)
+        if part is not None and not self._subjects(part[0], h, (h, h)):
+            first, n, side = part
+            return self._actor(first, n, side, "the forces a part of which did it")
         if head in lex.liberation:
             # "Укры заявляют, что «освободили» Работино": who claims it liberated it
             earlier = self._subjects(s_low, low, (-1, -1), speakers=True)

@@ -26,6 +26,13 @@ _PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
 _INTO = frozenset({"до", "into"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
+_RAION_WORDS = frozenset({"района", "району", "районе", "районі", "р-на", "р-ну", "громады", "громади", "district",
+                          "raion", "rayon", "hromada"})
+# Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
+_NEAR_WHAT = frozenset({"сел", "сёл", "села", "сёла", "сіл", "пунктов", "пунктів", "villages"})
+# A clause opened by these is about the place that ends the clause before ("в районе села
+# Сопич, куда зашла пехота"), whatever that clause said of it.
+_WHERE = frozenset({"куда", "куди", "где", "де", "where"})
 
 
 class Places:
@@ -84,6 +91,8 @@ class Places:
                 (i - 1 in post.place_of and post.place_of[i - 1][2] != i)
                 or (post.capitalised(i - 1) and i - 1 > post.sentences[post.sentence_of(i)][0])):
             return True     # "Купянск Харьковской области", "н.п. Романовка Донецкой области"
+        if post.place_of.get(i, ("",))[0] in self.regions and i > low and self.words[i - 1] in _RAION_WORDS:
+            return True     # "Бериславського району Херсонської області": the oblast of a raion
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
@@ -94,7 +103,7 @@ class Places:
                 before = j - 1
                 while before > low and words[before] in ("the", "a"):
                     before -= 1
-                if before in post.place_of:
+                if before in post.place_of or words[before] in _NEAR_WHAT:
                     return True
                 # after a name we do not know: "под X" lies outside it, "в X" contains it, and
                 # only a region is too large to be the place itself ("Ильинка в Донбассе")
@@ -160,6 +169,11 @@ class Places:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
         if self._unknown_name(low, high, h):
             return []
+        if low > 0 and words[low] in _WHERE and low - 1 in post.place_of \
+                and post.sentence_of(low - 1) == k:
+            place_id, _axis, first = post.place_of[low - 1]
+            if place_id not in self.regions:
+                return [(place_id, first, low - 1)]
         clauses = post.clauses(k)
         following = [c for c in clauses if c[0] == high]
         if following and _PARTICIPLE_START.search(words[high]):

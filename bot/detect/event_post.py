@@ -38,7 +38,7 @@ _CONJUNCTIONS = frozenset({
 # the pattern opens with one character class, which the engine scans for in a tight loop,
 # twice as fast as the alternation "\n|[.!?…]+..." that means the same.
 _END = re.compile(r"[\n.!?…](?:(?<=\n)|[.!?…]*[\"»”)]*(?=\s|\Z))")
-_MARK = re.compile(r"[;:()—–,-]")
+_MARK = re.compile(r"[;:—–,-]")
 _DAY_BEFORE = re.compile(r"\d{1,2}(?:[./]\d{1,2}[./]|\s+[^\W\d_]+\.?\s+)$")
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]\d|20[0-4]\d)(?!\d)")
 
