@@ -239,3 +239,19 @@ def test_a_flag_raised_over_a_place_is_its_capture_by_no_named_side(detector: De
 def test_the_wording_of_agency_and_monitoring_reports(detector: Detector, side: str, text: str,
                                                       expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the capital whose forces act is no place left
+    ("Russian troops captured Vuhledar a day after Kyiv's forces said they were withdrawing from the town.",
+     {(C, "vuhledar", "ru", ASSERTED), (W, "vuhledar", "ua", ASSERTED)}),
+    ("Kyiv's forces have liberated eight settlements over two weeks.", {(C, None, "ua", ASSERTED)}),
+    # a region that only says where the village lies is not the place taken
+    ("Russia said its forces had captured a small village in Ukraine's eastern Donetsk region.",
+     {(C, None, "ru", ASSERTED)}),
+    ("Russian forces took control of the village of Urozhaine in eastern Ukraine's Donetsk region.",
+     {(C, "UA14040010280021312", "ru", ASSERTED)}),
+])
+def test_an_english_wire_report_names_the_place_taken_not_the_region_or_the_capital(
+        detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected

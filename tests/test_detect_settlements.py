@@ -138,6 +138,13 @@ def test_russian_names_follow_the_root_a_russian_writer_uses() -> None:
     assert "Желтый Яр" in russian_names("Жовтий Яр")
 
 
+def test_english_news_writes_ya_and_yu_for_the_soft_vowels(detector: Detector) -> None:
+    assert english_names("Максимільянівка", russian_names("Максимільянівка"))[:2] == (
+        "Maksymilianivka", "Maksymilyanivka")
+    assert places(detector, "Russian troops entered Maksymilyanivka near Kurakhove.") == {
+        "UA14160130120067065", "kurakhove"}
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("ВСУ отошли из Марганца", {"UA12080010010085669"}),
     ("ЗСУ вийшли з Марганця", {"UA12080010010085669"}),

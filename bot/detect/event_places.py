@@ -30,6 +30,11 @@ _RAION_WORDS = frozenset({"района", "району", "районе", "ра�
                           "raion", "rayon", "hromada"})
 # Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
 _NEAR_WHAT = frozenset({"сел", "сёл", "села", "сёла", "сіл", "пунктов", "пунктів", "villages"})
+_FORCES = frozenset({"forces", "troops", "army", "military", "units", "soldiers", "defenders", "fighters", "command"})
+_SETTLEMENT_NOUNS = frozenset({"village", "villages", "town", "towns", "settlement", "settlements", "city", "село",
+                               "села", "сёла", "сел", "сёл", "селище", "поселок", "посёлок", "поселка", "посёлка",
+                               "город", "города", "деревню", "деревня", "населенный", "населённый", "населенных",
+                               "населённых", "населений", "населених", "місто", "міста", "сіл", "селища"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -65,9 +70,29 @@ class Places:
             elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
+                    and not self._owner(j, high) and not self._holds_a_settlement(place_id, i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
         return out, around
+
+    def _owner(self, j: int, high: int) -> bool:
+        """"Kyiv's forces", "Moscow's troops": a capital whose forces act, not a place."""
+        words = self.words
+        return j + 2 < high and words[j + 1] == "s" and words[j + 2] in _FORCES
+
+    def _holds_a_settlement(self, place_id: str, i: int, low: int) -> bool:
+        """A region that only says where an unnamed settlement lies ("captured a village in
+        the Donetsk region"), or where a named one lies a few words before it ("the village
+        of Urozhaine in eastern Ukraine's Donetsk region")."""
+        if place_id not in self.regions:
+            return False
+        post, words = self.post, self.words
+        for x in range(i - 1, max(low, i - 7) - 1, -1):
+            if x in post.place_of:
+                return post.place_of[x][0] not in self.regions
+            if words[x] in _SETTLEMENT_NOUNS:
+                return True
+        return False
 
     def _destination(self, i: int, low: int) -> bool:
         """A place after "к", "toward", "в сторону", up to a few words back with no "из" between."""

@@ -215,6 +215,7 @@ _NATIONAL = {"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "
              "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
              "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": ""}
 _NATIONAL_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_NATIONAL_YA = {**_NATIONAL, "ю": "yu", "я": "ya"}
 _RUSSIAN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
             "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
             "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
@@ -260,6 +261,11 @@ def english_names(uk: str, russian: tuple[str, ...]) -> tuple[str, ...]:
     names = [national]
     if "yi" in national:
         names.append(national.replace("yi ", "yy ").removesuffix("yi") + ("yy" if national.endswith("yi") else ""))
+    # я and ю after a consonant as "ya", "yu", as much English news writes them
+    # (Kostyantynivka, Maksymilyanivka)
+    hybrid = _romanise(uk, _NATIONAL_YA, _NATIONAL_INITIAL)
+    if hybrid != national:
+        names.append(hybrid)
     for ru in russian[:2]:
         names.append(russian_romanisation(ru))
         names.append(russian_romanisation(_AFTER_VOWEL_E.sub("\0", ru)).replace("\0", "ye"))
