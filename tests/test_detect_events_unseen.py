@@ -255,3 +255,16 @@ def test_the_wording_of_agency_and_monitoring_reports(detector: Detector, side: 
 def test_an_english_wire_report_names_the_place_taken_not_the_region_or_the_capital(
         detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # fighting for a place is not taking it; a chance of retreat had or not is no retreat
+    ("ru", "Военкор отметил, что российские войска начали бои за освобождение Часова Яра.", set()),
+    ("ru", "Части ВСУ не имели возможности отойти из Курахово.", set()),
+    ("ua", "Окупанти не мали можливості відступити з Роботиного.", set()),
+    # those pushed out withdrew, in a participle too
+    ("ru", "Части ВСУ, выбитые из Красного Лимана, отошли к Ямполю.", {(W, "lyman", "ua", ASSERTED)}),
+])
+def test_a_fight_for_a_place_or_a_chance_of_retreat_is_no_claim_and_the_expelled_withdrew(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -130,6 +130,18 @@ def test_russian_names_keep_the_russian_root_and_prefix_that_ukrainian_spells_ot
     assert "Верхнее Лозовое" in russian_names("Верхнє Лозове")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # two Очеретине in Donetsk oblast; one of them is a town (селище, formerly смт)
+    ("Сообщают об отходе ВСУ из посёлка городского типа Очеретино", {"UA14160190010012632"}),
+    ("ЗСУ тримають оборону в селищі Очеретине", {"UA14160190010012632"}),
+    # two Роздольне in Donetsk oblast; one is a village
+    ("ВС РФ освободили село Раздольное в ДНР", {"UA14100050260024364"}),
+])
+def test_the_kind_of_settlement_a_post_names_says_which_homonym_it_means(
+        detector: Detector, text: str, expected: set[str]) -> None:
+    assert places(detector, text) == expected
+
+
 def test_russian_names_follow_the_root_a_russian_writer_uses() -> None:
     assert "Софиевка" in russian_names("Софіївка")
     assert "Георгиевка" in russian_names("Георгіївка")

@@ -108,6 +108,8 @@ class Stance:
             return False
         if form == "noun" and h > low and lex.background_before.length_at(words, h - 1):
             return True
+        if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 2:
+            return True     # "бои за освобождение"
         if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 1 \
                 and words[h - 1] not in lex.nouns:
             return True

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 # that is nothing but names costs a bounded amount; the rest of it is not read for names.
 MAX_OCCURRENCES = 400
 _SENTENCE = re.compile(r"[.!?…\n]+")
+# What kind of settlement the word before a name says it is: then the one candidate of
+# that kind is meant («пгт Очеретино», «селище Очеретине», «городе Покровское»)
+_KIND_BEFORE = re.compile(
+    r"(?:(?P<town>пгт|смт|городского типа|міського типу|селище|селища|селищі|селищем)"
+    r"|(?P<city>город|города|городе|городу|городом|місто|міста|місті|містом|city)"
+    r"|(?P<village>село|села|селе|селі|селу|селом|деревня|деревни|деревне|деревню|village))[ .]+$")
+_KIND_CATEGORIES = {"town": "X", "city": "MK", "village": "C"}
 _MEMO_SIZE = 20_000
 
 
@@ -451,6 +458,11 @@ class _Resolution(UsageRules):
         narrowed, said = beside.narrow(candidates, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
+        kind = _KIND_BEFORE.search(self.folded, max(0, occ.start - 24), occ.start)
+        if kind is not None and len(narrowed) > 1:
+            of_kind = [c for c in narrowed if settlements[c].category in _KIND_CATEGORIES[kind.lastgroup]]
+            if len(of_kind) == 1:
+                return of_kind[0], True
         if occ.known >= 0 or (occ.reading.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
             return None
         if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
