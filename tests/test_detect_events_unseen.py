@@ -268,3 +268,16 @@ def test_an_english_wire_report_names_the_place_taken_not_the_region_or_the_capi
 def test_a_fight_for_a_place_or_a_chance_of_retreat_is_no_claim_and_the_expelled_withdrew(
         detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # the forces that claim it are the ones who did it; channels that claim it are not
+    ("other", "Russian forces claim to have captured Kurakhove; Kyiv says fighting continues.",
+     {(C, "kurakhove", "ru", ASSERTED)}),
+    ("other", "Russian channels claim that Ukrainian troops left Kurakhove.", {(W, "kurakhove", "ua", ASSERTED)}),
+    # a neighbouring brigade of the channel's side
+    ("ua", "Сусідня бригада відійшла з Роботиного, щоб не втратити людей.", {(W, "robotyne", "ua", ASSERTED)}),
+])
+def test_forces_that_claim_and_a_neighbouring_brigade_are_the_actors(detector: Detector, side: str, text: str,
+                                                                      expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -89,7 +89,9 @@ class Actors:
             if i > low and not words[i - 1].isascii() and words[i - 1] in lex.ground:
                 i = after     # whose ground it is: "опорник ВСУ захвачен", "прорвали оборону ВСУ"
                 continue
-            if not speakers and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
+            # "Russian channels claim" speak; "Russian forces claim" are the forces themselves
+            troops = after < high and words[after] in lex.force
+            if not speakers and not troops and any(words[j] in lex.source for j in range(after, min(after + 2, high))) \
                     or (after < len(words) and words[after] in lex.emblem):
                 i = after
                 continue
