@@ -281,3 +281,19 @@ def test_a_fight_for_a_place_or_a_chance_of_retreat_is_no_claim_and_the_expelled
 def test_forces_that_claim_and_a_neighbouring_brigade_are_the_actors(detector: Detector, side: str, text: str,
                                                                       expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "сдали X", "left X": the place may be any settlement, not only one of places.toml
+    ("ru", "Враг сдал Новогродовку без боя.", {(W, "UA14160170010061687", "ua", ASSERTED)}),
+    ("other", "Ukrainian troops left Novohrodivka on Sunday, the army said.", {(W, "UA14160170010061687", "ua", ASSERTED)}),
+    ("ua", "ЗСУ здали Новогродівку, пишуть росіяни.", {(W, "UA14160170010061687", "ua", ASSERTED)}),
+])
+def test_a_verb_that_needs_a_place_takes_any_settlement(detector: Detector, side: str, text: str,
+                                                        expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+def test_a_verb_that_needs_a_place_does_not_take_a_name_that_is_no_place(detector: Detector) -> None:
+    detection = detector.detect("Студент сдал Петрову курсовую в срок.", "ru")
+    assert detection.topic_ids == ()

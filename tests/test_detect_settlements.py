@@ -142,6 +142,18 @@ def test_the_kind_of_settlement_a_post_names_says_which_homonym_it_means(
     assert places(detector, text) == expected
 
 
+def test_villages_of_a_paragraph_about_the_kursk_region_are_russias(detector: Detector) -> None:
+    text = ("За три дня ВС РФ продвинулись в Курской области на 7 км. Наши продолжают наступление. "
+            "Зашли в Погребки и Орловку.")
+    detection = detector.detect(text, "ru")
+    assert detection.place_ids == ()
+    # a blank line ends the paragraph; a sentence naming a Ukrainian place is Ukraine's
+    assert "UA14160170010061687" in places(detector, "ВС РФ продвинулись в Курской области.\n\n"
+                                                     "На Покровском направлении освобождена Новогродовка.")
+    assert "UA14160170010061687" in places(detector, "ВС РФ продвинулись в Курской области. "
+                                                     "Под Покровском освобождена Новогродовка.")
+
+
 def test_russian_names_follow_the_root_a_russian_writer_uses() -> None:
     assert "Софиевка" in russian_names("Софіївка")
     assert "Георгиевка" in russian_names("Георгіївка")

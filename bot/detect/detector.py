@@ -48,6 +48,15 @@ _match_word = re.Match.group
 _NOTHING = {lang: Detection(language=lang, places=(), topics=()) for lang in ("ru", "uk", "en", "other")}
 
 
+class _Pending(NamedTuple):
+    """A topic's match that needs a place where only a settlement's name may stand ("сдали
+    Новогродовку"): it counts once the settlement is resolved there."""
+
+    topic: str
+    match: Match
+    places_at: tuple[int, ...]      # original offsets of the words that must be a place
+
+
 class _Candidate(NamedTuple):
     """One reading of some words as a place; a named tuple because posts make many."""
 
@@ -77,6 +86,7 @@ class Detector:
         self._name_reach = [_CONTEXT_CHARS if any(self._wide[e.place] for e in single) else _NAME_CONTEXT_CHARS
                             for _key, single, *_rest in self._payloads]
         self._form_index = self._build_form_index()
+        self._topic_order = {topic.id: n for n, topic in enumerate(topics.topics)}
 
     @classmethod
     def from_config(cls, config_dir: Path) -> Detector:
@@ -166,13 +176,20 @@ class Detector:
             if self._settlements is not None else None
         if not found and not settled:
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
-        detection = _Scan(self._gaz, self._book, norm, text, needs).run(language, found) if found \
-            else _NOTHING.get(language) or Detection(language=language, places=(), topics=())
+        pending: list[_Pending] = []
+        if found:
+            scan = _Scan(self._gaz, self._book, norm, text, needs)
+            detection = scan.run(language, found, settled)
+            pending = scan.pending
+        else:
+            detection = _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         if settled and self._settlements is not None:
             # a withdrawal or a capture is a word of the war too ("рішення про відведення
             # підрозділів з Очеретиного"): the village it names counts
             war = war or any(hit.topic_id in ACTIONS for hit in detection.topics)
             detection = self._settlements.add_to(detection, settled, folded, text, norm, war)
+            if pending:
+                detection = _confirm(detection, pending, self._topic_order)
         if self._events is not None and any(hit.topic_id in ACTIONS for hit in detection.topics):
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,
                                  detection.language, self._regions)
@@ -351,10 +368,12 @@ class _Scan:
             self.tokens += map(_match_word, found)
         self.candidates: list[_Candidate] = []
         self.place_tokens: set[int] = set()
+        self.maybe_places: set[int] = set()     # words where a settlement's name may begin
+        self.pending: list[_Pending] = []
         self.excluded_places: set[int] = set()
         self._breaks: list[int] | None = None
 
-    def run(self, language: str, found: list) -> Detection:
+    def run(self, language: str, found: list, settled: list[int] | None = None) -> Detection:
         terms: list[tuple[int, TermEntry]] = []
         for start, key, single, multi, adjectives, exact_terms, prefix in found:
             i = bisect_left(self.starts, start)
@@ -374,6 +393,11 @@ class _Scan:
                 self._adjective(i, entry)
             terms += [(i, entry) for entry in exact_terms]
         places = self._places()
+        if settled and terms:
+            for start in settled:
+                i = bisect_left(self.starts, start)
+                if i < len(self.starts) and self.starts[i] == start and i not in self.place_tokens:
+                    self.maybe_places.add(i)
         topics = self._topics(terms, language) if terms else ()
         return Detection(language=language, places=places, topics=topics)
 
@@ -461,6 +485,14 @@ class _Scan:
         if first < 0 or first + len(phrase) > len(self.tokens):
             return False
         return all(self.tokens[first + q] in slot for q, slot in enumerate(phrase))
+
+    def _maybe(self, k: int, needed: list[int]) -> bool:
+        if k in self.place_tokens:
+            return True
+        if k in self.maybe_places:
+            needed.append(k)
+            return True
+        return False
 
     def _excluded(self, topic: Topic, i: int) -> bool:
         """Whether token i lies in one of the topic's exclude phrases. Only the slots that
@@ -567,12 +599,21 @@ class _Scan:
                 continue
             j = match_sequence(self.tokens, i, entry.rest, rule.gap, self.place_tokens.__contains__) \
                 if entry.rest else i
+            needed: list[int] = []
+            if j is None and self.maybe_places and any(slot.any_place for slot in entry.rest):
+                j = match_sequence(self.tokens, i, entry.rest, rule.gap, lambda k: self._maybe(k, needed))
             if j is None:
                 continue
             if topic.exclude and self._excluded(topic, i):
                 continue
             if rule.near is not EMPTY and not self._near(rule.near, i, j, rule.window):
-                continue
+                if not (rule.near.any_place and self.maybe_places):
+                    continue
+                low, high = max(0, i - rule.window), min(len(self.tokens), j + 1 + rule.window)
+                near = [k for k in (*range(low, i), *range(j + 1, high)) if k in self.maybe_places]
+                if not near:
+                    continue
+                needed += near
             if rule.not_near is not EMPTY and self._near(rule.not_near, i, j, rule.window):
                 continue
             if topic.not_near is not EMPTY and self._near(topic.not_near, i, j, rule.window):
@@ -580,10 +621,28 @@ class _Scan:
             key = (entry.topic, self.starts[i], self._end(j))
             if key in covered:
                 continue
-            covered.add(key)
             a, b = self.norm.original_span(self.starts[i], self._end(j))
+            if needed:
+                at = tuple(self.norm.to_original(self.starts[k]) for k in needed)
+                self.pending.append(_Pending(topic.id, Match(a, b, self.original[a:b], entry.label), at))
+                continue
+            covered.add(key)
             by_topic.setdefault(entry.topic, []).append(Match(a, b, self.original[a:b], entry.label))
         return tuple(TopicHit(self.book.topics[t].id, _outermost(ms)) for t, ms in sorted(by_topic.items()))
+
+
+def _confirm(detection: Detection, pending: list[_Pending], order: dict[str, int]) -> Detection:
+    """The detection with the pending topic matches whose place words turned out to be a
+    settlement's name."""
+    starts = {m.start for hit in detection.places for m in hit.matches}
+    confirmed = [p for p in pending if any(at in starts for at in p.places_at)]
+    if not confirmed:
+        return detection
+    by_topic: dict[str, list[Match]] = {hit.topic_id: list(hit.matches) for hit in detection.topics}
+    for p in confirmed:
+        by_topic.setdefault(p.topic, []).append(p.match)
+    topics = tuple(TopicHit(t, _outermost(ms)) for t, ms in sorted(by_topic.items(), key=lambda item: order[item[0]]))
+    return Detection(detection.language, detection.places, topics, detection.events, detection.unresolved)
 
 
 def _outermost(matches: list[Match]) -> tuple[Match, ...]:

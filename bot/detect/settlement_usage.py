@@ -7,6 +7,8 @@ the resolver decides which settlement it is.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import re
 from typing import TYPE_CHECKING
 
@@ -175,7 +177,26 @@ class UsageRules:
         """Whether the sentence names a region or city of Russia, outside the name itself
         (Воронеж, Казанка are Ukrainian villages too): a village named there by itself is
         Russia's (Коренево in the Kursk region, Внуково near Moscow)."""
-        return any(p < occ.start or p >= occ.end for p in self._russia(occ.sentence))
+        if any(p < occ.start or p >= occ.end for p in self._russia(occ.sentence)):
+            return True
+        # a paragraph about Russia ("ВС РФ продвинулись в Курской области на 7 км. ... Зашли в
+        # Погребки"): a sentence before it, with no blank line between, names Russia, and
+        # this one names no Ukrainian place
+        low, high = self.sentence_span(occ.sentence)
+        for k in (occ.sentence - 1, occ.sentence - 2):
+            if k < 0:
+                break
+            a, _ = self.sentence_span(k)
+            if "\n\n" in self.folded[a:low]:
+                break
+            if self._russia(k):
+                return not self._names_ukraine(low, high)
+        return False
+
+    def _names_ukraine(self, low: int, high: int) -> bool:
+        """Whether words low..high hold a place of places.toml (a city, an oblast, an axis)."""
+        i = bisect_left(self.known_starts, low)
+        return i < len(self.known_starts) and self.known_starts[i] < high
 
     def _russia(self, sentence: int) -> list[int]:
         """Where a sentence names Russia's regions and cities. Only the sentences asked about
