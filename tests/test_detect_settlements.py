@@ -3,8 +3,10 @@ README's *Settlements* section, and the generated names."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.detect import Detector
@@ -265,10 +267,17 @@ def _unambiguous_forms() -> list[tuple[str, str]]:
 FORMS = _unambiguous_forms()
 
 
+@lru_cache(maxsize=1)
+def _main_forms(detector: Detector) -> frozenset[str]:
+    return frozenset(detector.surface_forms())
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(FORMS))
 def test_every_generated_form_of_a_settlement_resolves_back_to_it_when_unambiguous(detector: Detector, case) -> None:
     form, settlement_id = case
+    # a form places.toml also gives to a place abroad (Валуек of Valuiki) is that place's
+    assume(form not in _main_forms(detector))
     name = " ".join(w[:1].upper() + w[1:] for w in form.split(" "))
     detection = detector.detect(f"Бои у {name} продолжаются")
     assert settlement_id in detection.place_ids, (form, detection)
@@ -356,6 +365,15 @@ def test_the_axis_of_an_unambiguous_village_counts_as_the_village(detector: Dete
 
 
 @pytest.mark.parametrize("text", [
+    "Над акваторией Северной стороны Севастополя сбили две ракеты после атаки дронов.",
+    "Зима в Центральной России будет мягкой, обстрелы продолжаются.",
+    "Из дома в Научном городке эвакуировали жителей после обстрела.",
+])
+def test_a_name_before_the_noun_it_qualifies_is_an_adjective(detector: Detector, text: str) -> None:
+    assert {p for p in places(detector, text) if p.startswith("UA")} == set()
+
+
+@pytest.mark.parametrize("text", [
     "ВСУ зачистили ещё три населённых пункта в Курской области — Погребки, Коренево и Любимовку.",
     "А возле села Волфино уничтожили группу, которая пыталась зайти в тыл нашим в Глушковском районе.",
     "Главное из Курского приграничья за прошедшие сутки: бои продолжаются.",
@@ -363,6 +381,10 @@ def test_the_axis_of_an_unambiguous_village_counts_as_the_village(detector: Dete
     "План «Ковёр» введён в аэропортах Внуково и Домодедово из-за угрозы атаки БПЛА.",
     "Ракеты \"Гром-2\" уничтожены ударом по позициям противника.",
     "Ракетный удар — это нападение, говорит депутат Свищев.",
+    # a town abroad whose forms are a Ukrainian village's
+    "Жилая многоэтажка эвакуирована в Лобне из-за противопехотной мины.",
+    # a village the post puts in a Russian raion, named with its kind
+    "К утру ВС РФ освободили село Новоивановка в Суджанском районе.",
 ])
 def test_news_of_russia_abbreviations_and_surnames_name_no_ukrainian_village(detector: Detector, text: str) -> None:
     assert places(detector, text) == set()

@@ -462,7 +462,7 @@ class _Resolution(UsageRules):
         if kind is not None and len(narrowed) > 1:
             of_kind = [c for c in narrowed if settlements[c].category in _KIND_CATEGORIES[kind.lastgroup]]
             if len(of_kind) == 1:
-                return of_kind[0], True
+                return of_kind[0], False     # which one, but not where: Russia's villages stay Russia's
         if occ.known >= 0 or (occ.reading.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
             return None
         if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
