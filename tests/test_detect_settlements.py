@@ -368,6 +368,9 @@ def test_the_axis_of_an_unambiguous_village_counts_as_the_village(detector: Dete
     "Над акваторией Северной стороны Севастополя сбили две ракеты после атаки дронов.",
     "Зима в Центральной России будет мягкой, обстрелы продолжаются.",
     "Из дома в Научном городке эвакуировали жителей после обстрела.",
+    "Дефицита шампанского на Новый год не будет, несмотря на удары по Украине.",
+    "Золотое время для застройщиков закончилось, Украина тоже строит меньше.",
+    "Общее число сбитых за утро беспилотников достигло 25.",
 ])
 def test_a_name_before_the_noun_it_qualifies_is_an_adjective(detector: Detector, text: str) -> None:
     assert {p for p in places(detector, text) if p.startswith("UA")} == set()
@@ -381,8 +384,11 @@ def test_a_name_before_the_noun_it_qualifies_is_an_adjective(detector: Detector,
     "План «Ковёр» введён в аэропортах Внуково и Домодедово из-за угрозы атаки БПЛА.",
     "Ракеты \"Гром-2\" уничтожены ударом по позициям противника.",
     "Ракетный удар — это нападение, говорит депутат Свищев.",
-    # a town abroad whose forms are a Ukrainian village's
+    # a town abroad whose forms are a Ukrainian village's, a planet, a country
     "Жилая многоэтажка эвакуирована в Лобне из-за противопехотной мины.",
+    "NASA рассмотрит отправку на Марс ещё одного дрона, пока Украина просит ПВО.",
+    "Песков: наши отношения с Китаем не направлены против Украины.",
+    "Ветеран ВСУ похоронен в штате Нью-Йорк.",
     # a village the post puts in a Russian raion, named with its kind
     "К утру ВС РФ освободили село Новоивановка в Суджанском районе.",
 ])

@@ -313,8 +313,8 @@ class _Resolution(UsageRules):
 
     def _qualifies_a_noun(self, joined: str, end: int) -> bool:
         """An adjective-shaped name followed by a noun it describes is that noun's adjective."""
-        if " " in joined or not joined.endswith(("ому", "ому", "ого", "ий", "ій", "ой", "ая", "ое", "ом", "ої", "ій",
-                                                 "им", "ій", "ую", "ої", "ей", "ем", "е", "а")):
+        if " " in joined or not joined.endswith(("ому", "ого", "ий", "ій", "ый", "ой", "ая", "ое", "ом", "ої", "им", "ым",
+                                                 "ую", "ей", "ем", "ые", "ие", "ых", "их", "е", "а")):
             return False
         nxt = WORD.search(self.folded, end, end + 30)
         if nxt is None or self.folded[end:nxt.start()].strip():

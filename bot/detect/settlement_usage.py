@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 _WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 
 
+_FOREIGN_AREAS = frozenset({"штат", "штата", "штате", "штату", "штатом", "state", "провинция", "провинции",
+                            "провинцию", "province", "префектуре", "префектура", "графство", "графстве", "county"})
+_INSTRUMENTAL = ("ом", "ем", "ём", "ой", "ей", "ою", "ею", "ью", "ами", "ями", "им", "ым")
+
+
 class UsageRules:
     """The text rules; the resolver sets the post's text and what it knows of it."""
 
@@ -64,8 +69,12 @@ class UsageRules:
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
             return False      # Коренево in a sentence about the Kursk region
+        if occ.common and before in ("с", "со") and self.folded[occ.start:occ.end].endswith(_INSTRUMENTAL):
+            return False      # "отношения с Китаем": with it, not from it
         if not said and (before in _CITY_NOUNS if category not in "MK" else before in _VILLAGE_NOUNS):
             return False      # "в городе Пальмира", "деревню Александрия": another place of the name
+        if before in _FOREIGN_AREAS:
+            return False      # "в штате Нью-Йорк", "провинции Идлиб": a country's part abroad
         if not said and _surname_like(occ.label) and not self._renamed(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
