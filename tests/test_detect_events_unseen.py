@@ -297,3 +297,15 @@ def test_a_verb_that_needs_a_place_takes_any_settlement(detector: Detector, side
 def test_a_verb_that_needs_a_place_does_not_take_a_name_that_is_no_place(detector: Detector) -> None:
     detection = detector.detect("Студент сдал Петрову курсовую в срок.", "ru")
     assert detection.topic_ids == ()
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # failing to take a place denies its capture; managing to claims it
+    ("ua", "Росіяни не змогли захопити Вугледар, штурм відбито.", {(C, "vuhledar", "ru", DENIED)}),
+    ("ru", "Российские войска не смогли войти в Купянск.", {(C, "kupiansk", "ru", DENIED)}),
+    ("ua", "Росіяни змогли зайти в Курахове.", {(C, "kurakhove", "ru", ASSERTED)}),
+    # seizing weapons or vehicles is no place taken
+    ("ru", "Они сумели захватить несколько образцов военной техники под Курахово.", set()),
+])
+def test_failing_or_managing_to_take_a_place(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
