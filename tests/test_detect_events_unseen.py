@@ -251,6 +251,9 @@ def test_the_wording_of_agency_and_monitoring_reports(detector: Detector, side: 
      {(C, None, "ru", ASSERTED)}),
     ("Russian forces took control of the village of Urozhaine in eastern Ukraine's Donetsk region.",
      {(C, "UA14040010280021312", "ru", ASSERTED)}),
+    # villages taken but not named are not the place named in passing before them
+    ("Since the fall of Avdiivka in February, Russian forces have taken over a dozen villages.",
+     {(C, None, "ru", ASSERTED)}),
 ])
 def test_an_english_wire_report_names_the_place_taken_not_the_region_or_the_capital(
         detector: Detector, text: str, expected: set) -> None:

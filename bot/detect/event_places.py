@@ -35,6 +35,8 @@ _SETTLEMENT_NOUNS = frozenset({"village", "villages", "town", "towns", "settleme
                                "села", "сёла", "сел", "сёл", "селище", "поселок", "посёлок", "поселка", "посёлка",
                                "город", "города", "деревню", "деревня", "населенный", "населённый", "населенных",
                                "населённых", "населений", "населених", "місто", "міста", "сіл", "селища"})
+_UNNAMED_SETTLEMENTS = frozenset({"villages", "settlements", "towns", "сёл", "сел", "сіл", "селищ", "пунктов",
+                                   "пунктів", "пункти", "пункты"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -194,6 +196,8 @@ class Places:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
         if self._unknown_name(low, high, h):
             return []
+        if any(words[x] in _UNNAMED_SETTLEMENTS for x in range(low, high)):
+            return []     # "have taken over a dozen villages": none named, none before meant
         if low > 0 and words[low] in _WHERE and low - 1 in post.place_of \
                 and post.sentence_of(low - 1) == k:
             place_id, _axis, first = post.place_of[low - 1]
