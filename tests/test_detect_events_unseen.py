@@ -312,3 +312,23 @@ def test_a_verb_that_needs_a_place_does_not_take_a_name_that_is_no_place(detecto
 ])
 def test_failing_or_managing_to_take_a_place(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a denial before another claim is about that one, not the withdrawal reported first
+    ("A brigade spokesperson said Ukrainian forces withdrew from Novohrodivka, but denied claims that Russian "
+     "forces had seized Selydove.",
+     {(W, "UA14160170010061687", "ua", ASSERTED), (C, "selydove", "ru", DENIED)}),
+    # a village we do not know is not the town named in the sentence before
+    ("Russian forces seized Illinka, south of Kurakhove. Milbloggers claimed Russian forces also captured "
+     "Zarichne-Pivdenne.", {(C, "UA14160110040033449", "ru", ASSERTED)}),
+    # English news writes Дальнє "Dalne"
+    ("Milbloggers claimed that Russian forces captured Dalne, south of Kurakhove.",
+     {(C, "UA14160110120032432", "ru", ASSERTED)}),
+    # a list goes on past a name we do not know
+    ("Russian forces have withdrawn personnel from Polohy, Mykhailivka, and Inzhenerne in Zaporizhzhia Oblast.",
+     {(W, "UA23100190010032690", "ru", ASSERTED), (W, "UA23100190090027195", "ru", ASSERTED)}),
+])
+def test_an_analysts_daily_report_keeps_each_claim_to_its_own_place_and_stance(
+        detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected

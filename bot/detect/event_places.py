@@ -37,6 +37,10 @@ _SETTLEMENT_NOUNS = frozenset({"village", "villages", "town", "towns", "settleme
                                "населённых", "населений", "населених", "місто", "міста", "сіл", "селища"})
 _UNNAMED_SETTLEMENTS = frozenset({"villages", "settlements", "towns", "сёл", "сел", "сіл", "селищ", "пунктов",
                                    "пунктів", "пункти", "пункты"})
+# Words between an action verb and the name of the place it took or left
+_OBJECT_LEAD = frozenset({"the", "village", "town", "city", "settlement", "of", "all", "село", "селище", "поселок",
+                          "посёлок", "город", "населенный", "населённый", "пункт", "місто", "населений", "н", "п",
+                          "пгт", "смт", "деревню"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -164,6 +168,16 @@ class Places:
                 return True
         return False
 
+    def _unknown_object(self, last: int, high: int) -> bool:
+        """Whether the action's object is a capitalised name no place matched ("seized all
+        of Dalne", "взяли село Дальнее" where the village is not in the gazetteer)."""
+        post, words = self.post, self.words
+        i = last + 1
+        while i < high and words[i] in _OBJECT_LEAD:
+            i += 1
+        return i < high and i not in post.place_of and post.capitalised(i) and words[i] not in _CALENDAR \
+            and words[i] not in self.lex.actor_starts
+
     def _places(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
                 form: str) -> list[tuple[str | None, Match | None]] | None:
         found = self._place_words(h, last, low, high, k, head, action, form)
@@ -198,6 +212,8 @@ class Places:
             return []
         if any(words[x] in _UNNAMED_SETTLEMENTS for x in range(low, high)):
             return []     # "have taken over a dozen villages": none named, none before meant
+        if form != "noun" and self._unknown_object(last, high):
+            return []     # "captured Dalne": a village we do not know, not the town before it
         if low > 0 and words[low] in _WHERE and low - 1 in post.place_of \
                 and post.sentence_of(low - 1) == k:
             place_id, _axis, first = post.place_of[low - 1]

@@ -32,6 +32,7 @@ _CONJUNCTIONS = frozenset({
     "який", "яка", "які", "яке", "де", "тоді", "but", "while", "as", "whereas", "although", "though", "when",
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
+_LIST_LINKS = frozenset({"and", "и", "і", "й", "та", "или", "або", "or"})
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
 # A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space;
@@ -169,7 +170,9 @@ class Post:
         between the words of one place; found once for all the sentences asked about."""
         words, place_of = self.words, self.place_of
         splits = set(self.marks)
-        splits.update(i for i in self.commas if not (i - 1 in place_of and i in place_of))
+        splits.update(i for i in self.commas if not (
+            (i - 1 in place_of or self.capitalised(i - 1)) and (i in place_of or self._listed(i))
+            and (i - 1 in place_of or i in place_of or i + 1 in place_of)))
         # a post holds a few conjunctions: each is looked up by list methods, in C
         for word in _CONJUNCTIONS.intersection(words):
             i = -1
@@ -177,6 +180,15 @@ class Post:
                 i = words.index(word, i + 1)
                 splits.add(i)
         return sorted(splits)
+
+    def _listed(self, i: int) -> bool:
+        """Whether word i is a name in a list of places that we do not know ("Polohy,
+        Mykhailivka, and Inzhenerne"): capitalised, and followed by a comma or "and"."""
+        words = self.words
+        if i < len(words) and words[i] in _LIST_LINKS:
+            i += 1      # ", and Inzhenerne"
+            return i < len(words) and (i in self.place_of or self.capitalised(i))
+        return i + 1 < len(words) and self.capitalised(i) and (i + 1 in self.commas or words[i + 1] in _LIST_LINKS)
 
     def clause_of(self, i: int) -> tuple[int, int]:
         for low, high in self.clauses(self.sentence_of(i)):

@@ -193,7 +193,10 @@ class Stance:
         while i >= 0:
             # a denial in a clause that holds another action word is about that one
             c_low, c_high = post.clause_of(i)
-            if (c_low <= h < c_high) or not self._mentions_in(c_low, c_high):
+            # "X withdrew, but denied claims that Y was seized": a denial before another
+            # action word is about that one, not one earlier in the sentence
+            if (c_low <= h < c_high) or not self._mentions_in(c_low, c_high) and not (
+                    h < c_low and self._mentions_in(c_high, s_high)):
                 n = lex.denial.length_at(words, i)
                 return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
             i = lex.denial.find(words, c_high, s_high)
