@@ -332,3 +332,19 @@ def test_failing_or_managing_to_take_a_place(detector: Detector, side: str, text
 def test_an_analysts_daily_report_keeps_each_claim_to_its_own_place_and_stance(
         detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # Мирноград is a city, not civilians ("мирные жители" rule a withdrawal word out)
+    ("ua", "Підрозділи Сил оборони з метою збереження життя особового складу відійшли з Мирнограда на більш "
+           "вигідні позиції.", {(W, "myrnohrad", "ua", ASSERTED)}),
+    ("ru", "ВСУ отошли из Мирнограда.", {(W, "myrnohrad", "ua", ASSERTED)}),
+    # "те" are the other side named between, not the units that open the sentence
+    ("ru", "Подразделения российских войск продвигаются, не позволяя украинским силам закрепиться на позициях, "
+           "куда те отходят.", {(W, None, None, ASSERTED)}),
+    # a month ago is a past the post dates
+    ("ru", "Месяц назад противник оставил микрорайон Канал в Часовом Яре, теперь бои идут в центре.", set()),
+])
+def test_a_city_named_like_a_word_units_of_a_side_and_a_month_ago(detector: Detector, side: str, text: str,
+                                                                   expected: set) -> None:
+    assert claims(detector, text, side) == expected

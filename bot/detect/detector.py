@@ -537,6 +537,17 @@ class _Scan:
         return words_.any_place and not (self.place_tokens.isdisjoint(range(low, i))
                                          and self.place_tokens.isdisjoint(range(j + 1, high)))
 
+    def _near_word(self, words_: WordSet, i: int, j: int, window: int) -> bool:
+        """`_near` for words that rule a term out: a place's name is none of them ("мирн*"
+        is civilians, not Мирноград; "вод*" water, not Водяне)."""
+        if not self._near(words_, i, j, window):
+            return False
+        names = self.place_tokens | self.maybe_places
+        if not names:
+            return True
+        low, high = max(0, i - window), min(len(self.tokens), j + 1 + window)
+        return words_.any_in([t for k, t in enumerate(self.tokens[low:high], low) if not i <= k <= j and k not in names])
+
     def _applies(self, ctx: Context, i: int, j: int, entry: NameEntry) -> bool:
         if ctx.forms and entry.form not in ctx.forms:
             return False
@@ -614,9 +625,9 @@ class _Scan:
                 if not near:
                     continue
                 needed += near
-            if rule.not_near is not EMPTY and self._near(rule.not_near, i, j, rule.window):
+            if rule.not_near is not EMPTY and self._near_word(rule.not_near, i, j, rule.window):
                 continue
-            if topic.not_near is not EMPTY and self._near(topic.not_near, i, j, rule.window):
+            if topic.not_near is not EMPTY and self._near_word(topic.not_near, i, j, rule.window):
                 continue
             key = (entry.topic, self.starts[i], self._end(j))
             if key in covered:

@@ -20,9 +20,12 @@ from bot.detect.model import Match
 _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
                        "elements", "several"})
 _MANAGED = frozenset({"удалось", "вдалося"})
-# "Часть российских войск отошла": the side in the genitive after a part is the subject.
+# "Часть российских войск отошла", "Підрозділи Сил оборони відійшли": the side in the
+# genitive after a part or a unit is the subject.
 _PART = frozenset({"часть", "частина", "половина", "остатки", "залишки", "группа", "група", "колонна", "колона",
-                   "сотни", "сотні", "десятки", "тысячи", "тисячі"})
+                   "сотни", "сотні", "десятки", "тысячи", "тисячі",
+                   # and units of a side's forces: "Підрозділи Сил оборони відійшли"
+                   "подразделения", "підрозділи", "части", "частини", "бригады", "бригади", "войска", "війська"})
 _PRONOUNS = frozenset({"it", "they"})
 _UNDER = frozenset({"под", "під", "under"})
 _CONTROL = frozenset({"контролем", "control"})
@@ -112,11 +115,16 @@ class Actors:
 
     def _part_of(self, low: int, h: int) -> tuple[int, int, str] | None:
         """The last "part of X's forces" before word h: (first word of X, its length, side)."""
-        words = self.words
+        words, lex = self.words, self.lex
         for i in range(h - 2, low - 1, -1):
             if words[i] in _PART:
-                hit = self._actor_at(i + 1, self.lex.objects)
+                hit = self._actor_at(i + 1, lex.objects)
                 if hit is not None:
+                    # no other side named between: "..., не позволяя украинским силам
+                    # закрепиться на позициях, куда те отходят" is theirs
+                    if any(self._actor_at(j, lex.objects) or self._actor_at(j, lex.actors)
+                           for j in range(i + 1 + hit[1], h)):
+                        return None
                     return i + 1, hit[1], hit[0]
         return None
 
