@@ -348,3 +348,18 @@ def test_an_analysts_daily_report_keeps_each_claim_to_its_own_place_and_stance(
 def test_a_city_named_like_a_word_units_of_a_side_and_a_month_ago(detector: Detector, side: str, text: str,
                                                                    expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "there is no withdrawal", said after the noun
+    ("ua", "Про Покровськ чесно. Ворог зайшов у південні квартали. Виходу з міста немає, поки є наказ.",
+     {(C, "pokrovsk", "ru", ASSERTED), (W, "pokrovsk", None, DENIED)}),
+    ("ru", "Отхода из Купянска нет, не ведитесь на панику.", {(W, "kupiansk", None, DENIED)}),
+    # the other side's capture, answered by "the town is not lost"; "ours stand" alone is no answer
+    ("ua", "Росіяни заявили про «звільнення» Торецька. Насправді бої тривають, місто не втрачено.",
+     {(C, "toretsk", "ru", DENIED)}),
+    ("ua", "Росіяни захопили Торецьк. Наші стоять на нових рубежах.", {(C, "toretsk", "ru", ASSERTED)}),
+])
+def test_no_withdrawal_there_and_a_town_not_lost_deny_the_claim(detector: Detector, side: str, text: str,
+                                                                 expected: set) -> None:
+    assert claims(detector, text, side) == expected

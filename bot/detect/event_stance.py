@@ -46,6 +46,10 @@ DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", 
                           "for", "about", "from", "after", "before", "on", "in", "by", "with", "without", "against"})
 
 
+_NONE = frozenset({"нет", "немає", "нема"})
+_HELD_PLACE = frozenset({"місто", "город", "село", "поселок", "посёлок", "селище", "контролем", "control", "втрачено",
+                         "втрачене", "втрачений", "втрачена", "потерян", "потеряно", "потеряна", "lost", "held"})
+
 class Stance:
     """The judge's tests of news (not a plan, a past or an opinion) and of stance."""
 
@@ -188,6 +192,12 @@ class Stance:
                 n = lex.negation.length_at(words, i)
                 if n and i + n <= h:
                     return DENIED, post.original_match(i, i + n - 1, "stance denied: negation")
+        if form == "noun":
+            # "Виходу з міста немає", "отхода из Купянска нет": there is none
+            c_high = post.clause_of(h)[1]
+            for i in range(h + 1, min(c_high, h + 6)):
+                if words[i] in _NONE:
+                    return DENIED, post.original_match(i, i, "stance denied: there is none")
         s_low, s_high = post.sentences[k]
         i = lex.denial.find(words, s_low, s_high)
         while i >= 0:
@@ -224,14 +234,20 @@ class Stance:
         objects = lex.objects
         speakers = [i for i in range(s_low, low) if words[i] in lex.actor_starts or words[i] in objects.starts and any(
             table.length_at(words, i) for table in objects.values())]
-        if not any(self._resolve(side) == other for i in speakers
-                   for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects)))):
+        claimed = any(self._resolve(side) == other for i in speakers
+                      for side, _ in filter(None, (self._actor_at(i, lex.actors), self._actor_at(i, lex.objects))))
+        # or the other side is said to have taken it, and the post says the place itself is
+        # held ("Росіяни заявили про «звільнення» Торецька ... місто не втрачено"); "наші
+        # стоять" alone may be on new lines after it
+        if not claimed and not (by == other and action == "capture"):
             return None
         end = post.sentences[min(k + 2, len(post.sentences) - 1)][1]
         i = lex.held.find(words, h + 1, end)
         if i < 0:
             return None
         n = lex.held.length_at(words, i)
+        if not claimed and _HELD_PLACE.isdisjoint(words[i:i + n]):
+            return None
         return post.original_match(i, i + n - 1, "stance denied: the post holds what the other side claims")
 
     def _announced(self, h: int, last: int, low: int, high: int, form: str) -> bool:
