@@ -363,3 +363,22 @@ def test_a_city_named_like_a_word_units_of_a_side_and_a_month_ago(detector: Dete
 def test_no_withdrawal_there_and_a_town_not_lost_deny_the_claim(detector: Detector, side: str, text: str,
                                                                  expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a look back that opens a long post frames only what comes before its news
+    ("ru", "Долго молчал, теперь можно. Год назад мы стояли под Авдеевкой и думали, что это надолго. Сегодня наши "
+           "штурмовики зашли в Покровск с юга. Противник отходит к Мирнограду.",
+     {(C, "pokrovsk", "ru", ASSERTED), (W, "pokrovsk", "ua", ASSERTED)}),
+    ("ru", "Год назад наши освободили Авдеевку. Вспоминаем ребят, которые шли первыми.", set()),
+    # a report after a recalled past opens news
+    ("other", "A Russian milblogger complained about the pace of the offensive, recalled the 2022 retreat from "
+              "Kharkiv Oblast, and claimed that Russian forces had finally entered Kupiansk.",
+     {(C, "kupiansk", "ru", ASSERTED)}),
+    # the second word of a name is none of the words that rule a claim out ("первое место")
+    ("ru", "Сводка: ВС РФ освободили Новоалександровку и Шевченко Первое.",
+     {(C, "UA14160050220079598", "ru", ASSERTED), (C, "UA14160050310025403", "ru", ASSERTED)}),
+])
+def test_claims_of_a_long_post_that_looks_back_first(detector: Detector, side: str, text: str,
+                                                     expected: set) -> None:
+    assert claims(detector, text, side) == expected

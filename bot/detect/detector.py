@@ -50,11 +50,13 @@ _NOTHING = {lang: Detection(language=lang, places=(), topics=()) for lang in ("r
 
 class _Pending(NamedTuple):
     """A topic's match that needs a place where only a settlement's name may stand ("сдали
-    Новогродовку"): it counts once the settlement is resolved there."""
+    Новогродовку"), or that a word rules out unless that word is a settlement's name ("мирн*"
+    of Мирне): it counts once the settlements are resolved."""
 
     topic: str
     match: Match
-    places_at: tuple[int, ...]      # original offsets of the words that must be a place
+    places_at: tuple[int, ...]      # original offsets: one of these words must be a place
+    names_at: tuple[int, ...] = ()  # original offsets: each of these words must be in a place
 
 
 class _Candidate(NamedTuple):
@@ -537,16 +539,24 @@ class _Scan:
         return words_.any_place and not (self.place_tokens.isdisjoint(range(low, i))
                                          and self.place_tokens.isdisjoint(range(j + 1, high)))
 
-    def _near_word(self, words_: WordSet, i: int, j: int, window: int) -> bool:
-        """`_near` for words that rule a term out: a place's name is none of them ("мирн*"
-        is civilians, not Мирноград; "вод*" water, not Водяне)."""
+    def _ruled_out(self, words_: WordSet, i: int, j: int, window: int, names: list[int]) -> bool:
+        """`_near` for words that rule a term out, where a place's name is none of them ("мирн*"
+        is civilians, not Мирноград): a place of places.toml is skipped; the beginning of a
+        settlement's name (and the capitalised word after it) is noted in `names`, and the
+        term counts only if each turns out to be a settlement."""
         if not self._near(words_, i, j, window):
             return False
-        names = self.place_tokens | self.maybe_places
-        if not names:
-            return True
         low, high = max(0, i - window), min(len(self.tokens), j + 1 + window)
-        return words_.any_in([t for k, t in enumerate(self.tokens[low:high], low) if not i <= k <= j and k not in names])
+        blockers = [k for k in (*range(low, i), *range(j + 1, high)) if self.tokens[k] in words_]
+        maybe = self.maybe_places
+        for k in blockers:
+            if k in self.place_tokens:
+                continue
+            if k in maybe or (k - 1 in maybe and self._capitalised(k)):
+                names.append(k)
+                continue
+            return True
+        return False
 
     def _applies(self, ctx: Context, i: int, j: int, entry: NameEntry) -> bool:
         if ctx.forms and entry.form not in ctx.forms:
@@ -625,17 +635,20 @@ class _Scan:
                 if not near:
                     continue
                 needed += near
-            if rule.not_near is not EMPTY and self._near_word(rule.not_near, i, j, rule.window):
+            names: list[int] = []
+            if rule.not_near is not EMPTY and self._ruled_out(rule.not_near, i, j, rule.window, names):
                 continue
-            if topic.not_near is not EMPTY and self._near_word(topic.not_near, i, j, rule.window):
+            if topic.not_near is not EMPTY and self._ruled_out(topic.not_near, i, j, rule.window, names):
                 continue
             key = (entry.topic, self.starts[i], self._end(j))
             if key in covered:
                 continue
             a, b = self.norm.original_span(self.starts[i], self._end(j))
-            if needed:
-                at = tuple(self.norm.to_original(self.starts[k]) for k in needed)
-                self.pending.append(_Pending(topic.id, Match(a, b, self.original[a:b], entry.label), at))
+            if needed or names:
+                to_original = self.norm.to_original
+                self.pending.append(_Pending(topic.id, Match(a, b, self.original[a:b], entry.label),
+                                             tuple(to_original(self.starts[k]) for k in needed),
+                                             tuple(to_original(self.starts[k]) for k in names)))
                 continue
             covered.add(key)
             by_topic.setdefault(entry.topic, []).append(Match(a, b, self.original[a:b], entry.label))
@@ -646,7 +659,9 @@ def _confirm(detection: Detection, pending: list[_Pending], order: dict[str, int
     """The detection with the pending topic matches whose place words turned out to be a
     settlement's name."""
     starts = {m.start for hit in detection.places for m in hit.matches}
-    confirmed = [p for p in pending if any(at in starts for at in p.places_at)]
+    spans = [(m.start, m.end) for hit in detection.places for m in hit.matches]
+    confirmed = [p for p in pending if (not p.places_at or any(at in starts for at in p.places_at))
+                 and all(any(a <= at < b for a, b in spans) for at in p.names_at)]
     if not confirmed:
         return detection
     by_topic: dict[str, list[Match]] = {hit.topic_id: list(hit.matches) for hit in detection.topics}

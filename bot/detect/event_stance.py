@@ -118,11 +118,25 @@ class Stance:
                 and words[h - 1] not in lex.nouns:
             return True
         s_low, _ = post.sentences[k]
-        # "Тогда, как говорят в прокуратуре, ВСУ отступили"
-        if lex.background.find(words, s_low, high) >= 0 or (post.years and any(s_low <= i <= high
-                                                                              for i in post.years)):
-            return True
-        return self._dated_heading() or self._post_frame() or self._continues_past(k)
+        # "Тогда, как говорят в прокуратуре, ВСУ отступили"; but "recalled the 2022 retreat,
+        # and claimed that Russian forces entered Kupiansk" reports news after the recalled past
+        cue = lex.background.find(words, s_low, high)
+        years = [i for i in post.years if s_low <= i <= high] if post.years else []
+        if cue >= 0 or years:
+            last_cue = max(years) if years else cue
+            while cue >= 0:
+                last_cue = max(last_cue, cue)
+                cue = lex.background.find(words, cue + 1, high)
+            if not (last_cue < low and lex.report.find(words, last_cue + 1, h) >= 0):
+                return True
+        return self._dated_heading() or (self._post_frame() and not self._moved_to_now(k)) or self._continues_past(k)
+
+    def _moved_to_now(self, k: int) -> bool:
+        """Whether the post has come to the present by sentence k ("Год назад мы стояли под
+        Авдеевкой... Сегодня наши зашли в Покровск... Противник отходит"): a look back that
+        opens a post frames only what comes before its news."""
+        post = self.post
+        return self.lex.now.find(self.words, post.sentences[max(0, k - 2)][0], post.sentences[k][1]) >= 0
 
     def _continues_past(self, k: int) -> bool:
         """A sentence that names no place of its own goes on with the one before it in the
