@@ -382,3 +382,15 @@ def test_no_withdrawal_there_and_a_town_not_lost_deny_the_claim(detector: Detect
 def test_claims_of_a_long_post_that_looks_back_first(detector: Detector, side: str, text: str,
                                                      expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # where the forces went, in the accusative after в/на, is no place left; in the locative it is
+    ("ru", "ВСУ оставили позиции у Часова Яра и отошли в Торецк.", {(W, "chasiv-yar", "ua", ASSERTED)}),
+    ("ua", "ЗСУ відійшли у Торецьк.", {(W, None, "ua", ASSERTED)}),
+    ("ru", "ВСУ отошли в Покровске на новые позиции.", {(W, "pokrovsk", "ua", ASSERTED)}),
+    # entering one is taking it
+    ("ru", "Наши вошли в Торецк.", {(C, "toretsk", "ru", ASSERTED)}),
+])
+def test_a_withdrawal_into_a_town_is_not_from_it(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

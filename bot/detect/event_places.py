@@ -28,6 +28,7 @@ _INTO = frozenset({"до", "into"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _RAION_WORDS = frozenset({"района", "району", "районе", "районі", "р-на", "р-ну", "громады", "громади", "district",
                           "raion", "rayon", "hromada"})
+_INTO_ACCUSATIVE = frozenset({"в", "во", "у", "на"})
 # Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
 _NEAR_WHAT = frozenset({"сел", "сёл", "села", "сёла", "сіл", "пунктов", "пунктів", "villages"})
 _FORCES = frozenset({"forces", "troops", "army", "military", "units", "soldiers", "defenders", "fighters", "command"})
@@ -54,6 +55,7 @@ class Places:
     words: JoinedWords
     regions: frozenset[str]
     _capture: bool
+    _h: int = -1        # the action word whose place is being chosen
 
     def _eligible(self, low: int, high: int) -> tuple[list[tuple[str, int, int]], bool]:
         """The places of words low..high that can be the place left or taken, and whether a
@@ -101,8 +103,12 @@ class Places:
         return False
 
     def _destination(self, i: int, low: int) -> bool:
-        """A place after "к", "toward", "в сторону", up to a few words back with no "из" between."""
+        """A place after "к", "toward", "в сторону", up to a few words back with no "из" between;
+        for a withdrawal, one in the accusative after "в", "на" ("отошли в Торецк")."""
         lex, words = self.lex, self.words
+        if not self._capture and low <= self._h < i - 1 and words[i - 1] in _INTO_ACCUSATIVE \
+                and i in self.post.accusative:
+            return True     # after the verb of leaving in its own clause, not in a clause looked back at
         if lex.destination.absent(words, max(low, i - 6), i):
             return False
         for j in range(i - 1, max(low, i - 6) - 1, -1):
@@ -191,6 +197,7 @@ class Places:
     def _place_words(self, h: int, last: int, low: int, high: int, k: int, head: str, action: str,
                      form: str) -> list[tuple[str, int, int]] | None:
         post, lex, words = self.post, self.lex, self.words
+        self._h = h
         if action == "capture" and head in lex.fall:
             beside = [i for i in (h - 1, h - 2, last + 1) if i in post.place_of]
             if not beside or (h - 1 not in post.place_of and last + 1 not in post.place_of

@@ -123,6 +123,9 @@ class Post:
         self.sentence_starts = [s for s, _ in self.sentences]
         # places: for each word index, the place it belongs to
         self.place_of: dict[int, tuple[str, bool, int]] = {}
+        # first words of places written in a form that is also the accusative ("в Торецк"):
+        # after a verb of leaving, where the forces went
+        self.accusative: set[int] = set()
         for hit in places:
             for m in hit.matches:
                 start, end = m.start, m.end
@@ -131,6 +134,8 @@ class Post:
                     end -= bisect_left(deleted, end)
                 axis = "adjective" in m.rule and not hit.place_id.endswith("-oblast")
                 first = bisect_left(self.starts, start)
+                if m.rule.endswith(("/acc)", "(acc)")):
+                    self.accusative.add(first)
                 i = first
                 while i < len(self.words) and self.starts[i] < end:
                     self.place_of[i] = (hit.place_id, axis, first)
