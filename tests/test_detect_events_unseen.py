@@ -394,3 +394,15 @@ def test_claims_of_a_long_post_that_looks_back_first(detector: Detector, side: s
 ])
 def test_a_withdrawal_into_a_town_is_not_from_it(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ukraine lost control of Selydove, the military said.", {(W, "selydove", "ua", ASSERTED)}),
+    ("Russian forces overran Novohrodivka.", {(C, "UA14160170010061687", "ru", ASSERTED)}),
+    # a side that claims a capture took it; bloggers who report it did not
+    ("Russia claims full control of Vuhledar.", {(C, "vuhledar", "ru", ASSERTED)}),
+    ("Russian milbloggers report that Toretsk has fallen.", {(C, "toretsk", None, ASSERTED)}),
+])
+def test_english_verbs_of_losing_and_overrunning_and_a_side_that_claims(detector: Detector, text: str,
+                                                                       expected: set) -> None:
+    assert claims(detector, text, "other") == expected

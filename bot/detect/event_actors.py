@@ -224,4 +224,11 @@ class Actors:
             if action == "capture" and not lying and lex.denial.find(self.words, end + 1, low) >= 0:
                 return None, None     # "Kyiv denies that X has fallen": who denies did not take it
             return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
+        if action == "capture":
+            # "Russia claims full control of Vuhledar": a side claiming a capture, no one else named
+            claimers = [c for c in self._subjects(s_low, h, (h, h), speakers=True)
+                        if c[1] + 1 < h and lex.report.length_at(self.words, c[1] + 1)]     # not "Russian milbloggers"
+            if claimers and lex.denial.find(self.words, claimers[-1][1] + 1, h) < 0:
+                first, end, side = claimers[-1]
+                return self._actor(first, end - first + 1, side, "claiming the capture")
         return None, None
