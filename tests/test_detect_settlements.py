@@ -156,6 +156,19 @@ def test_villages_of_a_paragraph_about_the_kursk_region_are_russias(detector: De
                                                      "Под Покровском освобождена Новогродовка.")
 
 
+def test_a_post_about_the_kursk_region_means_its_villages_not_their_namesakes_in_sumy_oblast(
+        detector: Detector) -> None:
+    text = ("ВС РФ зачистили ещё три населённых пункта в Курской области.\n\n"
+            "Наши давят в сторону Малой Локни. Оттуда до полного окружения группировки ВСУ в Погребках "
+            "всего несколько километров.")
+    assert detector.detect(text, "ru").place_ids == ()
+    # the Sumy village Kursk has no namesake of stays Sumy's; a post naming Sumy oblast keeps them all
+    assert "UA59080310010046655" in places(detector, "ВСУ отошли из Суджи, по дорогам на Юнаковку тянутся колонны. "
+                                                     "Курская область постепенно очищается.")
+    assert "UA59100170290073346" in places(detector, "Обстрел Курской области. В Сумской области под удар попали "
+                                                     "Погребки.")
+
+
 def test_russian_names_follow_the_root_a_russian_writer_uses() -> None:
     assert "Софиевка" in russian_names("Софіївка")
     assert "Георгиевка" in russian_names("Георгіївка")

@@ -36,6 +36,39 @@ _KIND_BEFORE = re.compile(
     r"|(?P<city>город|города|городе|городу|городом|місто|міста|місті|містом|city)"
     r"|(?P<village>село|села|селе|селі|селу|селом|деревня|деревни|деревне|деревню|village))[ .]+$")
 _KIND_CATEGORIES = {"town": "X", "city": "MK", "village": "C"}
+# Villages of the Kursk, Belgorod and Bryansk regions fought over or shelled since 2024 whose
+# names a village across the border in Ukraine also bears; by that oblast's code prefix
+_ACROSS = {
+    "UA59": frozenset({
+        "погребки", "зеленый шлях", "волфино", "новоивановка", "ольговка", "любимовка", "малая локня", "плехово",
+        "мартыновка", "николаевка", "леонидово", "викторовка", "нижний клин", "медвежье", "дарьино", "марьевка",
+        "орловка", "куриловка", "фанасеевка", "пушкарное", "гуево", "кремяное", "свердликово", "махновка",
+        "снагость", "апанасовка", "комаровка", "толстый луг", "камышное", "корнеевка", "сорочина", "гончаровка",
+        "мирный", "русское поречное", "казачья локня", "александрия", "заолешенка", "борки", "теткино",
+        "михайловка", "журавлевка", "нечаев", "черкасское поречное", "новый путь", "старая сорочина", "пограничное",
+        "ивашковка", "безменовка", "лебедевка", "степановка", "колмаков"}),
+    "UA63": frozenset({
+        "журавлевка", "козинка", "глотово", "новая таволжанка", "нехотеевка", "вязовое", "дорогощь", "грайворон",
+        "логачевка", "головчино", "безымено", "косилово", "красный хутор", "середа", "демидовка", "ясные зори",
+        "шебекино", "графовка", "терновка", "ржевка", "муром", "зозули", "солохи", "бессоновка", "щетиновка"}),
+    "UA74": frozenset({"климово", "новые юрковичи", "суражичи", "белая березка", "погар"}),
+}
+
+
+def _name_of(label: str) -> str:
+    """The name a form was matched as, lower case and ё as е: "ru Погребки (погребках)" → "погребки"."""
+    return label.partition(" (")[0].partition(" ")[2].lower().replace("ё", "е")
+
+
+# Russian border regions and the Ukrainian oblasts across from them: (the Russian region
+# named, the oblast named) by the oblast's code prefix
+_BORDER = {
+    "UA59": (re.compile(r"курск|kursk|суджанск|глушков|коренев|рыльск|льгов|брянск|bryansk"),
+             re.compile(r"сумск|сумщин|сумськ|сум[иаыу]\b|sumy")),
+    "UA63": (re.compile(r"белгород|belgorod|шебекин|грайворон|валуйк"),
+             re.compile(r"харьков|харків|kharkiv|kharkov")),
+    "UA74": (re.compile(r"брянск|bryansk|климов"), re.compile(r"чернигов|чернігів|chernihiv")),
+}
 _MEMO_SIZE = 20_000
 
 
@@ -128,6 +161,7 @@ class _Resolution(UsageRules):
                      if m.rule.partition(" ")[2].startswith("adjective")}
         self.dropped: set[tuple[int, int]] = set()
         self.war = war
+        self._border: frozenset[str] | None = None
         self.renamed = renamed_city_names(matcher.book)
         self.areas_at: dict[int, list[_Area]] = {}
         self.sure_at: dict[int, int] = {}
@@ -406,7 +440,10 @@ class _Resolution(UsageRules):
                 decided[n] = -1
                 continue
             kind = "" if self._renamed(occ.label) else _strictest({settlements[index].also}, occ.label)
-            if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category):
+            if not self._counts(occ._replace(common=kind), occurrences, said, settlements[index].category) \
+                    or (not said and settlements[index].category not in "MK"
+                        and _name_of(occ.label) in _ACROSS.get(settlements[index].id[:4], ())
+                        and settlements[index].id[:4] in self._across_border()):
                 decided[n] = -1
                 continue
             decided[n] = index
@@ -414,6 +451,15 @@ class _Resolution(UsageRules):
                 self._sure(occ.start, occ.end, index)
             changed = True
         return changed
+
+    def _across_border(self) -> frozenset[str]:
+        """Oblasts (code prefixes) across from a Russian region the post is about and names no
+        place of: there a village of `_ACROSS` ("Погребки", "Зелёный Шлях", "Волфино") is the
+        Russian region's namesake; Юнаковка, which the Kursk region has not, stays Sumy's."""
+        if self._border is None:
+            self._border = frozenset(code for code, (there, here) in _BORDER.items()
+                                     if there.search(self.folded) and not here.search(self.folded))
+        return self._border
 
     def dropped_matches(self) -> set[tuple[int, int]]:
         """Original spans of the main gazetteer's matches that turned out to be another
