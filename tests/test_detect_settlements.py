@@ -377,6 +377,12 @@ def test_the_axis_of_an_unambiguous_village_counts_as_the_village(detector: Dete
     assert places(detector, text) == {VREMIVKA}
 
 
+def test_the_defence_forces_are_no_village_named_sili(detector: Detector) -> None:
+    detection = detector.detect("Речник Сили оборони Півдня Владислав Волошин повідомив про обстріли.", "ua")
+    assert detection.place_ids == () and detection.unresolved == ()
+    assert [u.text for u in detector.detect("Бої точаться біля села Сили.", "ua").unresolved] == ["Сили"]
+
+
 @pytest.mark.parametrize("text", [
     "Над акваторией Северной стороны Севастополя сбили две ракеты после атаки дронов.",
     "Зима в Центральной России будет мягкой, обстрелы продолжаются.",

@@ -29,6 +29,8 @@ _WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 
 _FOREIGN_AREAS = frozenset({"штат", "штата", "штате", "штату", "штатом", "state", "провинция", "провинции",
                             "провинцию", "province", "префектуре", "префектура", "графство", "графстве", "county"})
+_FORCES_OF = frozenset({"оборони", "обороны", "безпілотних", "беспилотных", "спеціальних", "специальных",
+                        "територіальної", "территориальной", "підтримки", "поддержки"})
 _INSTRUMENTAL = ("ом", "ем", "ём", "ой", "ей", "ою", "ею", "ью", "ами", "ями", "им", "ым")
 
 
@@ -75,6 +77,8 @@ class UsageRules:
             return False      # "в городе Пальмира", "деревню Александрия": another place of the name
         if before in _FOREIGN_AREAS:
             return False      # "в штате Нью-Йорк", "провинции Идлиб": a country's part abroad
+        if not said and self._word_after(occ.end) in _FORCES_OF:
+            return False      # "Сили оборони", "Силы беспилотных систем": forces, not the village Сили
         if not said and _surname_like(occ.label) and not self._renamed(occ.label):
             return self._front() and self._used_as_place(occ, occurrences, said)
         if said and occ.common not in ("common", "person"):
