@@ -29,15 +29,15 @@ _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
 _RAION_WORDS = frozenset({"района", "району", "районе", "районі", "р-на", "р-ну", "громады", "громади", "district",
                           "raion", "rayon", "hromada"})
 _INTO_ACCUSATIVE = frozenset({"в", "во", "у", "на"})
-# Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
-_NEAR_WHAT = frozenset({"сел", "сёл", "села", "сёла", "сіл", "пунктов", "пунктів", "villages"})
-_FORCES = frozenset({"forces", "troops", "army", "military", "units", "soldiers", "defenders", "fighters", "command"})
+# Nouns of a settlement: a region after one only says where it lies ("a village in the Donetsk region")
 _SETTLEMENT_NOUNS = frozenset({"village", "villages", "town", "towns", "settlement", "settlements", "city", "село",
                                "села", "сёла", "сел", "сёл", "селище", "поселок", "посёлок", "поселка", "посёлка",
                                "город", "города", "деревню", "деревня", "населенный", "населённый", "населенных",
                                "населённых", "населений", "населених", "місто", "міста", "сіл", "селища"})
 _UNNAMED_SETTLEMENTS = frozenset({"villages", "settlements", "towns", "сёл", "сел", "сіл", "селищ", "пунктов",
                                    "пунктів", "пункти", "пункты"})
+# Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
+_NEAR_WHAT = _UNNAMED_SETTLEMENTS | {"села", "сёла"}
 # Words between an action verb and the name of the place it took or left
 _OBJECT_LEAD = frozenset({"the", "village", "town", "city", "settlement", "of", "all", "село", "селище", "поселок",
                           "посёлок", "город", "населенный", "населённый", "пункт", "місто", "населений", "н", "п",
@@ -86,7 +86,7 @@ class Places:
     def _owner(self, j: int, high: int) -> bool:
         """"Kyiv's forces", "Moscow's troops": a capital whose forces act, not a place."""
         words = self.words
-        return j + 2 < high and words[j + 1] == "s" and words[j + 2] in _FORCES
+        return j + 2 < high and words[j + 1] == "s" and words[j + 2] in self.lex.force
 
     def _holds_a_settlement(self, place_id: str, i: int, low: int) -> bool:
         """A region that only says where an unnamed settlement lies ("captured a village in

@@ -17,7 +17,7 @@ from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import _HROMADA_NOUNS, _OBLAST_NOUNS, _RAION_NOUNS, Settlement
 from bot.detect.settlement_usage import UsageRules
 from bot.detect.settlement_words import (
-    _HEAD_NOUNS, _PLACE_PREPOSITIONS, _abbreviation, _adjective_of_a_town, _everyday_city, _strictest, _toponymic,
+    _CITY_NOUNS, _HEAD_NOUNS, _PLACE_PREPOSITIONS, _VILLAGE_NOUNS, _abbreviation, _adjective_of_a_town, _everyday_city, _strictest, _toponymic,
     axis_form, renamed_city_names,
 )
 from bot.detect.settlement_words import _AREA_LINK as _LINK
@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 # that is nothing but names costs a bounded amount; the rest of it is not read for names.
 MAX_OCCURRENCES = 400
 _SENTENCE = re.compile(r"[.!?…\n]+")
-# What kind of settlement the word before a name says it is: then the one candidate of
-# that kind is meant («пгт Очеретино», «селище Очеретине», «городе Покровское»)
-_KIND_BEFORE = re.compile(
-    r"(?:(?P<town>пгт|смт|городского типа|міського типу|селище|селища|селищі|селищем)"
-    r"|(?P<city>город|города|городе|городу|городом|місто|міста|місті|містом|city)"
-    r"|(?P<village>село|села|селе|селі|селу|селом|деревня|деревни|деревне|деревню|village))[ .]+$")
-_KIND_CATEGORIES = {"town": "X", "city": "MK", "village": "C"}
+# What kind of settlement the word right before a name says it is (the same city and village
+# nouns the usage rules read): then the one candidate of that kind is meant («пгт
+# Очеретино», «селище Очеретине», «городе Покровское»)
+_KIND_OF = {**dict.fromkeys(_CITY_NOUNS, "MK"), **dict.fromkeys(_VILLAGE_NOUNS, "C"),
+            **dict.fromkeys(("пгт", "смт", "селище", "селища", "селищі", "селищем"), "X")}
+_TOWN_TYPE = re.compile(r"(?:городского типа|міського типу)[ .]+$")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ .]+$")
 # Villages of the Kursk, Belgorod and Bryansk regions fought over or shelled since 2024 whose
 # names a village across the border in Ukraine also bears; by that oblast's code prefix
 _ACROSS = {
@@ -504,9 +504,9 @@ class _Resolution(UsageRules):
         narrowed, said = beside.narrow(candidates, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
-        kind = _KIND_BEFORE.search(self.folded, max(0, occ.start - 24), occ.start)
-        if kind is not None and len(narrowed) > 1:
-            of_kind = [c for c in narrowed if settlements[c].category in _KIND_CATEGORIES[kind.lastgroup]]
+        kind = self._kind_before(occ.start) if len(narrowed) > 1 else None
+        if kind is not None:
+            of_kind = [c for c in narrowed if settlements[c].category in kind]
             if len(of_kind) == 1:
                 return of_kind[0], False     # which one, but not where: Russia's villages stay Russia's
         if occ.known >= 0 or (occ.reading.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
@@ -529,6 +529,14 @@ class _Resolution(UsageRules):
         if len(cities) == 1 and (not said or cities[0] in narrowed):
             return cities[0], False
         return None
+
+    def _kind_before(self, start: int) -> str | None:
+        """The categories the word right before a name allows ("MK", "X", "C"), or None."""
+        low = max(0, start - 24)
+        if _TOWN_TYPE.search(self.folded, low, start):
+            return "X"
+        word = _WORD_BEFORE.search(self.folded, low, start)
+        return _KIND_OF.get(word.group(1)) if word is not None else None
 
     def _folded_pos(self, original_pos: int) -> int:
         if not self.norm.shifts:
