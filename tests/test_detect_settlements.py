@@ -74,6 +74,12 @@ def test_a_common_word_name_counts_where_the_post_uses_it_as_a_place(detector: D
     assert places(detector, "В районе н.п. Мирное Купянского района противник атаковал") == {"UA63080150380055631"}
 
 
+@pytest.mark.parametrize("text", ["Приютное оставлено, гарнизон отошёл на север.",
+                                  "Приютное сдано после двух недель боёв."])
+def test_a_common_word_name_that_a_post_says_was_left_is_the_village(detector: Detector, text: str) -> None:
+    assert places(detector, text) == {"UA23100110110053103"}
+
+
 @pytest.mark.parametrize("text", ["Мирне населення евакуювали", "Степові райони без світла",
                                   "Веселое настроение на фронте не покидает бойцов", "Нове життя почалося з весни"])
 def test_a_common_word_name_used_as_the_word_is_no_place(detector: Detector, text: str) -> None:

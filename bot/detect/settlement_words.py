@@ -66,8 +66,10 @@ _TAKEN_STEMS = ("бои", "бой", "бою", "боях", "бої", "боїв", 
                 "покинул", "покину", "сдал", "здал", "зайшл", "зашли", "вошли", "увійшл", "captur", "seiz", "abandon",
                 "withdr", "retreat", "entered")
 # passives said of a place taken or freed: "Старомайорське звільнено", "Работино освобождено"
+# taken, or left, encircled or cleared: "Работино освобождено", "Приютное оставлено"
 _TAKEN_PARTICIPLES = ("звільнен", "освобожден", "захоплен", "захвачен", "окупован", "оккупирован", "взят",
-                      "liberated", "captured")
+                      "оставлен", "залишен", "покинут", "сдан", "здан", "окружен", "оточен", "зачищен",
+                      "liberated", "captured", "abandoned", "encircled")
 _STRIKE_STEMS = _GROUND_STEMS + (
     "обстрел", "обстріл", "атак", "удар", "бомб", "эвакуир", "евакуйов", "эвакуац", "евакуац", "shell", "attack",
     "struck", "hit", "bomb", "pound", "evacuat")
