@@ -308,3 +308,26 @@ def test_a_long_post_claims_only_its_news_among_the_background(detector: Detecto
                                                                  expected: set) -> None:
     assert 300 <= len(text) <= 1500
     assert claims(detector, text, side) == expected
+
+
+# --- single sentences of such posts: each says why it is not news ---------------------------------
+
+@pytest.mark.parametrize(("side", "text"), [
+    ("ru", "Тогда все ждали чуда, а ВСУ давно отошли к Северску."),                          # long since
+    ("ru", "Летом ВСУ бежали из-под Волчанска, бросив технику."),                             # a season back
+    ("ua", "Взимку окупанти відступили з Кринок, і про це мало хто пише."),
+    ("ru", "Через год Работино пришлось тихо оставить."),                                     # a year on
+    ("ua", "У них відступів не буває — бувають лише «вирівнювання лінії»."),                 # habitual
+    ("ua", "Чим пізніше ухвалюється рішення про відхід з Покровська, тим дорожче він коштує."),
+    ("ru", "Генштаб обязан отдать приказ на выход из Часова Яра, пока не поздно."),          # a duty
+    ("ru", "В штабах уже обсуждают, не пора ли отводить войска к Константиновке."),           # a proposal
+    ("ru", "За лето фронт ушёл далеко на запад от Авдеевки."),                                 # the front moved
+])
+def test_a_sentence_of_background_habit_duty_or_a_moving_front_claims_nothing(
+        detector: Detector, side: str, text: str) -> None:
+    assert claims(detector, text, side) == set()
+
+
+def test_a_government_dismissing_the_other_sides_claim_denies_it(detector: Detector) -> None:
+    text = "Kyiv dismissed Russian claims that its troops had abandoned Toretsk."
+    assert claims(detector, text, "other") == {(W, "toretsk", "ua", D)}

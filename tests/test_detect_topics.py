@@ -162,6 +162,13 @@ def test_a_phrase_match_covers_all_its_words(detector: Detector) -> None:
     assert match.text == "вывод российских войск"
 
 
+def test_a_phrase_that_opens_with_a_word_stem_reaches_as_far_as_one_that_opens_with_a_whole_word(
+        detector: Detector) -> None:
+    # "водрузил* флаг*" with two words between, as "подняли флаг*" may have
+    for text in ("Штурмовики водрузили там наши флаги.", "Штурмовики подняли там наши флаги."):
+        assert "capture" in detector.detect(text, "ru").topic_ids, text
+
+
 def test_a_team_adds_a_topic_in_toml_without_code(tmp_path: Path) -> None:
     shutil.copy(CONFIG / "places.toml", tmp_path / "places.toml")
     (tmp_path / "topics.toml").write_text(

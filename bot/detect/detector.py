@@ -10,6 +10,7 @@ around a candidate are looked at.
 from __future__ import annotations
 
 import difflib
+from itertools import islice
 from pathlib import Path
 
 import ahocorasick_rs
@@ -29,7 +30,6 @@ from bot.detect.topics import TermEntry, TopicBook, build_topics
 # a pasted book or a hostile 50 MB message has its first ones read and the rest skipped,
 # so detection time grows with the text (one automaton pass) and no faster.
 MAX_CANDIDATES = 2_000
-_PHRASE_LOOKAHEAD = 80
 _NAME_CONTEXT_CHARS = 45  # a name's own context: a word before, an oblast noun after (CONTEXT_CHARS: a topic's)
 # Detections are immutable, so the common answer "nothing here" is built once per language.
 _NOTHING = {lang: Detection(language=lang, places=(), topics=()) for lang in ("ru", "uk", "en", "other")}
@@ -54,6 +54,10 @@ class Detector:
                             for _key, single, *_rest in self._payloads]
         self._form_index = self._build_form_index()
         self._topic_order = {topic.id: n for n, topic in enumerate(topics.topics)}
+        # the most words after its first that a topic phrase may reach
+        self._phrase_reach = max((len(e.rest) * (topics.topics[e.topic].rules[e.rule].gap + 1)
+                                  for found in (*topics.exact.values(), *topics.prefix.values()) for e in found),
+                                 default=0)
 
     @classmethod
     def from_config(cls, config_dir: Path) -> Detector:
@@ -71,18 +75,18 @@ class Detector:
         payload of a key is found by the key's index.
         """
         war = set(WAR_STEMS) if self._settlements is not None else set()
-        cities = self._settlements.city_words() if self._settlements is not None else set()
+        cities = self._settlements.city_words() if self._settlements is not None else {}
         areas = set(AREA_NOUNS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
-                      | set(self._book.prefix) | war | cities | areas)
+                      | set(self._book.prefix) | war | cities.keys() | areas)
         # an oblast's, raion's or hromada's noun, anywhere: the settlement finder reads the word before
         self._area_keys = frozenset(i for i, key in enumerate(keys) if key in areas)
         self._short_area_key = keys.index(SHORT_AREA_NOUN) if areas else -1
         # keys that only say the post is about the war: then its settlements are looked for
         self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
         # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
-        # are looked for too
-        self._city_keys = frozenset(i for i, key in enumerate(keys) if key in cities)
+        # are looked for too; a key that only begins a longer name, with the words that follow it
+        self._city_keys = {i: cities[key] for i, key in enumerate(keys) if key in cities}
         # keys of no name or term, that only say one of the things above: most keys
         self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (key in self._gaz.names
                                     or key in self._gaz.adjectives or key in self._book.exact or key in self._book.prefix))
@@ -190,14 +194,19 @@ class Detector:
             whole = end == size or not folded[end].isalpha()
             if index in war_keys and (whole or end - start > 4):
                 war = True
-            if whole and index in city_keys:
-                city = True
+            if whole and not city and index in city_keys:
+                following = city_keys[index]
+                if following is None:
+                    city = True
+                else:
+                    after = WORD.search(folded, end, end + 40)
+                    city = after is not None and after.group() in following
             if index in flag_keys:
                 continue
             key, single, multi, adjectives, terms, prefix = payloads[index]
             if whole:
                 if terms:
-                    terms = self._plausible(folded, end, terms)
+                    terms = self._plausible(folded, start, terms)
                 if single or adjectives or terms:
                     found.append((start, key, single, multi, adjectives, terms, ()))
                     needs.append((start, CONTEXT_CHARS if terms else self._name_reach[index]))
@@ -207,28 +216,36 @@ class Detector:
                         found.append((start, key, (), multi, (), (), ()))
                         needs.append((start, _NAME_CONTEXT_CHARS))
             if prefix:
-                prefix = self._plausible(folded, end, prefix)
+                prefix = self._plausible(folded, start, prefix)
                 if prefix:
                     found.append((start, key, (), None, (), (), prefix))
                     needs.append((start, CONTEXT_CHARS))
         return found, needs, war, city, areas
 
-    def _plausible(self, folded: str, pos: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
-        """Phrases whose second word is among the next few words; single terms pass.
+    def _plausible(self, folded: str, start: int, entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
+        """Phrases each of whose words stands within reach after the word at `start`
+        (a slot of `gap` words, then the next); single terms pass.
 
-        Most phrase heads are everyday words ("выход", "жест"), and this check spares
-        those posts the full context scan.
+        Most phrase heads are everyday words ("уже" of "уже в центре", "выход", "над"),
+        and this check spares those posts the full context scan. It asks only what a
+        match needs (`patterns.match_sequence`), so it drops no phrase that would match.
         """
         if all(not e.rest for e in entries):
             return entries
-        following = WORD.findall(folded, pos, pos + _PHRASE_LOOKAHEAD)
+        following: list[str] | None = None
         kept = []
         for e in entries:
-            if not e.rest or e.rest[0].any_place:
+            if not e.rest:
                 kept.append(e)
                 continue
-            gap = self._book.topics[e.topic].rules[e.rule].gap
-            if any(w in e.rest[0] for w in following[:gap + 1]):
+            reach = self._book.topics[e.topic].rules[e.rule].gap + 1
+            if following is None:
+                # the word at `start` first, then as many as the longest phrase may reach
+                following = [m.group() for m in islice(WORD.finditer(folded, start), 1 + self._phrase_reach)][1:]
+            for n, slot in enumerate(e.rest, 1):
+                if not slot.any_place and not any(w in slot for w in following[:n * reach]):
+                    break
+            else:
                 kept.append(e)
         return tuple(kept)
 

@@ -142,9 +142,21 @@ class SettlementMatcher:
         return Detection(detection.language, places + tuple(h for h in hits if h.place_id not in known),
                          detection.topics, detection.events, unresolved)
 
-    def city_words(self) -> set[str]:
-        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not list."""
-        return {form.partition(" ")[0] for gid in self.city_groups for form in self.book.group_forms(gid)}
+    def city_words(self) -> dict[str, frozenset[str] | None]:
+        """First words of every form of a city (or Kyiv, Sevastopol) places.toml does not
+        list, each with the words that may follow it when it is only the first word of a
+        longer name (новый of Новый Буг: news says "новый" all day), else None."""
+        seconds: dict[str, set[str] | None] = {}
+        for gid in self.city_groups:
+            for form in self.book.group_forms(gid):
+                first, _, rest = form.partition(" ")
+                if not rest:
+                    seconds[first] = None
+                else:
+                    following = seconds.setdefault(first, set())
+                    if following is not None:
+                        following.add(rest.partition(" ")[0])
+        return {word: None if following is None else frozenset(following) for word, following in seconds.items()}
 
     def place(self, place_id: str) -> Place:
         index = self.book.by_id.get(place_id)
