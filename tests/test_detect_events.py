@@ -312,3 +312,33 @@ def test_claims_of_other_wars_and_of_police_and_courts_are_no_claims_of_this_fro
 def test_a_claim_of_this_front_beside_news_of_another_war_is_still_a_claim(detector: Detector) -> None:
     text = "Пока в Сирии идут бои за Алеппо, ВСУ отошли из Курахово на запасные позиции."
     assert claims(detector, text, "ru") == {("withdrawal", "kurakhove", "ua", "asserted")}
+
+
+# --- places that only say where the place left or taken lies -------------------------------------
+
+NOVOMYKHAILIVKA_OF_POKROVSK_RAION = "UA14160130130080935"
+HLYBOKE_OF_KHARKIV_RAION = "UA63120090160050552"
+ARTEMOVE_OF_TORETSK = "UA14020110020077205"
+KONDRATIVKA_OF_SUMY_RAION = "UA59080290080084186"
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Russian forces seized Novomykhailivka, south-west of Kurakhove, the ministry said.", "other",
+     {("capture", NOVOMYKHAILIVKA_OF_POKROVSK_RAION, "ru", "asserted")}),
+    ("Our brigade pulled back from Hlyboke north of Kharkiv overnight.", "ua",
+     {("withdrawal", HLYBOKE_OF_KHARKIV_RAION, "ua", "asserted")}),
+    ("Штурмовики ВС РФ освободили Артёмово северо-западнее Горловки.", "ru",
+     {("capture", ARTEMOVE_OF_TORETSK, "ru", "asserted")}),
+    ("Наши освободили Кондратовку. Это в 20 км от Сум. Противник откатился из села к лесу.", "ru",
+     {("capture", KONDRATIVKA_OF_SUMY_RAION, "ru", "asserted"),
+      ("withdrawal", KONDRATIVKA_OF_SUMY_RAION, "ua", "asserted")}),
+])
+def test_a_place_that_only_gives_a_direction_or_distance_is_not_the_place_taken(
+        detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+def test_the_capital_named_in_another_sentence_speaks_for_its_government_not_for_a_place_left(
+        detector: Detector) -> None:
+    text = "В Киеве об этом предпочли промолчать. А ВСУ тем временем отошли на новые рубежи."
+    assert claims(detector, text, "ru") == {("withdrawal", None, "ua", "asserted")}

@@ -42,6 +42,15 @@ _NEAR_WHAT = _UNNAMED_SETTLEMENTS | {"села", "сёла"}
 _OBJECT_LEAD = frozenset({"the", "village", "town", "city", "settlement", "of", "all", "село", "селище", "поселок",
                           "посёлок", "город", "населенный", "населённый", "пункт", "місто", "населений", "н", "п",
                           "пгт", "смт", "деревню"})
+# The halves of a compound compass word ("юго-восточнее", "south-east of"), before the half
+# that is a word of `near`
+_COMPASS_PARTS = frozenset({"юго", "северо", "південно", "північно", "south", "north"})
+# A distance from a place locates something else ("в 25 км от Сум", "10 km from Kharkiv")
+_DISTANCE = frozenset({"км", "километрах", "километров", "кілометрах", "кілометрів", "km", "kilometres",
+                       "kilometers", "miles", "метрах", "метрів", "метров"})
+# A capital named in another clause speaks for its government ("в Киеве предпочли не
+# вспоминать"), not for a place left or taken: the look back passes over it.
+_SEATS = frozenset({"kyiv"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -130,15 +139,19 @@ class Places:
             return True     # "Купянск Харьковской области", "н.п. Романовка Донецкой области"
         if post.place_of.get(i, ("",))[0] in self.regions and i > low and self.words[i - 1] in _RAION_WORDS:
             return True     # "Бериславського району Херсонської області": the oblast of a raion
+        if i - 2 > low and words[i - 2] in _DISTANCE and lex.source_preps.length_at(words, i - 1):
+            return True     # "в 25 км от Сум"
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
                 return False
             outside = lex.near.length_at(words, j)
             inside = lex.within.length_at(words, j)
+            if inside and words[j] == "of" and j - 1 > low and lex.near.length_at(words, j - 1):
+                j, outside = j - 1, 1     # "Novomykhailivka south of Kurakhove"
             if outside or inside:
                 before = j - 1
-                while before > low and words[before] in ("the", "a"):
+                while before > low and (words[before] in ("the", "a") or words[before] in _COMPASS_PARTS):
                     before -= 1
                 if before in post.place_of or words[before] in _NEAR_WHAT:
                     return True
@@ -234,20 +247,25 @@ class Places:
                 return found
         for clause in reversed(clauses):
             if clause[1] <= low:
-                found, _ = self._eligible(*clause)
+                found = self._looked_back(*clause)
                 if found:
                     return found
         back = k
         while back > 0 and back > k - 2 and not post.paragraph_break[back]:
             back -= 1
             for clause in reversed(post.clauses(back)):
-                found, _ = self._eligible(*clause)
+                found = self._looked_back(*clause)
                 if found:
                     return found
         first = post.clauses(0)[0]
         short_first = first == (0, post.sentences[0][1]) and first[1] <= 4
         if k > 0 and post.heading and (post.ends_with_colon(first) or short_first):
-            found, _ = self._eligible(*first)
+            found = self._looked_back(*first)
             if found:
                 return found
         return []
+
+    def _looked_back(self, low: int, high: int) -> list[tuple[str, int, int]]:
+        """The places of an earlier clause that the action may be about: not a capital."""
+        found, _ = self._eligible(low, high)
+        return [f for f in found if f[0] not in _SEATS]
