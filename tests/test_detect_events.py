@@ -342,3 +342,14 @@ def test_the_capital_named_in_another_sentence_speaks_for_its_government_not_for
         detector: Detector) -> None:
     text = "В Киеве об этом предпочли промолчать. А ВСУ тем временем отошли на новые рубежи."
     assert claims(detector, text, "ru") == {("withdrawal", None, "ua", "asserted")}
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("С утра каналы разгоняют, будто наши оставили Ямполовку. Только что звонил командиру — враньё, стоим.", "ru",
+     ("withdrawal", "UA14120110350022381", "ru", "denied")),
+    ("У мережі шириться інформація, що ЗСУ вийшли з Кліщіївки. Речник бригади спростовує: позиції утримуються.",
+     "ua", ("withdrawal", "UA14020010120064151", "ua", "denied")),
+])
+def test_a_rumour_the_next_sentence_calls_false_is_denied(detector: Detector, text: str, side: str,
+                                                          expected: tuple) -> None:
+    assert claims(detector, text, side) == {expected}

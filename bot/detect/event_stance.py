@@ -235,6 +235,14 @@ class Stance:
             if i >= 0 and not self._mentions_in(n_low, n_high):
                 n = lex.denial_of_it.length_at(words, i)
                 return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
+            # a rumour passed on, then answered: "...будто мы ушли из X. Говорил с ротным — враньё"
+            if lex.hearsay.find(words, s_low, h) >= 0 and not self._mentions_in(n_low, n_high):
+                for table in (lex.denial, lex.denial_next):
+                    i = table.find(words, n_low, n_high)
+                    if i >= 0:
+                        n = table.length_at(words, i)
+                        return DENIED, post.original_match(i, i + n - 1, "stance denied: a rumour the next "
+                                                                            "sentence calls false")
         return ASSERTED, None
 
     def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:
