@@ -169,6 +169,20 @@ def test_a_phrase_that_opens_with_a_word_stem_reaches_as_far_as_one_that_opens_w
         assert "capture" in detector.detect(text, "ru").topic_ids, text
 
 
+@pytest.mark.parametrize("text", [
+    "З метою збереження життя особового складу наші підрозділи вийшли з Курахового на вигідніші рубежі.",
+    "В целях сохранения жизни личного состава подразделения вышли из Угледара на более выгодные рубежи.",
+])
+def test_a_withdrawal_to_save_the_lives_of_personnel_is_a_withdrawal(detector: Detector, text: str) -> None:
+    assert "withdrawal" in detector.detect(text).topic_ids
+
+
+@pytest.mark.parametrize("text", ["Ветеран батальона ушёл из жизни на 90-м году.",
+                                  "Боєць нашої бригади пішов з життя після важкого поранення."])
+def test_a_soldier_who_died_did_not_withdraw(detector: Detector, text: str) -> None:
+    assert "withdrawal" not in detector.detect(text).topic_ids
+
+
 def test_a_team_adds_a_topic_in_toml_without_code(tmp_path: Path) -> None:
     shutil.copy(CONFIG / "places.toml", tmp_path / "places.toml")
     (tmp_path / "topics.toml").write_text(
