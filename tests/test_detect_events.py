@@ -353,3 +353,25 @@ def test_the_capital_named_in_another_sentence_speaks_for_its_government_not_for
 def test_a_rumour_the_next_sentence_calls_false_is_denied(detector: Detector, text: str, side: str,
                                                           expected: tuple) -> None:
     assert claims(detector, text, side) == {expected}
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    # the city named earlier in the clause, not the village of the sentence before
+    ("Наші тримають Новоекономічне. Заяви ворога про оточення Мирнограда та «вихід ЗСУ з міста» — брехня.", "ua",
+     {("withdrawal", "myrnohrad", "ua", "denied")}),
+    # the village of the sentence before, not the city that locates it
+    ("Наши штурмовики освободили Кондратовку под Сумами. Противник отошёл из села к лесополосе.", "ru",
+     {("capture", KONDRATIVKA_OF_SUMY_RAION, "ru", "asserted"),
+      ("withdrawal", KONDRATIVKA_OF_SUMY_RAION, "ua", "asserted")}),
+])
+def test_a_city_or_village_the_clause_does_not_name_is_the_one_of_that_kind_named_before(
+        detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Наши освободили Лысовку к югу от Покровска.",
+    "Наші звільнили Лисівку на південь від Покровська.",
+])
+def test_a_city_that_a_direction_phrase_names_is_not_the_village_taken(detector: Detector, text: str) -> None:
+    assert {place for _a, place, _b, _s in claims(detector, text, "ru")} <= {None, "UA14160210140059120"}

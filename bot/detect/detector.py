@@ -43,6 +43,9 @@ class Detector:
         self._book = topics
         self._events = events
         self._regions = frozenset(p.id for p in gazetteer.places if p.kind in ("oblast", "region"))
+        # what "из города", "з міста" may mean when the clause names no place
+        self._cities = frozenset(p.id for p in gazetteer.places if p.kind == "city") | (
+            settlements.city_ids() if settlements is not None else frozenset())
         self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
         self._automaton, self._payloads = self._build_automaton()
         # places whose `unless` rules look further than the next word or two
@@ -163,7 +166,7 @@ class Detector:
                 detection = confirm(detection, pending, self._topic_order)
         if self._events is not None and any(hit.topic_id in ACTIONS for hit in detection.topics):
             events = find_events(self._events, norm, text, detection.places, detection.topics, side,
-                                 detection.language, self._regions)
+                                 detection.language, self._regions, self._cities)
             if events:
                 return Detection(detection.language, detection.places, detection.topics, events, detection.unresolved)
         return detection

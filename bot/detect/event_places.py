@@ -51,6 +51,10 @@ _DISTANCE = frozenset({"км", "километрах", "километров", "
 # A capital named in another clause speaks for its government ("в Киеве предпочли не
 # вспоминать"), not for a place left or taken: the look back passes over it.
 _SEATS = frozenset({"kyiv"})
+# A settlement the clause speaks of without naming it ("вышли из посёлка", "з міста")
+_CITY_NOUNS = frozenset({"города", "городе", "город", "міста", "місті", "місто", "city", "town"})
+_VILLAGE_NOUNS = frozenset({"села", "селе", "село", "селі", "посёлка", "поселка", "посёлке", "поселке", "посёлок",
+                            "поселок", "селища", "селищі", "селище", "village"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -63,6 +67,7 @@ class Places:
     post: Post
     words: JoinedWords
     regions: frozenset[str]
+    cities: frozenset[str]
     _capture: bool
     _h: int = -1        # the action word whose place is being chosen
 
@@ -141,6 +146,12 @@ class Places:
             return True     # "Бериславського району Херсонської області": the oblast of a raion
         if i - 2 > low and words[i - 2] in _DISTANCE and lex.source_preps.length_at(words, i - 1):
             return True     # "в 25 км от Сум"
+        for n in (2, 3, 4):
+            j = i - n
+            if j > low and lex.near.length_at(words, j) == n:
+                before = j - 1     # "Лысовку к югу от Покровска": a phrase of direction ending at the place
+                if before in post.place_of or post.capitalised(before) or words[before] in _NEAR_WHAT:
+                    return True
         for n in (1, 2, 3):
             j = i - n
             if j <= low:
@@ -239,28 +250,55 @@ class Places:
             place_id, _axis, first = post.place_of[low - 1]
             if place_id not in self.regions:
                 return [(place_id, first, low - 1)]
+        wanted = self._settlement_named(low, high)
+        if wanted is not None:
+            # "вихід з міста", "вышли из посёлка": the city or village the post named before
+            # ("Заяви про оточення Покровська та «вихід ЗСУ з міста» — фейк")
+            found = [f for f in self._looked_back(low, h) if (f[0] in self.cities) == wanted] if h > low else []
+            return found or self._look_back(k, low, high, wanted)
+        return self._look_back(k, low, high, None)
+
+    def _settlement_named(self, low: int, high: int) -> bool | None:
+        """Whether the clause speaks of a city (True) or a village (False) it does not name."""
+        for x in range(low, high):
+            if self.words[x] in _CITY_NOUNS:
+                return True
+            if self.words[x] in _VILLAGE_NOUNS:
+                return False
+        return None
+
+    def _look_back(self, k: int, low: int, high: int, wanted: bool | None) -> list[tuple[str, int, int]]:
+        """The places of the clause after a participle's, of an earlier clause, of the two
+        sentences before in the paragraph, or of the heading; only cities, or only other
+        places, when the clause spoke of a city or a village (`wanted`)."""
+        post, words = self.post, self.words
+
+        def kept(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+            return found if wanted is None else [f for f in found if (f[0] in self.cities) == wanted]
+
         clauses = post.clauses(k)
         following = [c for c in clauses if c[0] == high]
         if following and _PARTICIPLE_START.search(words[high]):
             found, _ = self._eligible(*following[0])
+            found = kept(found)
             if found:
                 return found
         for clause in reversed(clauses):
             if clause[1] <= low:
-                found = self._looked_back(*clause)
+                found = kept(self._looked_back(*clause))
                 if found:
                     return found
         back = k
         while back > 0 and back > k - 2 and not post.paragraph_break[back]:
             back -= 1
             for clause in reversed(post.clauses(back)):
-                found = self._looked_back(*clause)
+                found = kept(self._looked_back(*clause))
                 if found:
                     return found
         first = post.clauses(0)[0]
         short_first = first == (0, post.sentences[0][1]) and first[1] <= 4
         if k > 0 and post.heading and (post.ends_with_colon(first) or short_first):
-            found = self._looked_back(*first)
+            found = kept(self._looked_back(*first))
             if found:
                 return found
         return []

@@ -28,7 +28,7 @@ _START = attrgetter("start")
 
 def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequence[PlaceHit],
                 topics: Sequence[TopicHit], side: str | None, language: str,
-                regions: frozenset[str] = frozenset()) -> tuple[Event, ...]:
+                regions: frozenset[str] = frozenset(), cities: frozenset[str] = frozenset()) -> tuple[Event, ...]:
     deleted = [s + k for k, s in enumerate(norm.shifts)] if norm.shifts else None
     mentions = _mentions(deleted, topics)
     if not mentions:
@@ -36,7 +36,7 @@ def find_events(lex: EventLexicon, norm: Normalized, original: str, places: Sequ
     post = Post(norm, original, places, [m.start for m in mentions], deleted)
     if not post.words:
         return ()
-    judge = _Judge(lex, post, side, language, regions, mentions)
+    judge = _Judge(lex, post, side, language, regions, cities, mentions)
     events: list[Event] = []
     for mention in mentions:
         events += judge.events(mention)
@@ -65,10 +65,11 @@ class _Judge(Stance, Actors, Places):
     """The events of one post's action words."""
 
     def __init__(self, lex: EventLexicon, post: Post, side: str | None, language: str,
-                 regions: frozenset[str], mentions: Sequence[Mention]) -> None:
+                 regions: frozenset[str], cities: frozenset[str], mentions: Sequence[Mention]) -> None:
         self.lex = lex
         self.mentions = mentions
         self.regions = regions
+        self.cities = cities
         self.language = language
         self.post = post
         self.side = side if side in ("ru", "ua") else None

@@ -158,6 +158,12 @@ class SettlementMatcher:
                         following.add(rest.partition(" ")[0])
         return {word: None if following is None else frozenset(following) for word, following in seconds.items()}
 
+    def city_ids(self) -> frozenset[str]:
+        """Ids of the cities (місто) places.toml does not list."""
+        settlements = self.book.settlements
+        return frozenset(settlements[i].id for i, s in enumerate(settlements) if s.category in "MK") \
+            - frozenset(settlements[i].id for i in self.shadowed)
+
     def place(self, place_id: str) -> Place:
         index = self.book.by_id.get(place_id)
         if index is None:
