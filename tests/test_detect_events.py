@@ -375,3 +375,15 @@ def test_a_city_or_village_the_clause_does_not_name_is_the_one_of_that_kind_name
 ])
 def test_a_city_that_a_direction_phrase_names_is_not_the_village_taken(detector: Detector, text: str) -> None:
     assert {place for _a, place, _b, _s in claims(detector, text, "ru")} <= {None, "UA14160210140059120"}
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Остатки десанта ВСУ выдавлены из Крынок.", "ru", {("withdrawal", "UA65100110040070147", "ua", "asserted")}),
+    ("Наші видавили окупантів з Кринок.", "ua", {("withdrawal", "UA65100110040070147", "ru", "asserted")}),
+    ("Говорить, что наши взяли Торецк, пока рано.", "ru", {("capture", "toretsk", "ru", "denied")}),
+    ("Суджу противник оставил ещё в марте.", "ru", set()),
+    ("Не надо сейчас писать «Покровск наш».", "ru", set()),
+])
+def test_squeezed_out_too_early_to_say_a_month_long_past_and_a_cheer_not_to_write(
+        detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

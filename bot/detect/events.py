@@ -186,6 +186,8 @@ class _Judge(Stance, Actors, Places):
         after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
         if "!" not in after and h + 1 != post.sentences[k][1]:
             return []
+        if self.lex.irrealis.find(self.words, post.sentences[k][0], before) >= 0:
+            return []       # "Не надо писать «Красноармейск наш»", "Скоро будет Покровск наш!"
         by, actor = self._actor(h, 1, "own", "an exclamation after the place")
         where = post.original_match(entry[2], before, f"place {entry[0]}: taken")
         return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
