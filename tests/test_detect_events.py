@@ -387,3 +387,14 @@ def test_a_city_that_a_direction_phrase_names_is_not_the_village_taken(detector:
 def test_squeezed_out_too_early_to_say_a_month_long_past_and_a_cheer_not_to_write(
         detector: Detector, text: str, side: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Окупанти окупували Семенівку та просунулися поблизу Уманського.", "ua",
+     {("capture", "UA14160190240019927", "ru", "asserted")}),
+    ("ВСУ выбиты из Андреевки, Клещеевка обложена с трёх сторон.", "ru",
+     {("withdrawal", "UA14020010030085322", "ua", "asserted")}),
+])
+def test_a_place_followed_by_a_predicate_of_its_own_is_not_in_the_list_of_places_taken(
+        detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

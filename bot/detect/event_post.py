@@ -33,6 +33,10 @@ _CONJUNCTIONS = frozenset({
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
 _LIST_LINKS = frozenset({"and", "и", "і", "й", "та", "или", "або", "or"})
+# Endings of a verb or a short participle: after a list of places, such a word begins a new
+# predicate ("окупували Семенівку та просунулися поблизу X", "…Малой Локни, Суджа обложена")
+_PREDICATE_ENDINGS = ("ли", "лись", "лися", "лась", "лася", "лось", "лося", "ена", "ено", "ены", "ені", "ана",
+                      "ано", "аны", "ані", "ута", "уто", "уты", "ются", "ються", "ed")
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
 # A sentence ends at a line break, or at stops (and closing quotes or brackets) before a space;
@@ -177,7 +181,14 @@ class Post:
         splits = set(self.marks)
         splits.update(i for i in self.commas if not (
             (i - 1 in place_of or self.capitalised(i - 1)) and (i in place_of or self._listed(i))
-            and (i - 1 in place_of or i in place_of or i + 1 in place_of)))
+            and (i - 1 in place_of or i in place_of or i + 1 in place_of)) or self._predicate_after(i))
+        # "та", "и" before a new predicate after a place: "окупували Семенівку та просунулися"
+        for word in _LIST_LINKS.intersection(words):
+            i = -1
+            for _ in range(words.count(word)):
+                i = words.index(word, i + 1)
+                if i - 1 in place_of and self._predicate(i + 1):
+                    splits.add(i)
         # a post holds a few conjunctions: each is looked up by list methods, in C
         for word in _CONJUNCTIONS.intersection(words):
             i = -1
@@ -185,6 +196,21 @@ class Post:
                 i = words.index(word, i + 1)
                 splits.add(i)
         return sorted(splits)
+
+    def _predicate(self, i: int) -> bool:
+        """Word i is a lower-case verb or short participle."""
+        return i < len(self.words) and len(self.words[i]) > 4 and self.words[i].endswith(_PREDICATE_ENDINGS) \
+            and i not in self.place_of and not self.capitalised(i)
+
+    def _predicate_after(self, i: int) -> bool:
+        """The place at word i is followed by a predicate of its own: a new clause's subject."""
+        place = self.place_of.get(i)
+        if place is None or place[2] != i:
+            return False
+        j = i
+        while j + 1 < len(self.words) and self.place_of.get(j + 1, ("", False, -1))[2] == i:
+            j += 1
+        return self._predicate(j + 1)
 
     def _listed(self, i: int) -> bool:
         """Whether word i is a name in a list of places that we do not know ("Polohy,
