@@ -398,3 +398,20 @@ def test_squeezed_out_too_early_to_say_a_month_long_past_and_a_cheer_not_to_writ
 def test_a_place_followed_by_a_predicate_of_its_own_is_not_in_the_list_of_places_taken(
         detector: Detector, text: str, side: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+OCHERETYNE = "UA14160190010012632"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Russia said its forces had captured Ocheretyne, a town north of Avdiivka. Ukraine's army said its troops had "
+     "withdrawn from the settlement to new lines.",
+     {("capture", OCHERETYNE, "ru", "asserted"), ("withdrawal", OCHERETYNE, "ua", "asserted")}),
+    ("Russian troops hoisted their tricolour over the centre of Toretsk, footage shows.",
+     {("capture", "toretsk", "ru", "asserted")}),
+    ("Ukraine's Tavria group said its units in Toretsk had pulled back to the western outskirts.",
+     {("withdrawal", "toretsk", "ua", "asserted")}),
+])
+def test_wire_reports_name_the_settlement_once_and_a_command_group_is_no_chat_group(
+        detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected

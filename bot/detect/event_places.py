@@ -38,6 +38,10 @@ _UNNAMED_SETTLEMENTS = frozenset({"villages", "settlements", "towns", "сёл", 
                                    "пунктів", "пункти", "пункты"})
 # Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
 _NEAR_WHAT = _UNNAMED_SETTLEMENTS | {"села", "сёла"}
+# ... and so is a settlement near X ("Ocheretyne, a town northwest of Avdiivka"), though
+# "the village of X" is X
+_NEAR_ONE = frozenset({"village", "town", "city", "settlement", "село", "селище", "посёлок", "поселок", "город",
+                       "місто"})
 # Words between an action verb and the name of the place it took or left
 _OBJECT_LEAD = frozenset({"the", "village", "town", "city", "settlement", "of", "all", "село", "селище", "поселок",
                           "посёлок", "город", "населенный", "населённый", "пункт", "місто", "населений", "н", "п",
@@ -55,6 +59,7 @@ _SEATS = frozenset({"kyiv"})
 _CITY_NOUNS = frozenset({"города", "городе", "город", "міста", "місті", "місто", "city", "town"})
 _VILLAGE_NOUNS = frozenset({"села", "селе", "село", "селі", "посёлка", "поселка", "посёлке", "поселке", "посёлок",
                             "поселок", "селища", "селищі", "селище", "village"})
+_SETTLEMENT_WORDS = frozenset({"settlement", "пункта", "пункту", "пункте", "пункті"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -164,7 +169,7 @@ class Places:
                 before = j - 1
                 while before > low and (words[before] in ("the", "a") or words[before] in _COMPASS_PARTS):
                     before -= 1
-                if before in post.place_of or words[before] in _NEAR_WHAT:
+                if before in post.place_of or words[before] in _NEAR_WHAT or (outside and words[before] in _NEAR_ONE):
                     return True
                 # after a name we do not know: "под X" lies outside it, "в X" contains it, and
                 # only a region is too large to be the place itself ("Ильинка в Донбассе")
@@ -254,27 +259,33 @@ class Places:
         if wanted is not None:
             # "вихід з міста", "вышли из посёлка": the city or village the post named before
             # ("Заяви про оточення Покровська та «вихід ЗСУ з міста» — фейк")
-            found = [f for f in self._looked_back(low, h) if (f[0] in self.cities) == wanted] if h > low else []
+            found = [f for f in self._looked_back(low, h) if wanted == "any" or (f[0] in self.cities) == wanted] \
+                if h > low else []
             return found or self._look_back(k, low, high, wanted)
         return self._look_back(k, low, high, None)
 
-    def _settlement_named(self, low: int, high: int) -> bool | None:
-        """Whether the clause speaks of a city (True) or a village (False) it does not name."""
+    def _settlement_named(self, low: int, high: int) -> bool | str | None:
+        """Whether the clause speaks of a city (True), a village (False) or any settlement
+        ("settlement", "населённого пункта": "any") that it does not name."""
         for x in range(low, high):
             if self.words[x] in _CITY_NOUNS:
                 return True
             if self.words[x] in _VILLAGE_NOUNS:
                 return False
+            if self.words[x] in _SETTLEMENT_WORDS:
+                return "any"
         return None
 
-    def _look_back(self, k: int, low: int, high: int, wanted: bool | None) -> list[tuple[str, int, int]]:
+    def _look_back(self, k: int, low: int, high: int, wanted: bool | str | None) -> list[tuple[str, int, int]]:
         """The places of the clause after a participle's, of an earlier clause, of the two
         sentences before in the paragraph, or of the heading; only cities, or only other
         places, when the clause spoke of a city or a village (`wanted`)."""
         post, words = self.post, self.words
 
         def kept(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-            return found if wanted is None else [f for f in found if (f[0] in self.cities) == wanted]
+            if wanted is None:
+                return found
+            return [f for f in found if f[0] not in self.regions and (wanted == "any" or (f[0] in self.cities) == wanted)]
 
         clauses = post.clauses(k)
         following = [c for c in clauses if c[0] == high]
