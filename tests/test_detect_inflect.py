@@ -61,3 +61,26 @@ def test_adjectives_get_every_gender_number_and_case() -> None:
     assert {"купянское", "купянском", "купянская", "купянской", "купянских", "купянскими"} <= generated
     generated = set(adjective_forms("херсонський", "uk"))
     assert {"херсонському", "херсонська", "херсонській", "херсонських"} <= generated
+
+
+@pytest.mark.parametrize(("name", "expected", "not_expected"), [
+    ("Верхній Салтів", {"верхнього салтова", "верхньому салтові", "верхнім салтовом"}, {"верхного салтова"}),
+    ("Нижня Дуванка", {"нижньої дуванки", "нижню дуванку", "нижньою дуванкою"}, {"нижної дуванки"}),
+    ("Дальнє", {"дальнього", "дальньому", "дальнім"}, set()),
+    ("Світле", {"світлого", "світлому", "світлим"}, {"світля"}),
+    ("Біле", {"білого", "білому"}, {"біля"}),     # "біля" is the preposition "near"
+    ("Гуляйполе", {"гуляйполя", "гуляйполі"}, {"гуляйполього"}),
+])
+def test_ukrainian_soft_and_l_stem_adjective_names_decline_as_adjectives(
+        name: str, expected: set[str], not_expected: set[str]) -> None:
+    found = forms(name, "uk")
+    assert expected <= found
+    assert not (not_expected & found)
+
+
+def test_a_village_with_a_soft_adjective_in_its_name_is_found_in_the_genitive() -> None:
+    from bot.detect.settlements import load_book
+    book = load_book()
+    assert book.lookup("верхнього салтова")[0] == "uk Верхній Салтів"
+    assert book.lookup("нижньої дуванки")[0] == "uk Нижня Дуванка"
+    assert book.lookup("біля") is None

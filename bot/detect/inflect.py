@@ -47,6 +47,12 @@ _UK_ADJ_BY_GENDER = {
     "m": {"nom": ("ий",), "gen": ("ого",), "dat": ("ому",), "acc": ("ий",), "ins": ("им",), "loc": ("ому", "ім")},
     "f": {"nom": ("а",), "gen": ("ої",), "dat": ("ій",), "acc": ("у",), "ins": ("ою",), "loc": ("ій",)},
     "n": {"nom": ("е",), "gen": ("ого",), "dat": ("ому",), "acc": ("е",), "ins": ("им",), "loc": ("ому", "ім")},
+    # soft stems: Верхній Салтів, Нижня Дуванка, Дальнє (верхнього, нижньої, дальньому)
+    "m_soft": {"nom": ("ій",), "gen": ("ього",), "dat": ("ьому",), "acc": ("ій",), "ins": ("ім",),
+               "loc": ("ьому", "ім")},
+    "f_soft": {"nom": ("я",), "gen": ("ьої",), "dat": ("ій",), "acc": ("ю",), "ins": ("ьою",), "loc": ("ій",)},
+    "n_soft": {"nom": ("є",), "gen": ("ього",), "dat": ("ьому",), "acc": ("є",), "ins": ("ім",),
+               "loc": ("ьому", "ім")},
 }
 
 
@@ -247,13 +253,20 @@ def _uk_noun(w: str) -> Forms:
 
 
 def _uk_adjective_stem(w: str, position: str) -> tuple[str, str] | None:
-    if w.endswith(("ий", "ій")) and len(w) > 3:
+    if w.endswith("ий") and len(w) > 3:
         return w[:-2], "m"
+    if w.endswith("ній") and len(w) > 4:
+        return w[:-2], "m_soft"
     if position in ("first", "middle") and w.endswith(_UK_NOUN_FEMININE):
         return None
+    if position in ("first", "middle") and w.endswith("ня") and len(w) > 4:
+        return w[:-1], "f_soft"
     if position in ("first", "middle") and w.endswith(_UK_ADJ_FEMININE) and len(w) > 2:
         return w[:-1], "f"
-    if w.endswith("е") and len(w) > 3 and not w.endswith("ле"):
+    if w.endswith("нє") and len(w) > 3:
+        return w[:-1], "n_soft"
+    # Світле, Біле, Кругле are adjectives; Гуляйполе, Поле are nouns
+    if w.endswith("е") and len(w) > 3 and not w.endswith("оле"):
         return w[:-1], "n"
     return None
 
