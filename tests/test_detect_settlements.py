@@ -419,3 +419,14 @@ def test_a_name_before_the_noun_it_qualifies_is_an_adjective(detector: Detector,
 ])
 def test_news_of_russia_abbreviations_and_surnames_name_no_ukrainian_village(detector: Detector, text: str) -> None:
     assert places(detector, text) == set()
+
+
+@pytest.mark.parametrize("text", ["Шацк на Волыни закрыл пляжи из-за цветения воды.",
+                                  "У Шацьку Волинської області відкрили пляжі."])
+def test_a_village_in_news_that_names_its_oblast_is_a_place_even_far_from_the_war(detector: Detector,
+                                                                                   text: str) -> None:
+    assert places(detector, text) == {"UA07060450010076290"}
+
+
+def test_a_post_about_the_crimean_bridge_does_not_make_a_russian_city_ukrainian(detector: Detector) -> None:
+    assert places(detector, "Обвиняемых в подрыве Крымского моста будут судить в Ростове.") == set()

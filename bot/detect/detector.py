@@ -79,6 +79,8 @@ class Detector:
         """
         war = set(WAR_STEMS) if self._settlements is not None else set()
         cities = self._settlements.city_words() if self._settlements is not None else {}
+        if self._settlements is not None:
+            cities.update(dict.fromkeys(self._settlements.oblast_words() - cities.keys()))
         areas = set(AREA_NOUNS) if self._settlements is not None else set()
         keys = sorted(set(self._gaz.names) | set(self._gaz.adjectives) | set(self._book.exact)
                       | set(self._book.prefix) | war | cities.keys() | areas)

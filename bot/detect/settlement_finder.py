@@ -158,6 +158,15 @@ class SettlementMatcher:
                         following.add(rest.partition(" ")[0])
         return {word: None if following is None else frozenset(following) for word, following in seconds.items()}
 
+    def oblast_words(self) -> set[str]:
+        """Every form of an oblast's adjective or its region's name ("Волынской", "на Волыни",
+        "Одещині"): a post naming one names a Ukrainian place, so its villages are looked for.
+        Not Crimea's or Sevastopol's: Russian news names the Crimean bridge every day."""
+        oblasts = self.book.oblasts
+        return {word for word, kinds in self.book.qualifiers.items()
+                if " " not in word and any(kind in ("oblast", "region") and not oblasts[index].code.startswith(
+                    ("UA01", "UA85")) for kind, index in kinds)}
+
     def city_ids(self) -> frozenset[str]:
         """Ids of the cities (місто) places.toml does not list."""
         settlements = self.book.settlements
