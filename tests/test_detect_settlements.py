@@ -430,3 +430,12 @@ def test_a_village_in_news_that_names_its_oblast_is_a_place_even_far_from_the_wa
 
 def test_a_post_about_the_crimean_bridge_does_not_make_a_russian_city_ukrainian(detector: Detector) -> None:
     assert places(detector, "Обвиняемых в подрыве Крымского моста будут судить в Ростове.") == set()
+
+
+def test_a_neighbour_in_the_same_sentence_outweighs_an_oblast_named_elsewhere_in_the_post(
+        detector: Detector) -> None:
+    text = ("Фланги — Старомайорское, Урожайное, Макаровка — давно за нами.\n\n"
+            "Дальше откроется путь к границе Днепропетровской области.")
+    found = places(detector, text)
+    assert {"UA14040010280021312", "UA14040010080042209"} <= found     # Урожайне, Макарівка of Volnovakha raion
+    assert not any(place.startswith("UA12") for place in found)

@@ -122,8 +122,11 @@ class _Evidence:
 
     def narrow(self, candidates: list[int], settlements: list[Settlement]) -> tuple[list[int], bool]:
         said = False
-        for wanted, key in ((self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
-                            (self.near_raion, "raion"), (self.near_hromada, "hromada"),
+        # the nearest word first: a neighbour in the same sentence ("Старомайорское, Урожайное,
+        # Макаровка") before an oblast named elsewhere in the post ("к границе Днепропетровской
+        # области"), then places anywhere in the post
+        for wanted, key in ((self.near_raion, "raion"), (self.near_hromada, "hromada"),
+                            (self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
                             (self.far_raion, "raion"), (self.far_hromada, "hromada")):
             if not wanted:
                 continue
