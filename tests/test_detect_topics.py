@@ -215,7 +215,3 @@ def test_an_excluded_phrase_in_one_post_does_not_silence_the_same_word_in_the_ne
     assert withdrawal(detector, "Отступление ВСУ из Купянска подтвердили в штабе.")
     assert not withdrawal(detector, "Лирическое отступление: дождь третий день.")
     assert withdrawal(detector, "Отступление ВСУ из Купянска подтвердили в штабе.")
-
-
-def test_occupying_a_place_is_a_capture_with_no_actor_or_ground_word_beside_it(detector: Detector) -> None:
-    assert "capture" in detector.detect("По данным DeepState, вчера вечером оккупировали Курахово.").topic_ids
