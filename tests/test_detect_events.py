@@ -415,3 +415,16 @@ OCHERETYNE = "UA14160190010012632"
 def test_wire_reports_name_the_settlement_once_and_a_command_group_is_no_chat_group(
         detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Geolocated footage published on May 3 indicates that Russian forces seized Toretsk.",
+     {("capture", "toretsk", "ru", "asserted")}),
+    ("Geolocated footage indicates that Russian forces recently advanced into the Kanal microraion of Chasiv Yar.",
+     {("capture", "chasiv-yar", "ru", "asserted")}),
+    ("Drone footage captured the moment Russian troops were hit near Toretsk.", set()),
+    ("The strike was captured on video by Ukrainian soldiers near Pokrovsk.", set()),
+])
+def test_geolocated_footage_of_a_capture_is_a_capture_and_a_camera_capturing_is_not(
+        detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected
