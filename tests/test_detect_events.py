@@ -428,3 +428,13 @@ def test_wire_reports_name_the_settlement_once_and_a_command_group_is_no_chat_gr
 def test_geolocated_footage_of_a_capture_is_a_capture_and_a_camera_capturing_is_not(
         detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Министерство обороны России заявило о взятии Торецка.", {("capture", "toretsk", "ru", "asserted")}),
+    ("Наши заняли круговую оборону на окраине Торецка.", set()),
+    ("Бойцы заняли оборонительные позиции у Торецка.", set()),
+])
+def test_the_ministry_of_defence_is_an_actor_and_taking_up_a_defence_takes_no_place(
+        detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected
