@@ -438,3 +438,8 @@ def test_geolocated_footage_of_a_capture_is_a_capture_and_a_camera_capturing_is_
 def test_the_ministry_of_defence_is_an_actor_and_taking_up_a_defence_takes_no_place(
         detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+def test_footage_that_shows_a_withdrawal_reports_it(detector: Detector) -> None:
+    text = "Геолокаційні кадри свідчать про відхід ЗСУ з позицій на південній околиці Торецька."
+    assert claims(detector, text, "other") == {("withdrawal", "toretsk", "ua", "asserted")}
