@@ -443,3 +443,12 @@ def test_the_ministry_of_defence_is_an_actor_and_taking_up_a_defence_takes_no_pl
 def test_footage_that_shows_a_withdrawal_reports_it(detector: Detector) -> None:
     text = "Геолокаційні кадри свідчать про відхід ЗСУ з позицій на південній околиці Торецька."
     assert claims(detector, text, "other") == {("withdrawal", "toretsk", "ua", "asserted")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Кліщіївка наша!", {("capture", "UA14020010120064151", "ua", "asserted")}),
+    ("Старомайорське наше! Хлопці зайшли в село з двох боків, орки відкотились на південь.",
+     {("capture", "UA14040010180012001", "ua", "asserted"), ("withdrawal", "UA14040010180012001", "ru", "asserted")}),
+])
+def test_a_village_cried_ours_is_the_village_taken(detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "ua") == expected

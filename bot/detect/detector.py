@@ -162,7 +162,8 @@ class Detector:
         if settled and self._settlements is not None:
             # a withdrawal or a capture is a word of the war too ("рішення про відведення
             # підрозділів з Очеретиного"): the village it names counts
-            war = war or any(hit.topic_id in ACTIONS for hit in detection.topics)
+            war = war or any(hit.topic_id in ACTIONS for hit in detection.topics) \
+                or any(p.topic in ACTIONS and p.places_at for p in pending)     # "Кліщіївка наша!"
             detection = self._settlements.add_to(detection, settled, folded, text, norm, war)
             if pending:
                 detection = confirm(detection, pending, self._topic_order)

@@ -31,6 +31,7 @@ _FOREIGN_AREAS = frozenset({"штат", "штата", "штате", "штату"
                             "провинцию", "province", "префектуре", "префектура", "графство", "графстве", "county"})
 _FORCES_OF = frozenset({"оборони", "обороны", "безпілотних", "беспилотных", "спеціальних", "специальных",
                         "територіальної", "территориальной", "підтримки", "поддержки"})
+_OURS = frozenset({"наш", "наша", "наше", "наши", "наші", "ours"})
 _INSTRUMENTAL = ("ом", "ем", "ём", "ой", "ей", "ою", "ею", "ью", "ами", "ями", "им", "ым")
 
 
@@ -144,7 +145,12 @@ class UsageRules:
     def _war_subject(self, end: int) -> bool:
         """The name is the subject of a capture or liberation said right after it:
         "Старомайорське звільнено", "Работино освобождено", "Прогрес окупований"."""
-        return self._word_after(end).startswith(_TAKEN_PARTICIPLES)
+        after = self._word_after(end)
+        if after in _OURS:
+            # "Старомайорське наше!": said as a cry, not "Мирное наше будущее"
+            rest = self.folded[end:end + 12].lstrip(" ")[len(after):].lstrip(" ")
+            return rest[:1] in ("!", "") or rest.startswith(("\n", "."))
+        return after.startswith(_TAKEN_PARTICIPLES)
 
     def _named_thing(self, start: int) -> bool:
         """A common-word name right after a capitalised word that is no settlement word,
