@@ -452,3 +452,16 @@ def test_footage_that_shows_a_withdrawal_reports_it(detector: Detector) -> None:
 ])
 def test_a_village_cried_ours_is_the_village_taken(detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "ua") == expected
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Минобороны России объявило о взятии Покровска. Генштаб ВСУ это опроверг.", "other",
+     {("capture", "pokrovsk", "ru", "denied")}),
+    ("Ukraine's military acknowledged that Russian troops had infiltrated Pokrovsk in small groups.", "other",
+     {("capture", "pokrovsk", "ru", "asserted")}),
+    ("У Часовому Яру противник малими групами просочився в район заводу.", "ua",
+     {("capture", "chasiv-yar", "ru", "asserted")}),
+])
+def test_infiltrating_a_place_is_entering_it_and_the_general_staff_that_refuted_it_denies_it(
+        detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
