@@ -465,3 +465,12 @@ def test_a_village_cried_ours_is_the_village_taken(detector: Detector, text: str
 def test_infiltrating_a_place_is_entering_it_and_the_general_staff_that_refuted_it_denies_it(
         detector: Detector, text: str, side: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ukraine's military acknowledged on Wednesday that Soledar had fallen.", {("capture", "soledar", None, "asserted")}),
+    ("Росіяни малими групами просочилися на північ, у напрямку Покровська.", set()),
+])
+def test_who_admits_a_place_fell_did_not_take_it_and_infiltrating_nowhere_named_takes_nothing(
+        detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected

@@ -221,8 +221,9 @@ class Actors:
         earlier = self._subjects(s_low, low, (-1, -1), speakers=pronoun or admitted or lying)
         if earlier:
             first, end, side = earlier[-1]
-            if action == "capture" and not lying and lex.denial.find(self.words, end + 1, low) >= 0:
-                return None, None     # "Kyiv denies that X has fallen": who denies did not take it
+            if action == "capture" and not lying and (lex.denial.find(self.words, end + 1, low) >= 0
+                                                       or lex.admit.find(self.words, end + 1, low) >= 0):
+                return None, None     # "Kyiv denies that X has fallen", "Kyiv acknowledged that X had fallen"
             return self._actor(first, end - first + 1, side, "speaking earlier in the sentence")
         if action == "capture":
             # "Russia claims full control of Vuhledar": a side claiming a capture, no one else named
