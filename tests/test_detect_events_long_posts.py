@@ -331,3 +331,11 @@ def test_a_sentence_of_background_habit_duty_or_a_moving_front_claims_nothing(
 def test_a_government_dismissing_the_other_sides_claim_denies_it(detector: Detector) -> None:
     text = "Kyiv dismissed Russian claims that its troops had abandoned Toretsk."
     assert claims(detector, text, "other") == {(W, "toretsk", "ua", D)}
+
+
+@pytest.mark.parametrize("text", [
+    "Two years ago today, Russia announced it had taken Bakhmut after a nine-month battle.",
+    "Сегодня год назад ВСУ оставили Авдеевку.",
+])
+def test_a_day_dated_years_back_is_an_anniversary_not_news(detector: Detector, text: str) -> None:
+    assert claims(detector, text, "other") == set()

@@ -35,6 +35,9 @@ ASSERTED, DENIED = "asserted", "denied"
 # Attributive participles ("по отступающим", "освобождённого посёлка", "жильё, оставленное на
 # территории"): they qualify a noun and report nothing by themselves. Russian long passive
 # forms have a double "н"; the short ones ("Херсон оставлен") are predicates and stay.
+_AGO = frozenset({"ago", "назад", "тому"})
+_LINKS = frozenset({"and", "but", "и", "а", "но", "і", "й", "та", "але", "однак", "однако", "while", "then", "потом",
+                    "затем", "потім"})
 _PARTICIPLE = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)"
                          r"(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|ое|ой|ые|ых|ыми|ого|ому|ої|ою|і|ій)$"
                          r"|нн(?:ый|ая|ое|ые|ого|ой|ому|ую|ых|ым|ыми)$")
@@ -108,8 +111,9 @@ class Stance:
 
     def _background(self, h: int, k: int, low: int, high: int, form: str) -> bool:
         post, lex, words = self.post, self.lex, self.words
-        if lex.now.find(words, low, high) >= 0:
-            return False
+        now = lex.now.find(words, low, high)
+        if now >= 0 and not (_AGO.intersection(words[max(0, now - 1):now]) or _AGO.intersection(words[now + 1:now + 3])):
+            return False    # news now; not "two years ago today", "сегодня год назад"
         if form == "noun" and h > low and lex.background_before.length_at(words, h - 1):
             return True
         if form == "noun" and h > low + 1 and lex.background_before.length_at(words, h - 2) == 2:
@@ -127,7 +131,10 @@ class Stance:
             while cue >= 0:
                 last_cue = max(last_cue, cue)
                 cue = lex.background.find(words, cue + 1, high)
-            if not (last_cue < low and lex.report.find(words, last_cue + 1, h) >= 0):
+            report = lex.report.find(words, last_cue + 1, h) if last_cue < low else -1
+            # news after the recalled past ("recalled the 2022 retreat, and claimed that ..."),
+            # not a report the cue dates ("Two years ago today, Russia announced it had taken X")
+            if report < 0 or not _LINKS.intersection(words[last_cue + 1:report]):
                 return True
         return self._dated_heading() or (self._post_frame() and not self._moved_to_now(k)) or self._continues_past(k)
 
