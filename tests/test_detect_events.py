@@ -474,3 +474,23 @@ def test_infiltrating_a_place_is_entering_it_and_the_general_staff_that_refuted_
 def test_who_admits_a_place_fell_did_not_take_it_and_infiltrating_nowhere_named_takes_nothing(
         detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Российские штурмовики закрепились в южной части Мирнограда.", "ru", {("capture", "myrnohrad", "ru", "asserted")}),
+    ("Противник закрепился в лесополосах у Мирнограда.", "ua", set()),
+    ("Наши штурмовики уже в Торецке, идёт зачистка.", "ru", {("capture", "toretsk", "ru", "asserted")}),
+    ("Новгородское полностью под контролем наших подразделений, противник отброшен к Торецку.", "ru",
+     {("capture", "UA14020110050044480", "ru", "asserted"), ("withdrawal", "UA14020110050044480", "ua", "asserted")}),
+    ("Сили оборони відтіснили росіян з північних кварталів Куп'янська.", "ua",
+     {("withdrawal", "kupiansk", "ru", "asserted")}),
+    ("ВС РФ освободили Лысовку под Покровском.", "ru", {("capture", "UA14160210140059120", "ru", "asserted")}),
+])
+def test_dug_in_already_in_pushed_back_and_a_russian_village_name_in_use(
+        detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+def test_riot_police_pushing_protesters_back_from_a_parliament_is_no_withdrawal(detector: Detector) -> None:
+    text = "Участников митинга в Тбилиси спецназ оттеснил от парламента."
+    assert "withdrawal" not in detector.detect(text).topic_ids
