@@ -439,3 +439,8 @@ def test_a_neighbour_in_the_same_sentence_outweighs_an_oblast_named_elsewhere_in
     found = places(detector, text)
     assert {"UA14040010280021312", "UA14040010080042209"} <= found     # Урожайне, Макарівка of Volnovakha raion
     assert not any(place.startswith("UA12") for place in found)
+
+
+def test_a_village_named_with_its_hromada_in_local_news_is_that_village(detector: Detector) -> None:
+    text = "Староста Михайлівки Циркунівської громади просить жителів не повертатися."
+    assert places(detector, text) == {"UA63120290030016740"}

@@ -145,7 +145,8 @@ class Detector:
                     found, needs, war, city, areas = self._candidates(folded)
                     scripts = script_bytes(folded)
         language = detect_language(folded, text, scripts)
-        if not (found or war or city):
+        if not (found or war or city) and not (areas and self._settlements is not None
+                                                 and self._settlements.names_an_area(folded, areas)):
             return _NOTHING.get(language) or Detection(language=language, places=(), topics=())
         norm = Normalized(folded, len(text), shifts)
         settled = self._settlements.starts(folded, text, norm, rewritten, areas) \

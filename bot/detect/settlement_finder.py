@@ -158,6 +158,16 @@ class SettlementMatcher:
                         following.add(rest.partition(" ")[0])
         return {word: None if following is None else frozenset(following) for word, following in seconds.items()}
 
+    def names_an_area(self, folded: str, areas: list[int]) -> bool:
+        """Whether an area noun of the post follows a raion's or hromada's adjective
+        ("Михайлівки Циркунівської громади"): the post names a Ukrainian place."""
+        qualifiers = self.book.qualifiers
+        for noun in areas:
+            before = _WORD_BEFORE.search(folded, max(0, noun - 40), noun)
+            if before is not None and before.group(1) in qualifiers:
+                return True
+        return False
+
     def oblast_words(self) -> set[str]:
         """Every form of an oblast's adjective or its region's name ("Волынской", "на Волыни",
         "Одещині"): a post naming one names a Ukrainian place, so its villages are looked for.
