@@ -494,3 +494,11 @@ def test_dug_in_already_in_pushed_back_and_a_russian_village_name_in_use(
 def test_riot_police_pushing_protesters_back_from_a_parliament_is_no_withdrawal(detector: Detector) -> None:
     text = "Участников митинга в Тбилиси спецназ оттеснил от парламента."
     assert "withdrawal" not in detector.detect(text).topic_ids
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Russian forces entered Vovchansk from the direction of Hlyboke.", {("capture", "vovchansk", "ru", "asserted")}),
+    ("Российские штурмовики зашли в Торецк со стороны Железного.", {("capture", "toretsk", "ru", "asserted")}),
+])
+def test_the_place_a_capture_came_from_is_not_taken(detector: Detector, text: str, expected: set) -> None:
+    assert claims(detector, text, "other") == expected

@@ -46,6 +46,11 @@ _NEAR_ONE = frozenset({"village", "town", "city", "settlement", "село", "с�
 _OBJECT_LEAD = frozenset({"the", "village", "town", "city", "settlement", "of", "all", "село", "селище", "поселок",
                           "посёлок", "город", "населенный", "населённый", "пункт", "місто", "населений", "н", "п",
                           "пгт", "смт", "деревню"})
+# Before a place a capture came from ("entered X from Hlyboke", "зашли со стороны Y")
+_FROM_WORDS = frozenset({"from", "из", "с", "со", "з", "із", "зі", "от", "від"})
+_FROM_PHRASES = frozenset({("со", "стороны"), ("с", "направления"), ("з", "боку"), ("з", "напрямку"),
+                           ("від", "боку"), ("from", "the", "direction", "of"), ("from", "the", "side", "of"),
+                           ("direction", "of")})
 # The halves of a compound compass word ("юго-восточнее", "south-east of"), before the half
 # that is a word of `near`
 _COMPASS_PARTS = frozenset({"юго", "северо", "південно", "північно", "south", "north"})
@@ -75,6 +80,7 @@ class Places:
     cities: frozenset[str]
     _capture: bool
     _h: int = -1        # the action word whose place is being chosen
+    _clause: tuple[int, int] = (0, 0)     # and its clause
 
     def _eligible(self, low: int, high: int) -> tuple[list[tuple[str, int, int]], bool]:
         """The places of words low..high that can be the place left or taken, and whether a
@@ -96,11 +102,20 @@ class Places:
                 around = True
             elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
+            elif self._capture and self._h < i < self._clause[1] and self._came_from(i, low):
+                pass    # "entered the town from the direction of Hlyboke": where they came from
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and not self._owner(j, high) and not self._holds_a_settlement(place_id, i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
         return out, around
+
+    def _came_from(self, i: int, low: int) -> bool:
+        """A place after "from", "из", "со стороны", "з боку": where the takers came from."""
+        words = self.words
+        if i - 1 >= low and self.lex.source_preps.length_at(words, i - 1) and words[i - 1] in _FROM_WORDS:
+            return True
+        return any(i - n >= low and tuple(words[i - n:i]) in _FROM_PHRASES for n in (2, 3, 4))
 
     def _owner(self, j: int, high: int) -> bool:
         """"Kyiv's forces", "Moscow's troops": a capital whose forces act, not a place."""
@@ -227,6 +242,7 @@ class Places:
                      form: str) -> list[tuple[str, int, int]] | None:
         post, lex, words = self.post, self.lex, self.words
         self._h = h
+        self._clause = (low, high)
         if action == "capture" and head in lex.fall:
             beside = [i for i in (h - 1, h - 2, last + 1) if i in post.place_of]
             if not beside or (h - 1 not in post.place_of and last + 1 not in post.place_of
