@@ -444,3 +444,8 @@ def test_a_neighbour_in_the_same_sentence_outweighs_an_oblast_named_elsewhere_in
 def test_a_village_named_with_its_hromada_in_local_news_is_that_village(detector: Detector) -> None:
     text = "Староста Михайлівки Циркунівської громади просить жителів не повертатися."
     assert places(detector, text) == {"UA63120290030016740"}
+
+
+def test_a_village_named_like_a_surname_counts_where_the_post_says_it_was_liberated(detector: Detector) -> None:
+    text = "Ukrainian forces liberated Lukiantsi and pushed Russian units back from Strilecha."
+    assert places(detector, text) == {"UA63120090070079552", "UA63120090140010487"}

@@ -31,6 +31,7 @@ _FOREIGN_AREAS = frozenset({"штат", "штата", "штате", "штату"
                             "провинцию", "province", "префектуре", "префектура", "графство", "графстве", "county"})
 _FORCES_OF = frozenset({"оборони", "обороны", "безпілотних", "беспилотных", "спеціальних", "специальных",
                         "територіальної", "территориальной", "підтримки", "поддержки"})
+_LIBERATED_STEMS = ("liberat", "звільн", "освобод", "recaptur", "retook", "retake", "відбил", "отбил")
 _OURS = frozenset({"наш", "наша", "наше", "наши", "наші", "ours"})
 _INSTRUMENTAL = ("ом", "ем", "ём", "ой", "ей", "ою", "ею", "ью", "ами", "ями", "им", "ым")
 
@@ -85,7 +86,9 @@ class UsageRules:
         if said and occ.common not in ("common", "person"):
             return True
         if occ.common == "person":
-            return self._front() and self._used_as_place(occ, occurrences, said)
+            # "liberated Lukiantsi": people are not liberated in news of the front, villages are
+            return self._front() and (self._used_as_place(occ, occurrences, said)
+                                      or self._war_object(occ.start, _LIBERATED_STEMS))
         if occ.common == "common":
             return self._front() and not self._named_thing(occ.start) \
                 and (self._used_as_place(occ, occurrences, said) or self._war_object(occ.start)
