@@ -449,3 +449,12 @@ def test_a_village_named_with_its_hromada_in_local_news_is_that_village(detector
 def test_a_village_named_like_a_surname_counts_where_the_post_says_it_was_liberated(detector: Detector) -> None:
     text = "Ukrainian forces liberated Lukiantsi and pushed Russian units back from Strilecha."
     assert places(detector, text) == {"UA63120090070079552", "UA63120090140010487"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("В Светлом Добропольской громады третью неделю нет света.", {"UA14160070150019086"}),
+    ("Бои у села Зелёное Гуляйпольской громады.", {"UA23100070080016405"}),
+])
+def test_a_russian_hromada_adjective_keeps_the_o_of_the_towns_russian_name(
+        detector: Detector, text: str, expected: set[str]) -> None:
+    assert places(detector, text) == expected

@@ -284,7 +284,8 @@ def russian_adjectives(uk: str) -> tuple[str, ...]:
         return ()
     stem = word[:-2]
     out: list[str] = []
-    for alternative in (False, True):
+    # "closed": і of a closed syllable as о (Добропільська → Добропольская, Гуляйпільська → Гуляйпольская)
+    for alternative in (False, True, "closed"):
         for ending in _suffix_variants(stem.lower(), "only") if stem.endswith(("ськ", "цьк", "зьк")) \
                 else [stem.lower()]:
             out.append(_cap(_letters(ending, alternative), word) + "ий")
