@@ -285,9 +285,10 @@ def qualifier_rows(oblasts, raions, hromadas, centres, hromada_centres):
         for ru in russian_adjectives(adjective):
             forms |= set(adjective_forms(words(ru)[0], "ru"))
         forms |= centre_adjectives(adjective, hromada_centres.get(code, []))
-        # "Vovchansk hromada": the town's one-word English names, where it bears the whole name
+        # "Vovchansk hromada", "Dobropillia hromada" (Добропільська of Добропілля): the town's
+        # one-word English names, where it bears the whole name but its last letters
         forms |= {" ".join(words(e)) for c in hromada_centres.get(code, [])
-                  if len(os.path.commonprefix([c.uk, name])) >= len(c.uk) - 1 for e in c.en[:3] if len(words(e)) == 1}
+                  if len(os.path.commonprefix([c.uk, name])) >= len(c.uk) - 2 for e in c.en[:3] if len(words(e)) == 1}
         rows.append(("hromada", index, sorted(forms)))
     return rows
 

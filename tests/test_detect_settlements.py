@@ -458,3 +458,8 @@ def test_a_village_named_like_a_surname_counts_where_the_post_says_it_was_libera
 def test_a_russian_hromada_adjective_keeps_the_o_of_the_towns_russian_name(
         detector: Detector, text: str, expected: set[str]) -> None:
     assert places(detector, text) == expected
+
+
+def test_a_hromada_named_in_english_after_its_town_mentions_no_town(detector: Detector) -> None:
+    text = "A charity delivered generators to the village of Shevchenko in Dobropillia hromada, Donetsk Oblast."
+    assert places(detector, text) == {"UA14160070160024156", "donetsk-oblast"}

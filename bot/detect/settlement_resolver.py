@@ -391,6 +391,10 @@ class _Resolution(UsageRules):
                 high = bisect_left(self.known_starts, area.end)
                 self.dropped.update(span[:2] for span in self.known_spans[low:high])
             self.areas_at.setdefault(area.start, []).append(area)
+        named_after = [(a.start, a.end) for a in areas if a.kind in ("raion", "hromada")]
+        if named_after:
+            # and so is the settlement word of it ("Dobropillia hromada")
+            occurrences = [o for o in occurrences if not any(a <= o.start < b for a, b in named_after)]
         for s, e, k in self.known_spans:
             index = self.m.by_place_id.get(self.known[k].place_id)
             if index is not None and (s, e) not in self.dropped:
