@@ -24,8 +24,9 @@ NOISE = "Thanks for reading: the channel is three years old today."
 
 
 def numbered(n: int) -> str:
-    """Flagged posts that are not near-copies of each other (the policy would merge those)."""
-    return f"Update {n}: units pulled out of Avdiivka, zone{n}a sector{n}b group{n}c unit{n}d."
+    """Flagged posts that are not near-copies of each other (the policy would merge those),
+    each a mention of a tracked place, not a claim (the same claim again edits its alert)."""
+    return f"Update {n}: shelling reported near Avdiivka, zone{n}a sector{n}b group{n}c unit{n}d."
 
 
 @pytest.fixture
