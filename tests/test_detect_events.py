@@ -502,3 +502,8 @@ def test_riot_police_pushing_protesters_back_from_a_parliament_is_no_withdrawal(
 ])
 def test_the_place_a_capture_came_from_is_not_taken(detector: Detector, text: str, expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+def test_a_reflexive_verb_after_a_place_opens_a_new_predicate(detector: Detector) -> None:
+    text = "Ворог окупував Лисівку та просунувся поблизу Котлиного й Удачного."
+    assert claims(detector, text, "ua") == {("capture", "UA14160210140059120", "ru", "asserted")}

@@ -35,7 +35,7 @@ _CONJUNCTIONS = frozenset({
 _LIST_LINKS = frozenset({"and", "и", "і", "й", "та", "или", "або", "or"})
 # Endings of a verb or a short participle: after a list of places, such a word begins a new
 # predicate ("окупували Семенівку та просунулися поблизу X", "…Малой Локни, Суджа обложена")
-_PREDICATE_ENDINGS = ("ли", "лись", "лися", "лась", "лася", "лось", "лося", "ена", "ено", "ены", "ені", "ана",
+_PREDICATE_ENDINGS = ("ли", "лись", "лися", "лась", "лася", "лось", "лося", "вся", "лся", "ена", "ено", "ены", "ені", "ана",
                       "ано", "аны", "ані", "ута", "уто", "уты", "ются", "ються", "ed")
 # Plain character classes: Python's regex engine scans them several times faster than
 # alternations with look-arounds, and the few hits are sorted out in code.
