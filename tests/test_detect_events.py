@@ -507,3 +507,16 @@ def test_the_place_a_capture_came_from_is_not_taken(detector: Detector, text: st
 def test_a_reflexive_verb_after_a_place_opens_a_new_predicate(detector: Detector) -> None:
     text = "Ворог окупував Лисівку та просунувся поблизу Котлиного й Удачного."
     assert claims(detector, text, "ua") == {("capture", "UA14160210140059120", "ru", "asserted")}
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    ("Наши освободили Вольное и Новое Шахово, противник бежал из обоих сёл в сторону Золотого Колодезя.", "ru",
+     {("capture", "UA14160270040026715", "ru", "asserted"), ("capture", "UA14160270140025139", "ru", "asserted"),
+      ("withdrawal", "UA14160270040026715", "ua", "asserted"), ("withdrawal", "UA14160270140025139", "ua", "asserted")}),
+    ("Ukrainian troops recaptured Zolotyi Kolodiaz and Kucheriv Yar; Russian units were pushed out of both villages.",
+     "other",
+     {("capture", "UA14160270070025956", "ua", "asserted"), ("capture", "UA14160270100036947", "ua", "asserted"),
+      ("withdrawal", "UA14160270070025956", "ru", "asserted"), ("withdrawal", "UA14160270100036947", "ru", "asserted")}),
+])
+def test_both_villages_are_the_two_named_before(detector: Detector, text: str, side: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

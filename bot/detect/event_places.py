@@ -36,6 +36,7 @@ _SETTLEMENT_NOUNS = frozenset({"village", "villages", "town", "towns", "settleme
                                "населённых", "населений", "населених", "місто", "міста", "сіл", "селища"})
 _UNNAMED_SETTLEMENTS = frozenset({"villages", "settlements", "towns", "сёл", "сел", "сіл", "селищ", "пунктов",
                                    "пунктів", "пункти", "пункты"})
+_BOTH = frozenset({"both", "обоих", "обеих", "обох", "обидвох", "обидва", "обидві", "оба", "обе"})
 # Villages "near X" are not X ("сёла под Работино"); positions near X are X's (the labels).
 _NEAR_WHAT = _UNNAMED_SETTLEMENTS | {"села", "сёла"}
 # ... and so is a settlement near X ("Ocheretyne, a town northwest of Avdiivka"), though
@@ -262,6 +263,11 @@ class Places:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
         if self._unknown_name(low, high, h):
             return []
+        both = next((x for x in range(low, high - 1) if words[x] in _BOTH and words[x + 1] in _NEAR_WHAT), None)
+        if both is not None:
+            found = self._two_before(k, low)
+            if found:
+                return found     # "pushed out of both villages", «бежал из обоих сёл»: the two named before
         if any(words[x] in _UNNAMED_SETTLEMENTS for x in range(low, high)):
             return []     # "have taken over a dozen villages": none named, none before meant
         if form != "noun" and self._unknown_object(last, high):
@@ -328,6 +334,21 @@ class Places:
             found = kept(self._looked_back(*first))
             if found:
                 return found
+        return []
+
+    def _two_before(self, k: int, low: int) -> list[tuple[str, int, int]]:
+        """The last two places named before the clause, in this sentence or the one before."""
+        post = self.post
+        clauses = [c for c in post.clauses(k) if c[1] <= low]
+        if k > 0 and not post.paragraph_break[k]:
+            clauses = post.clauses(k - 1) + clauses
+        found: list[tuple[str, int, int]] = []
+        for clause in reversed(clauses):
+            for place in reversed(self._looked_back(*clause)):
+                if place[0] not in self.regions and all(place[0] != f[0] for f in found):
+                    found.append(place)
+                if len(found) == 2:
+                    return sorted(found, key=lambda f: f[1])
         return []
 
     def _looked_back(self, low: int, high: int) -> list[tuple[str, int, int]]:
