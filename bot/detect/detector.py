@@ -89,8 +89,9 @@ class Detector:
         self._short_area_key = keys.index(SHORT_AREA_NOUN) if areas else -1
         # keys that only say the post is about the war: then its settlements are looked for
         self._war_keys = frozenset(i for i, key in enumerate(keys) if key in war)
-        # a city's name is a place in any post, war or not (Вінниця, Житомир): its settlements
-        # are looked for too; a key that only begins a longer name, with the words that follow it
+        # a city's name is a place in any post, war or not (Вінниця, Житомир), and so is an
+        # oblast's adjective or region word (Волынской, на Волыни): its settlements are looked
+        # for too; a key that only begins a longer name, with the words that follow it
         self._city_keys = {i: cities[key] for i, key in enumerate(keys) if key in cities}
         # keys of no name or term, that only say one of the things above: most keys
         self._flag_keys = frozenset(i for i, key in enumerate(keys) if not (key in self._gaz.names

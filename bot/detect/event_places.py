@@ -17,6 +17,8 @@ from bisect import bisect_left
 from bot.detect.eventlex import EventLexicon, JoinedWords
 from bot.detect.event_post import Post
 from bot.detect.model import Match
+from bot.detect.settlement_words import _CITY_NOUNS as _CITY_WORDS
+from bot.detect.settlement_words import _VILLAGE_NOUNS as _VILLAGE_WORDS
 
 # English names that are capitalised without naming a place
 _CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
@@ -61,11 +63,12 @@ _DISTANCE = frozenset({"км", "километрах", "километров", "
 # A capital named in another clause speaks for its government ("в Киеве предпочли не
 # вспоминать"), not for a place left or taken: the look back passes over it.
 _SEATS = frozenset({"kyiv"})
-# A settlement the clause speaks of without naming it ("вышли из посёлка", "з міста")
-_CITY_NOUNS = frozenset({"города", "городе", "город", "міста", "місті", "місто", "city", "town"})
-_VILLAGE_NOUNS = frozenset({"села", "селе", "село", "селі", "посёлка", "поселка", "посёлке", "поселке", "посёлок",
-                            "поселок", "селища", "селищі", "селище", "village"})
-_SETTLEMENT_WORDS = frozenset({"settlement", "пункта", "пункту", "пункте", "пункті"})
+# A settlement the clause speaks of without naming it ("вышли из посёлка", "з міста"): the
+# city and village nouns of the settlement rules, a town-type settlement counted a village
+_CITY_NOUNS = _CITY_WORDS | {"town"}
+_VILLAGE_NOUNS = _VILLAGE_WORDS | {"посёлка", "поселка", "посёлке", "поселке", "посёлок", "поселок", "селища",
+                                   "селищі", "селище"}
+_ANY_SETTLEMENT = frozenset({"settlement", "пункта", "пункту", "пункте", "пункті"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
@@ -81,7 +84,7 @@ class Places:
     cities: frozenset[str]
     _capture: bool
     _h: int = -1        # the action word whose place is being chosen
-    _clause: tuple[int, int] = (0, 0)     # and its clause
+    _clause_end: int = 0     # and where its clause ends
 
     def _eligible(self, low: int, high: int) -> tuple[list[tuple[str, int, int]], bool]:
         """The places of words low..high that can be the place left or taken, and whether a
@@ -103,7 +106,7 @@ class Places:
                 around = True
             elif self._capture and any(lex.area.length_at(words, i - n) for n in (1, 2) if i - n >= low):
                 pass    # "улучшили положение в районе X" takes no X; "в районе X наши отошли" leaves it
-            elif self._capture and self._h < i < self._clause[1] and self._came_from(i, low):
+            elif self._capture and self._h < i < self._clause_end and self._came_from(i, low):
                 pass    # "entered the town from the direction of Hlyboke": where they came from
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
                     and not self._owner(j, high) and not self._holds_a_settlement(place_id, i, low) \
@@ -114,7 +117,7 @@ class Places:
     def _came_from(self, i: int, low: int) -> bool:
         """A place after "from", "из", "со стороны", "з боку": where the takers came from."""
         words = self.words
-        if i - 1 >= low and self.lex.source_preps.length_at(words, i - 1) and words[i - 1] in _FROM_WORDS:
+        if i - 1 >= low and words[i - 1] in _FROM_WORDS:
             return True
         return any(i - n >= low and tuple(words[i - n:i]) in _FROM_PHRASES for n in (2, 3, 4))
 
@@ -243,7 +246,7 @@ class Places:
                      form: str) -> list[tuple[str, int, int]] | None:
         post, lex, words = self.post, self.lex, self.words
         self._h = h
-        self._clause = (low, high)
+        self._clause_end = high
         if action == "capture" and head in lex.fall:
             beside = [i for i in (h - 1, h - 2, last + 1) if i in post.place_of]
             if not beside or (h - 1 not in post.place_of and last + 1 not in post.place_of
@@ -281,8 +284,7 @@ class Places:
         if wanted is not None:
             # "вихід з міста", "вышли из посёлка": the city or village the post named before
             # ("Заяви про оточення Покровська та «вихід ЗСУ з міста» — фейк")
-            found = [f for f in self._looked_back(low, h) if wanted == "any" or (f[0] in self.cities) == wanted] \
-                if h > low else []
+            found = self._of_kind(self._looked_back(low, h), wanted) if h > low else []
             return found or self._look_back(k, low, high, wanted)
         return self._look_back(k, low, high, None)
 
@@ -294,9 +296,13 @@ class Places:
                 return True
             if self.words[x] in _VILLAGE_NOUNS:
                 return False
-            if self.words[x] in _SETTLEMENT_WORDS:
+            if self.words[x] in _ANY_SETTLEMENT:
                 return "any"
         return None
+
+    def _of_kind(self, found: list[tuple[str, int, int]], wanted: bool | str) -> list[tuple[str, int, int]]:
+        """The settlements among `found` of the kind the clause spoke of (see `_settlement_named`)."""
+        return [f for f in found if f[0] not in self.regions and (wanted == "any" or (f[0] in self.cities) == wanted)]
 
     def _look_back(self, k: int, low: int, high: int, wanted: bool | str | None) -> list[tuple[str, int, int]]:
         """The places of the clause after a participle's, of an earlier clause, of the two
@@ -305,9 +311,7 @@ class Places:
         post, words = self.post, self.words
 
         def kept(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-            if wanted is None:
-                return found
-            return [f for f in found if f[0] not in self.regions and (wanted == "any" or (f[0] in self.cities) == wanted)]
+            return found if wanted is None else self._of_kind(found, wanted)
 
         clauses = post.clauses(k)
         following = [c for c in clauses if c[0] == high]
@@ -344,8 +348,8 @@ class Places:
             clauses = post.clauses(k - 1) + clauses
         found: list[tuple[str, int, int]] = []
         for clause in reversed(clauses):
-            for place in reversed(self._looked_back(*clause)):
-                if place[0] not in self.regions and all(place[0] != f[0] for f in found):
+            for place in reversed(self._of_kind(self._looked_back(*clause), "any")):
+                if all(place[0] != f[0] for f in found):
                     found.append(place)
                 if len(found) == 2:
                     return sorted(found, key=lambda f: f[1])

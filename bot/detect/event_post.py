@@ -183,18 +183,8 @@ class Post:
             (i - 1 in place_of or self.capitalised(i - 1)) and (i in place_of or self._listed(i))
             and (i - 1 in place_of or i in place_of or i + 1 in place_of)) or self._predicate_after(i))
         # "та", "и" before a new predicate after a place: "окупували Семенівку та просунулися"
-        for word in _LIST_LINKS.intersection(words):
-            i = -1
-            for _ in range(words.count(word)):
-                i = words.index(word, i + 1)
-                if i - 1 in place_of and self._predicate(i + 1):
-                    splits.add(i)
-        # a post holds a few conjunctions: each is looked up by list methods, in C
-        for word in _CONJUNCTIONS.intersection(words):
-            i = -1
-            for _ in range(words.count(word)):
-                i = words.index(word, i + 1)
-                splits.add(i)
+        splits.update(i for i in _positions(words, _LIST_LINKS) if i - 1 in place_of and self._predicate(i + 1))
+        splits.update(_positions(words, _CONJUNCTIONS))
         return sorted(splits)
 
     def _predicate(self, i: int) -> bool:
@@ -238,6 +228,17 @@ class Post:
     def original_match(self, first: int, last: int, rule: str) -> Match:
         a, b = self.norm.original_span(self.starts[first], self.ends[last])
         return Match(a, b, self.original[a:b], rule)
+
+
+def _positions(words: list[str], wanted: frozenset[str]) -> list[int]:
+    """Indices of the words of `wanted`: a post holds a few, each looked up by list methods, in C."""
+    out: list[int] = []
+    for word in wanted.intersection(words):
+        i = -1
+        for _ in range(words.count(word)):
+            i = words.index(word, i + 1)
+            out.append(i)
+    return out
 
 
 def _stretches(mentions: Sequence[int], size: int) -> list[tuple[int, int, int]]:

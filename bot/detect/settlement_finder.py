@@ -180,7 +180,7 @@ class SettlementMatcher:
     def city_ids(self) -> frozenset[str]:
         """Ids of the cities (місто) places.toml does not list."""
         settlements = self.book.settlements
-        return frozenset(settlements[i].id for i, s in enumerate(settlements) if s.category in "MK") \
+        return frozenset(s.id for s in settlements if s.category in "MK") \
             - frozenset(settlements[i].id for i in self.shadowed)
 
     def place(self, place_id: str) -> Place:

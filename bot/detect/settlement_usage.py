@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from bot.detect.normalize import WORD, Normalized
 from bot.detect.settlement_book import SettlementBook
 from bot.detect.settlement_words import (
-    _AREA_LINK, _CITY_NOUNS, _JOINT_AFTER, _JOINT_BEFORE, _NAME_ADJECTIVES, _PLACE_NOUNS, _PLACE_PREPOSITIONS,
-    _RIVER_AFTER, _RIVER_WORDS, _RUSSIA, _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS,
+    _AREA_LINK, _CITY_NOUNS, _FORCES_OF, _JOINT_AFTER, _JOINT_BEFORE, _LIBERATED_STEMS, _NAME_ADJECTIVES, _OURS,
+    _PLACE_NOUNS, _PLACE_PREPOSITIONS, _RIVER_AFTER, _RIVER_WORDS, _RUSSIA, _SETTLEMENT_WORDS, _STRIKE_STEMS, _TAKEN_PARTICIPLES, _TAKEN_STEMS,
     _VILLAGE_NOUNS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
@@ -29,10 +29,6 @@ _WORDS_BEFORE = re.compile(r"(?:([^\W\d_]+) )?([^\W\d_]+) $")
 
 _FOREIGN_AREAS = frozenset({"штат", "штата", "штате", "штату", "штатом", "state", "провинция", "провинции",
                             "провинцию", "province", "префектуре", "префектура", "графство", "графстве", "county"})
-_FORCES_OF = frozenset({"оборони", "обороны", "безпілотних", "беспилотных", "спеціальних", "специальных",
-                        "територіальної", "территориальной", "підтримки", "поддержки"})
-_LIBERATED_STEMS = ("liberat", "звільн", "освобод", "recaptur", "retook", "retake", "відбил", "отбил")
-_OURS = frozenset({"наш", "наша", "наше", "наши", "наші", "ours"})
 _INSTRUMENTAL = ("ом", "ем", "ём", "ой", "ей", "ою", "ею", "ью", "ами", "ями", "им", "ым")
 
 

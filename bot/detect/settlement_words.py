@@ -65,11 +65,18 @@ _GROUND_STEMS = (
 _TAKEN_STEMS = ("бои", "бой", "бою", "боях", "бої", "боїв", "бій", "вийшл", "вышли", "захоп", "взял", "взяли", "взяв", "занял", "заняли", "заняв", "оставил", "залишил",
                 "покинул", "покину", "сдал", "здал", "зайшл", "зашли", "вошли", "увійшл", "captur", "seiz", "abandon",
                 "withdr", "retreat", "entered")
-# passives said of a place taken or freed: "Старомайорське звільнено", "Работино освобождено"
-# taken, or left, encircled or cleared: "Работино освобождено", "Приютное оставлено"
+# passives said of a place taken, freed, left, encircled or cleared: "Старомайорське
+# звільнено", "Работино освобождено", "Приютное оставлено"
 _TAKEN_PARTICIPLES = ("звільнен", "освобожден", "захоплен", "захвачен", "окупован", "оккупирован", "взят",
                       "оставлен", "залишен", "покинут", "сдан", "здан", "окружен", "оточен", "зачищен",
                       "liberated", "captured", "abandoned", "encircled")
+# the object of liberation is a place, not a person of that name ("liberated Lukiantsi")
+_LIBERATED_STEMS = ("liberat", "звільн", "освобод", "recaptur", "retook", "retake", "відбил", "отбил")
+# a place cried ours ("Старомайорське наше!")
+_OURS = frozenset({"наш", "наша", "наше", "наши", "наші", "ours"})
+# the word after "Сили", "Силы" when they are forces ("Сили оборони"), not the village Сили
+_FORCES_OF = frozenset({"оборони", "обороны", "безпілотних", "беспилотных", "спеціальних", "специальных",
+                        "територіальної", "территориальной", "підтримки", "поддержки"})
 _STRIKE_STEMS = _GROUND_STEMS + (
     "обстрел", "обстріл", "атак", "удар", "бомб", "эвакуир", "евакуйов", "эвакуац", "евакуац", "shell", "attack",
     "struck", "hit", "bomb", "pound", "evacuat")
