@@ -179,9 +179,11 @@ class Post:
         between the words of one place; found once for all the sentences asked about."""
         words, place_of = self.words, self.place_of
         splits = set(self.marks)
+        # a place next to the comma first: most commas have none, and two lookups settle them
         splits.update(i for i in self.commas if not (
-            (i - 1 in place_of or self.capitalised(i - 1)) and (i in place_of or self._listed(i))
-            and (i - 1 in place_of or i in place_of or i + 1 in place_of)) or self._predicate_after(i))
+            (i - 1 in place_of or i in place_of or i + 1 in place_of)
+            and (i - 1 in place_of or self.capitalised(i - 1)) and (i in place_of or self._listed(i)))
+            or self._predicate_after(i))
         # "та", "и" before a new predicate after a place: "окупували Семенівку та просунулися"
         splits.update(i for i in _positions(words, _LIST_LINKS) if i - 1 in place_of and self._predicate(i + 1))
         splits.update(_positions(words, _CONJUNCTIONS))

@@ -131,8 +131,10 @@ class JoinedWords(list):
     """A post's words, each after a space, with the offset of that space, so that
     every `Phrases.find` over a stretch of them is one regex search with no new string."""
 
+    __slots__ = ("joined", "offsets")    # one is made for every post read: no instance dict
+
     def __init__(self, words: Iterable[str]) -> None:
-        super().__init__(words)
+        list.__init__(self, words)
         self.joined = " " + " ".join(self)    # each word after a space
         # of the space before each word
         self.offsets = list(accumulate(map(_PLUS_ONE, map(len, self)), initial=0))
