@@ -366,7 +366,39 @@ def test_a_hromada_named_in_russian_says_which_homonym_is_meant_even_against_the
 
 
 def test_a_neighbour_named_in_the_same_sentence_says_which_homonym_is_meant(detector: Detector) -> None:
-    assert places(detector, "Під Сіверськом, біля Григорівки, тривають бої.") == {"siversk", "UA14020070020050890"}
+    assert places(detector, "Під Покровськом, біля Григорівки, тривають бої.") == {"pokrovsk", "UA14160230050039511"}
+
+
+def test_a_neighbour_whose_raion_holds_two_villages_of_the_name_leaves_it_unresolved(detector: Detector) -> None:
+    # Bakhmut raion has a Григорівка in the Siversk and one in the Chasiv Yar hromada: the
+    # README's neighbour says the raion, not the hromada
+    text = "Під Сіверськом, біля Григорівки, тривають бої."
+    assert places(detector, text) == {"siversk"}
+    assert [u.count for u in detector.detect(text).unresolved] == [2]
+
+
+@pytest.mark.parametrize("text", [
+    "Гусарівка під Балаклією знову під обстрілом.",
+    "Russian forces seized Illinka, south of Kurakhove.",
+    "Бої біля Іллінки, південніше Курахового.",
+    "Бои у Ильинки юго-западнее Курахово.",
+])
+def test_a_village_said_to_lie_by_a_town_is_the_one_of_that_towns_hromada(detector: Detector, text: str) -> None:
+    found = {p for p in places(detector, text) if p.startswith("UA")}
+    assert len(found) == 1 and not detector.detect(text).unresolved
+
+
+def test_an_axis_in_the_heading_says_which_raion_the_later_villages_lie_in(detector: Detector) -> None:
+    text = ("На Покровському напрямку ворог продовжує спроби оточити угруповання. "
+            "Підрозділи, що обороняли Лисівку, отримали наказ відійти.")
+    assert places(detector, text) == {"pokrovsk", "UA14160210140059120"}
+
+
+def test_an_axis_elsewhere_does_not_place_the_villages_of_a_post_about_a_russian_border_region(
+        detector: Detector) -> None:
+    text = ("ВСУ атакуют в районе Ольговки и Викторовки Курской области. "
+            "Генштаб снимает резервы с харьковского и запорожского направлений.")
+    assert {p for p in places(detector, text) if p.startswith("UA")} == set()
 
 
 @pytest.mark.parametrize("text", [

@@ -109,16 +109,15 @@ class _Area(NamedTuple):
 class _Evidence:
     """Which areas a name is said to lie in: by the post as a whole, or right beside it."""
 
-    __slots__ = ("oblast", "raion", "hromada", "near_raion", "near_hromada", "far_raion", "far_hromada")
+    __slots__ = ("oblast", "raion", "hromada", "near_raion", "near_hromada", "far_raion")
 
     def __init__(self) -> None:
         self.oblast: set[int] = set()
         self.raion: set[int] = set()
         self.hromada: set[int] = set()
         self.near_raion: set[int] = set()
-        self.near_hromada: set[int] = set()
+        self.near_hromada: set[int] = set()     # only of a place the name is said to lie by
         self.far_raion: set[int] = set()
-        self.far_hromada: set[int] = set()
 
     def narrow(self, candidates: list[int], settlements: list[Settlement]) -> tuple[list[int], bool]:
         said = False
@@ -127,7 +126,7 @@ class _Evidence:
         # области"), then places anywhere in the post
         for wanted, key in ((self.near_raion, "raion"), (self.near_hromada, "hromada"),
                             (self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
-                            (self.far_raion, "raion"), (self.far_hromada, "hromada")):
+                            (self.far_raion, "raion")):
             if not wanted:
                 continue
             kept = [c for c in candidates if getattr(settlements[c], key) in wanted]
@@ -137,8 +136,12 @@ class _Evidence:
         return candidates, said
 
 
-# a place that says where it is: "X под Y", "X near Y"
-_NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside)\s+")
+# a place that says where it is: "X под Y", "X near Y", "X, south of Y", «X южнее Y»
+_COMPASS = r"(?:north|south)(?:[- ]?(?:east|west))?|east|west"
+_NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside"
+                     rf"|(?:a few |\d+ )?(?:km |kilometres |miles )?(?:{_COMPASS}) of"
+                     r"|(?:северо-|юго-)?(?:север|юж|запад|восточ)нее|(?:північно-|південно-)?(?:північ|півден|захід|схід)ніше"
+                     r")\s+")
 
 
 
@@ -159,7 +162,7 @@ class _Resolution(UsageRules):
         self.known_spans = sorted((self._folded_pos(m.start), self._folded_pos(m.end), k)
                                   for k, hit in enumerate(known) for m in hit.matches)
         self.known_starts = [span[0] for span in self.known_spans]
-        # axes ("на Купянском направлении"), by start: they say which only in their sentence
+        # axes ("на Купянском направлении"), by start: they say which raion, not which hromada
         self.axes = {self._folded_pos(m.start) for hit in known for m in hit.matches
                      if m.rule.partition(" ")[2].startswith("adjective")}
         self.dropped: set[tuple[int, int]] = set()
@@ -169,9 +172,8 @@ class _Resolution(UsageRules):
         self.areas_at: dict[int, list[_Area]] = {}
         self.sure_at: dict[int, int] = {}
         self.sentence_raions: dict[int, set[int]] = {}
-        self.sentence_hromadas: dict[int, set[int]] = {}
         self.post_raions: set[int] = set()
-        self.post_hromadas: set[int] = set()
+        self.axis_raions: set[int] = set()      # of axes named in other sentences
         self.name_starts: set[int] = set()
         self.name_ends: set[int] = set()
         # names a places.toml place bears in this post: it won them, so a homonym of it
@@ -417,7 +419,7 @@ class _Resolution(UsageRules):
                 if not self._counts(occ._replace(common="common" if occ.common == "common" else ""), occurrences,
                                     False, "C"):
                     continue
-                narrowed, _ = post.narrow(list(occ.candidates), settlements)
+                narrowed, _ = self._around(occ, post).narrow(list(occ.candidates), settlements)
                 unresolved.append(Unresolved(a, b, self.original[a:b], len(narrowed),
                                              tuple(settlements[c].id for c in narrowed)))
                 continue
@@ -474,16 +476,16 @@ class _Resolution(UsageRules):
         return {self.norm.original_span(s, e) for s, e in self.dropped}
 
     def _sure(self, start: int, end: int, index: int) -> None:
-        """Note a place known for sure: it says which raion and hromada its sentence (and,
-        unless it is an axis, the post) is about."""
+        """Note a place known for sure: it says which raion its sentence and the post are about.
+
+        Only the raion: the README's neighbour is "another settlement of the same raion", and
+        a raion often holds two villages of one name in different hromadas (Торське of the
+        Lyman and of the Druzhkivka hromada), which a neighbour then does not tell apart."""
         s = self.book.settlements[index]
         self.sure_at[start] = index
         sentence = self.sentence(start)
         self.sentence_raions.setdefault(sentence, set()).add(s.raion)
-        self.sentence_hromadas.setdefault(sentence, set()).add(s.hromada)
-        if start not in self.axes:
-            self.post_raions.add(s.raion)
-            self.post_hromadas.add(s.hromada)
+        (self.axis_raions if start in self.axes else self.post_raions).add(s.raion)
 
     def _choose(self, occ: _Occurrence, post: _Evidence, defaults: bool) -> tuple[int, bool] | None:
         """(settlement, whether the post said which) or None while still ambiguous; (-1, True)
@@ -520,11 +522,7 @@ class _Resolution(UsageRules):
             return None
         if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
             return None
-        near = _Evidence.__new__(_Evidence)      # every field is set below
-        near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
-        near.near_raion = self.sentence_raions.get(occ.sentence, set())
-        near.near_hromada = self.sentence_hromadas.get(occ.sentence, set())
-        near.far_raion, near.far_hromada = self.post_raions, self.post_hromadas
+        near = self._around(occ, post)
         narrowed, said = near.narrow(narrowed, settlements)
         if said and len(narrowed) == 1:
             return narrowed[0], True
@@ -536,6 +534,21 @@ class _Resolution(UsageRules):
         if len(cities) == 1 and (not said or cities[0] in narrowed):
             return cities[0], False
         return None
+
+    def _around(self, occ: _Occurrence, post: _Evidence) -> _Evidence:
+        """What the post says of where a name lies: its areas, then places of the name's
+        sentence, then places anywhere in it."""
+        near = _Evidence.__new__(_Evidence)      # every field is set below
+        near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
+        near.near_raion = self.sentence_raions.get(occ.sentence, set())
+        near.near_hromada = set()
+        near.far_raion = self.post_raions
+        if self.axis_raions and not self._across_border():
+            # an axis in a heading says which raion the post's villages lie in ("На Покровському
+            # напрямку… Підрозділи, що обороняли Лисівку"), unless the post is about a Russian
+            # border region, whose villages share Ukrainian names
+            near.far_raion = self.post_raions | self.axis_raions
+        return near
 
     def _kind_before(self, start: int) -> str | None:
         """The categories the word right before a name allows ("MK", "X", "C"), or None."""
