@@ -405,3 +405,22 @@ def test_a_withdrawal_into_a_town_is_not_from_it(detector: Detector, side: str, 
 def test_english_verbs_of_losing_and_overrunning_and_a_side_that_claims(detector: Detector, text: str,
                                                                        expected: set) -> None:
     assert claims(detector, text, "other") == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # an attack beside a word that only means taking back is how it was taken back
+    ("other", "A Ukrainian counter-attack retook Tabaivka in the Kupiansk district late on Monday.",
+     {(C, "UA63080130150017580", "ua", ASSERTED)}),
+    ("other", "Ukrainian forces recently regained positions in western Kurakhove.",
+     {(C, "kurakhove", "ua", ASSERTED)}),
+    # pushing into a place enters it: no one was pushed out
+    ("other", "Russian forces have pushed into the south-eastern edge of Kostiantynivka.",
+     {(C, "kostiantynivka", "ru", ASSERTED)}),
+    # accounts that report are speakers, not a bank's
+    ("other", "Several Telegram accounts reported that Ukrainian troops had left Siversk.",
+     {(W, "siversk", "ua", ASSERTED)}),
+    ("ua", "Русня драпає з Глибокого на північ від Харкова!", {(W, "UA63120090160050552", "ru", ASSERTED)}),
+])
+def test_taking_back_pushing_into_and_reporting_accounts(detector: Detector, side: str, text: str,
+                                                         expected: set) -> None:
+    assert claims(detector, text, side) == expected

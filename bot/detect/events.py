@@ -120,7 +120,8 @@ class _Judge(Stance, Actors, Places):
                 return []
         action = mention.action
         passive = lex.expelled.length_at(words, h) > 0 or (h > low and lex.expelled.length_at(words, h - 1) > 1)
-        expelling = lex.expel.length_at(words, h) > 0 and not passive
+        # a capture phrase that opens with a verb of pushing ("pushed into X") enters the place
+        expelling = lex.expel.length_at(words, h) > 0 and not passive and not (self._capture and last > h)
         if expelling:
             action = "withdrawal"
         by, actor = self._expelled_object(h, low, high) if passive else (None, None)
