@@ -424,3 +424,24 @@ def test_english_verbs_of_losing_and_overrunning_and_a_side_that_claims(detector
 def test_taking_back_pushing_into_and_reporting_accounts(detector: Detector, side: str, text: str,
                                                          expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a claim quoted, then called fake in the next sentence
+    ("ua", "Зранку по пабліках розлетілося: «ЗСУ покинули Торецьк». Перевірили у наших на місці — фейк.",
+     {(W, "toretsk", "ua", DENIED)}),
+    ("ua", "Russian channels are screaming that 'the Ukrainians are fleeing Huliaipole'. Neither is true.",
+     {(W, "huliaipole", "ua", DENIED)}),
+    # a liberation mocked in scare quotes is the other side's, denied
+    ("ua", "Кремлівські пропагандисти вкотре «звільнили» Суджу. Як і минулого разу — брехня.",
+     {(C, "sudzha", "ru", DENIED)}),
+    ("ua", "Руснява вже втретє «звільнила» Роботине 😂", {(C, "robotyne", "ru", DENIED)}),
+    # distancing quotes in a report still assert the claim
+    ("other", "Російське міноборони заявило про «звільнення» Новогродівки.",
+     {(C, "UA14160170010061687", "ru", ASSERTED)}),
+    ("other", "Moscow said its forces had 'liberated' Robotyne, a claim AFP could not verify.",
+     {(C, "robotyne", "ru", ASSERTED)}),
+])
+def test_a_quoted_claim_answered_or_mocked_is_denied_and_a_reported_one_is_not(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

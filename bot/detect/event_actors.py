@@ -138,7 +138,7 @@ class Actors:
         return None, None
 
     def _by(self, h: int, last: int, low: int, high: int, k: int, head: str,
-            expelling: bool, form: str, action: str) -> tuple[str | None, Match | None]:
+            expelling: bool, form: str, action: str, ironic: bool = False) -> tuple[str | None, Match | None]:
         post, lex = self.post, self.lex
         if expelling:
             for i in range(h + 1, min(high, last + 5)):
@@ -204,6 +204,11 @@ class Actors:
         if part is not None and not self._subjects(part[0], h, (h, h)):
             first, n, side = part
             return self._actor(first, n, side, "the forces a part of which did it")
+        if head in lex.liberation and ironic:
+            # "вкотре «звільнили» Суджу": the other side's liberation, mocked
+            other = None if self.side is None else ("ru" if self.side == "ua" else "ua")
+            return other, post.original_match(h, h, f"by {other or '-'}: a liberation in scare quotes is the other "
+                                                    f"side's ({self._channel()})")
         if head in lex.liberation:
             # "Укры заявляют, что «освободили» Работино": who claims it liberated it
             earlier = self._subjects(s_low, low, (-1, -1), speakers=True)

@@ -50,6 +50,11 @@ DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", 
 
 
 _NONE = frozenset({"нет", "немає", "нема"})
+# A quotation: in guillemets or curly quotes, or in straight ones that open a word and close
+# one (not the apostrophe inside "п'ять" or "Russia's")
+_OPENING = frozenset("«“„\"'")
+_CLOSING = frozenset("»”“\"'")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|(?<![^\W\d_])'(?=[^\W\d_])[^']*[^\s']'(?![^\W\d_])")
 _HELD_PLACE = frozenset({"місто", "город", "село", "поселок", "посёлок", "селище", "контролем", "control", "втрачено",
                          "втрачене", "втрачений", "втрачена", "потерян", "потеряно", "потеряна", "lost", "held"})
 
@@ -242,8 +247,10 @@ class Stance:
             if i >= 0 and not self._mentions_in(n_low, n_high):
                 n = lex.denial_of_it.length_at(words, i)
                 return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
-            # a rumour passed on, then answered: "...будто мы ушли из X. Говорил с ротным — враньё"
-            if lex.hearsay.find(words, s_low, h) >= 0 and not self._mentions_in(n_low, n_high):
+            # a rumour passed on, or quoted, then answered: "...будто мы ушли из X. Говорил с
+            # ротным — враньё", "«ЗСУ покинули Торецьк». Перевірили — фейк"
+            if (lex.hearsay.find(words, s_low, h) >= 0 or self._quoted(h, s_low)) \
+                    and not self._mentions_in(n_low, n_high):
                 for table in (lex.denial, lex.denial_next):
                     i = table.find(words, n_low, n_high)
                     if i >= 0:
@@ -251,6 +258,18 @@ class Stance:
                         return DENIED, post.original_match(i, i + n - 1, "stance denied: a rumour the next "
                                                                             "sentence calls false")
         return ASSERTED, None
+
+    def _quoted(self, h: int, s_low: int) -> bool:
+        """Whether word h stands inside quotation marks opened in its sentence."""
+        post = self.post
+        start = post.starts[h]
+        return any(m.start() < start < m.end() for m in _QUOTED.finditer(post.text, post.starts[s_low], start + 300))
+
+    def _scare_quoted(self, h: int) -> bool:
+        """Word h alone in quotation marks: «звільнили», "liberated" — said with irony."""
+        post = self.post
+        a, b = post.starts[h], post.ends[h]
+        return a > 0 and b < len(post.text) and post.text[a - 1] in _OPENING and post.text[b] in _CLOSING
 
     def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:
         """The other side's claim against the channel's side, answered in the post by "we hold

@@ -112,7 +112,10 @@ class _Judge(Stance, Actors, Places):
         if form == "noun" and mention.action == "withdrawal" and lex.copula.find(words, max(low, h - 3), h) >= 0:
             return []    # what to call it; "это не «падение Купянска»" denies a capture
         matches = [mention.match]
+        ironic = head in lex.liberation and self._scare_quoted(h)
         stance, cue = self._stance(h, k, low, form)
+        if ironic and stance == ASSERTED and lex.mockery.find(words, max(low, h - 4), h) >= 0:
+            stance, cue = DENIED, post.original_match(h, h, "stance denied: a liberation mocked in scare quotes")
         if cue is not None:
             matches.append(cue)
         if form in ("noun", "infinitive") and stance == ASSERTED:
@@ -126,7 +129,7 @@ class _Judge(Stance, Actors, Places):
             action = "withdrawal"
         by, actor = self._expelled_object(h, low, high) if passive else (None, None)
         if actor is None:
-            by, actor = self._by(h, last, low, high, k, head, expelling, form, action)
+            by, actor = self._by(h, last, low, high, k, head, expelling, form, action, ironic)
         if actor is not None:
             matches.append(actor)
         if stance == ASSERTED:
