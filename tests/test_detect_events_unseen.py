@@ -445,3 +445,33 @@ def test_taking_back_pushing_into_and_reporting_accounts(detector: Detector, sid
 def test_a_quoted_claim_answered_or_mocked_is_denied_and_a_reported_one_is_not(
         detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a capital that speaks is not the place left
+    ("other", "Ukrainian troops have retreated from two villages east of Pokrovsk, Kyiv said on Sunday.",
+     {(W, None, "ua", ASSERTED)}),
+    ("ua", "ЗСУ вийшли з мікрорайону Канал у Часовому Яру, повідомив речник угруповання.",
+     {(W, "chasiv-yar", "ua", ASSERTED)}),
+    # "the town" may be an urban-type settlement, not only a city
+    ("other", "Ukraine said its forces had pulled out of Velyka Novosilka, days after Russia's defence ministry "
+              "claimed to have captured the town.",
+     {(W, "velyka-novosilka", "ua", ASSERTED), (C, "velyka-novosilka", "ru", ASSERTED)}),
+    # the lines fallen back to lie by the place; lines left there were the place's
+    ("ua", "Наші підрозділи відійшли на більш вигідні рубежі в районі Новоселівки Першої.", {(W, None, "ua", ASSERTED)}),
+    ("ua", "Окупанти покинули позиції біля Степногірська після удару HIMARS.",
+     {(W, "UA23040210010095541", "ru", ASSERTED)}),
+    # positions taken up are no place taken
+    ("ua", "Сирський ухвалив рішення про вихід підрозділів із Селидового. Війська зайняли заздалегідь підготовлені "
+           "позиції.", {(W, "selydove", None, ASSERTED)}),
+    ("ru", "Подразделения группировки «Запад» заняли новые рубежи и позиции, отразили три контратаки.", set()),
+    # "уже" with a verb between: the place is the verb's
+    ("ru", "Штурмовые группы уже накапливаются у Предтечино, подвоз БК идёт круглосуточно.", set()),
+    ("ru", "Наши уже в Покровске!", {(C, "pokrovsk", "ru", ASSERTED)}),
+    # an adverbial participle after the action names the place left
+    ("ru", "На Северском направлении наши подразделения выровняли линию фронта, оставив посёлок Выемка.",
+     {(W, "UA14020090340091913", "ru", ASSERTED)}),
+])
+def test_speakers_towns_lines_and_positions_are_read_for_what_they_are(detector: Detector, side: str, text: str,
+                                                                       expected: set) -> None:
+    assert claims(detector, text, side) == expected

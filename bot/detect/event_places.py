@@ -24,7 +24,7 @@ from bot.detect.settlement_words import _VILLAGE_NOUNS as _VILLAGE_WORDS
 _CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                        "february", "march", "april", "may", "june", "july", "august", "september", "october",
                        "november", "december"})
-_PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$")
+_PARTICIPLE_START = re.compile(r"(?:ющ|ущ|ащ|ящ|вш)\w*$|^\w{4,}[аиыуя]в$")   # and "оставив", "покинув"
 # Before a place taken, these say where the forces entered ("увійшли до Торецька"), not a destination.
 _INTO = frozenset({"до", "into"})
 _BE = frozenset({"is", "are", "was", "were", "been", "be", "being"})
@@ -65,14 +65,23 @@ _DISTANCE = frozenset({"км", "километрах", "километров", "
 _SEATS = frozenset({"kyiv"})
 # A settlement the clause speaks of without naming it ("вышли из посёлка", "з міста"): the
 # city and village nouns of the settlement rules, a town-type settlement counted a village
-_CITY_NOUNS = _CITY_WORDS | {"town"}
+_CITY_NOUNS = _CITY_WORDS
 _VILLAGE_NOUNS = _VILLAGE_WORDS | {"посёлка", "поселка", "посёлке", "поселке", "посёлок", "поселок", "селища",
                                    "селищі", "селище"}
-_ANY_SETTLEMENT = frozenset({"settlement", "пункта", "пункту", "пункте", "пункті"})
+# English "town" is said of cities and of urban-type settlements alike (Velyka Novosilka)
+_ANY_SETTLEMENT = frozenset({"settlement", "town", "пункта", "пункту", "пункте", "пункті"})
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
 
+
+_LINES = frozenset({"рубежі", "рубежи", "рубеж", "позиції", "позиции", "рубежах", "позиціях", "позициях", "positions",
+                    "lines"})
+_ONTO = frozenset({"на", "to"})
+_SAYS = frozenset({"said", "says", "say", "claimed", "claims", "announced", "stated", "insisted", "denied", "denies",
+                   "заявил", "заявила", "заявили", "заявляет", "заявляют", "сообщил", "сообщили", "утверждает",
+                   "заявив", "заявила", "заявили", "заявляє", "повідомив", "повідомили", "стверджує"})
+_AUXILIARIES = frozenset({"has", "have", "had"})
 
 class Places:
     """The judge's choice of the place an action word is about."""
@@ -109,7 +118,8 @@ class Places:
             elif self._capture and self._h < i < self._clause_end and self._came_from(i, low):
                 pass    # "entered the town from the direction of Hlyboke": where they came from
             elif not axis and not self._destination(i, low) and not self._locates(i, low) \
-                    and not self._owner(j, high) and not self._holds_a_settlement(place_id, i, low) \
+                    and not self._owner(j, high) and not self._speaker(j) \
+                    and not self._holds_a_settlement(place_id, i, low) \
                     and all(place_id != o[0] for o in out):
                 out.append((place_id, i, j))
         return out, around
@@ -125,6 +135,14 @@ class Places:
         """"Kyiv's forces", "Moscow's troops": a capital whose forces act, not a place."""
         words = self.words
         return j + 2 < high and words[j + 1] == "s" and words[j + 2] in self.lex.force
+
+    def _speaker(self, j: int) -> bool:
+        """"…, Kyiv said", «Киев заявил»: a capital that speaks for its side, not a place."""
+        words = self.words
+        if j + 1 < len(words) and words[j + 1] in _AUXILIARIES:
+            j += 1
+        # "у Часовому Яру, повідомив речник": a comma after the place, whose speaker follows
+        return j + 1 < len(words) and words[j + 1] in _SAYS and "," not in self.post.between(j + 1)
 
     def _holds_a_settlement(self, place_id: str, i: int, low: int) -> bool:
         """A region that only says where an unnamed settlement lies ("captured a village in
@@ -147,6 +165,14 @@ class Places:
         if not self._capture and low <= self._h < i - 1 and words[i - 1] in _INTO_ACCUSATIVE \
                 and i in self.post.accusative:
             return True     # after the verb of leaving in its own clause, not in a clause looked back at
+        if not self._capture:
+            # the lines fallen back to, and where they lie: "відійшли на більш вигідні рубежі в
+            # районі Новоселівки", "fell back to positions near X"; not "покинули позиції біля X"
+            for j in range(i - 1, max(low, i - 4) - 1, -1):
+                if words[j] in _LINES:
+                    if any(words[x] in _ONTO for x in range(max(low, j - 3), j)):
+                        return True
+                    break
         if lex.destination.absent(words, max(low, i - 6), i):
             return False
         for j in range(i - 1, max(low, i - 6) - 1, -1):
@@ -264,6 +290,8 @@ class Places:
             return own
         if around:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
+        if self._capture and any(words[x] in _LINES for x in range(h + 1, min(high, last + 5))):
+            return None     # "зайняли заздалегідь підготовлені позиції": lines, no place taken
         if self._unknown_name(low, high, h):
             return []
         both = next((x for x in range(low, high - 1) if words[x] in _BOTH and words[x + 1] in _NEAR_WHAT), None)
