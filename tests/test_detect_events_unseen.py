@@ -475,3 +475,16 @@ def test_a_quoted_claim_answered_or_mocked_is_denied_and_a_reported_one_is_not(
 def test_speakers_towns_lines_and_positions_are_read_for_what_they_are(detector: Detector, side: str, text: str,
                                                                        expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "за" of a time before the verb sends no place anywhere
+    ("ua", "Сирський: за тиждень Сили оборони звільнили Кіндрашівку та Радьківку на Куп’янському напрямку.",
+     {(C, "UA63080070010082928", "ua", ASSERTED), (C, "UA63080070250094966", "ua", ASSERTED)}),
+    # the noun of leaving names who left before the place
+    ("ru", "Информация о выходе подразделений ВС РФ из Кременной не соответствует действительности.",
+     {(W, "kreminna", "ru", DENIED)}),
+])
+def test_a_time_before_the_verb_and_the_forces_between_a_noun_and_its_place(detector: Detector, side: str, text: str,
+                                                                            expected: set) -> None:
+    assert claims(detector, text, side) == expected

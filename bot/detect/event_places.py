@@ -173,9 +173,12 @@ class Places:
                     if any(words[x] in _ONTO for x in range(max(low, j - 3), j)):
                         return True
                     break
-        if lex.destination.absent(words, max(low, i - 6), i):
+        # after the action word when the place follows it: "За тиждень … звільнили Кіндрашівку"
+        # is no destination
+        first = max(low, i - 6, self._h + 1 if low <= self._h < i else low)
+        if lex.destination.absent(words, first, i):
             return False
-        for j in range(i - 1, max(low, i - 6) - 1, -1):
+        for j in range(i - 1, first - 1, -1):
             n = lex.destination.length_at(words, j)
             if n and j + n <= i and not (self._capture and words[j] in _INTO):
                 return True
