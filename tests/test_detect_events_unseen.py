@@ -488,3 +488,21 @@ def test_speakers_towns_lines_and_positions_are_read_for_what_they_are(detector:
 def test_a_time_before_the_verb_and_the_forces_between_a_noun_and_its_place(detector: Detector, side: str, text: str,
                                                                             expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a region in the heading says where, it was not left
+    ("ru", "Belgorod region: the enemy attempted to break through near Shebekino. The attack was repelled and the "
+           "enemy retreated with heavy losses.", {(W, None, "ua", ASSERTED)}),
+    # "ours" after "again" and before a flag
+    ("ru", "Работино снова наше 🇷🇺 Штурмовые отряды выбили ВСУ с северной окраины.",
+     {(C, "robotyne", "ru", ASSERTED), (W, "robotyne", "ua", ASSERTED)}),
+    # one of our companies withdrew
+    ("ua", "Так, одна з наших рот вчора відійшла з позицій на узліссі метрів на 300.", {(W, None, "ua", ASSERTED)}),
+    # the place a locator follows is the one that fell
+    ("other", "Ocheretyne, a village north-west of Avdiivka, has fallen, a Ukrainian spokesperson acknowledged.",
+     {(C, "UA14160190010012632", None, ASSERTED)}),
+])
+def test_a_heading_region_ours_again_one_of_our_units_and_a_located_place_that_fell(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

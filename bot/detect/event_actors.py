@@ -26,6 +26,8 @@ _PART = frozenset({"часть", "частина", "половина", "оста
                    "сотни", "сотні", "десятки", "тысячи", "тисячі",
                    # and units of a side's forces: "Підрозділи Сил оборони відійшли"
                    "подразделения", "підрозділи", "части", "частини", "бригады", "бригади", "войска", "війська"})
+_ONE = frozenset({"одна", "один", "одно", "одне", "одной", "две", "дві", "два", "несколько", "кілька"})
+_OF_RU = frozenset({"из", "з", "із"})
 _PRONOUNS = frozenset({"it", "they"})
 _UNDER = frozenset({"под", "під", "under"})
 _CONTROL = frozenset({"контролем", "control"})
@@ -117,7 +119,9 @@ class Actors:
         """The last "part of X's forces" before word h: (first word of X, its length, side)."""
         words, lex = self.words, self.lex
         for i in range(h - 2, low - 1, -1):
-            if words[i] in _PART:
+            if words[i] in _PART or (words[i] in _ONE and i + 2 < h and words[i + 1] in _OF_RU):
+                if words[i] in _ONE:
+                    i += 1      # "одна из наших рот отошла", "одна з бригад ЗСУ"
                 hit = self._actor_at(i + 1, lex.objects)
                 if hit is not None:
                     # no other side named between: "..., не позволяя украинским силам

@@ -282,6 +282,17 @@ class Places:
                               and words[h - 1] not in ("has", "had", "have")):
                 return None
             first = post.place_of[beside[0]][2]
+            s_low = post.sentences[k][0]
+            if first > s_low and self._locates(first, s_low):
+                # "Ocheretyne, a village north-west of Avdiivka, has fallen": the name the
+                # locator follows fell
+                n = bisect_left(post.place_starts, s_low)
+                head = post.place_starts[n] if n < len(post.place_starts) else first
+                if head < first:
+                    end = head
+                    while post.place_of.get(end + 1, ("", False, -1))[2] == head:
+                        end += 1
+                    first, beside = head, [end]
             return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
         # a noun's place is its complement after it ("отход из X", "capture of X"); so is an
         # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's
@@ -317,7 +328,9 @@ class Places:
             # ("Заяви про оточення Покровська та «вихід ЗСУ з міста» — фейк")
             found = self._of_kind(self._looked_back(low, h), wanted) if h > low else []
             return found or self._look_back(k, low, high, wanted)
-        return self._look_back(k, low, high, None)
+        # a region named before only says where ("Belgorod region: … the enemy retreated");
+        # one left is named in the clause ("a retreat from Kharkiv Oblast")
+        return [f for f in self._look_back(k, low, high, None) if f[0] not in self.regions]
 
     def _settlement_named(self, low: int, high: int) -> bool | str | None:
         """Whether the clause speaks of a city (True), a village (False) or any settlement

@@ -23,6 +23,8 @@ from bot.detect.model import Event, Match, PlaceHit, TopicHit
 from bot.detect.normalize import Normalized
 
 ACTIONS = ("withdrawal", "capture")
+# between a place and "ours": "Kupiansk is ours!", "Работино снова наше", "Кліщіївка вже наша"
+_BETWEEN_OURS = frozenset({"is", "are", "again", "снова", "опять", "вновь", "уже", "знову", "вже", "знов"})
 _START = attrgetter("start")
 
 
@@ -183,13 +185,13 @@ class _Judge(Stance, Actors, Places):
         """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
         right after the place's name; "Харьков — наш город" and a region ("Крым наш") claim nothing."""
         post = self.post
-        before = h - 2 if h > 1 and self.words[h - 1] in ("is", "are") else h - 1     # "Kupiansk is ours!"
+        before = h - 2 if h > 1 and self.words[h - 1] in _BETWEEN_OURS else h - 1    # "Kupiansk is ours!"
         entry = post.place_of.get(before)
         if entry is None or entry[0] in self.regions or entry[1]:
             return []
         after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
-        if "!" not in after and h + 1 != post.sentences[k][1]:
-            return []
+        if "!" not in after and h + 1 != post.sentences[k][1] and not any(c >= "\U0001F000" for c in after):
+            return []       # an emoji after it is an exclamation too: "Работино снова наше 🇷🇺"
         if self.lex.irrealis.find(self.words, post.sentences[k][0], before) >= 0:
             return []       # "Не надо писать «Красноармейск наш»", "Скоро будет Покровск наш!"
         by, actor = self._actor(h, 1, "own", "an exclamation after the place")
