@@ -495,3 +495,14 @@ def test_a_russian_hromada_adjective_keeps_the_o_of_the_towns_russian_name(
 def test_a_hromada_named_in_english_after_its_town_mentions_no_town(detector: Detector) -> None:
     text = "A charity delivered generators to the village of Shevchenko in Dobropillia hromada, Donetsk Oblast."
     assert places(detector, text) == {"UA14160070160024156", "donetsk-oblast"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Іванівське of Bakhmut raion was Красне until 2016; a Russian post may still say so
+    ("Красное западнее Артёмовска: бои идут в центре села.", {"bakhmut", "UA14020010100058978"}),
+    # the Russian name people use is not the one the rules give (Максимильяновка)
+    ("Бои у Максимилиановки южнее Курахово.", {"kurakhove", "UA14160130120067065"}),
+    ("Fighting continues around Maksimilianovka, east of Kurakhovo.", {"kurakhove", "UA14160130120067065"}),
+])
+def test_a_former_name_and_a_russian_name_in_use_are_found(detector: Detector, text: str, expected: set) -> None:
+    assert places(detector, text) == expected
