@@ -430,6 +430,7 @@ def test_taking_back_pushing_into_and_reporting_accounts(detector: Detector, sid
     # a claim quoted, then called fake in the next sentence
     ("ua", "Зранку по пабліках розлетілося: «ЗСУ покинули Торецьк». Перевірили у наших на місці — фейк.",
      {(W, "toretsk", "ua", DENIED)}),
+    ("ua", "«ЗСУ покинули Торецьк». Перевірили у наших на місці — фейк.", {(W, "toretsk", "ua", DENIED)}),
     ("ua", "Russian channels are screaming that 'the Ukrainians are fleeing Huliaipole'. Neither is true.",
      {(W, "huliaipole", "ua", DENIED)}),
     # a liberation mocked in scare quotes is the other side's, denied

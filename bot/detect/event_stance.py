@@ -263,7 +263,9 @@ class Stance:
         """Whether word h stands inside quotation marks opened in its sentence."""
         post = self.post
         start = post.starts[h]
-        return any(m.start() < start < m.end() for m in _QUOTED.finditer(post.text, post.starts[s_low], start + 300))
+        # from just before the sentence's first word: a quotation may open it
+        low = max(0, post.starts[s_low] - 1)
+        return any(m.start() < start < m.end() for m in _QUOTED.finditer(post.text, low, start + 300))
 
     def _scare_quoted(self, h: int) -> bool:
         """Word h alone in quotation marks: «звільнили», "liberated" — said with irony."""
