@@ -507,3 +507,12 @@ def test_a_time_before_the_verb_and_the_forces_between_a_noun_and_its_place(dete
 def test_a_heading_region_ours_again_one_of_our_units_and_a_located_place_that_fell(
         detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    ("ru", "ВСУ выбили наши подразделения из Степовой Новоселовки под Купянском.",
+     {(W, "UA63080130140094059", "ru", ASSERTED)}),
+    ("ua", "Окупанти вибили наших хлопців з Кліщіївки.", {(W, "UA14020010120064151", "ua", ASSERTED)}),
+])
+def test_our_units_pushed_out_withdrew(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

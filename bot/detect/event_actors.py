@@ -146,7 +146,9 @@ class Actors:
         post, lex = self.post, self.lex
         if expelling:
             for i in range(h + 1, min(high, last + 5)):
-                hit = self._actor_at(i, lex.objects)
+                # inside the phrase ("выбили наши подразделения из"), a plural's accusative is
+                # its nominative: an actor word there is the one pushed out
+                hit = self._actor_at(i, lex.objects) or (self._actor_at(i, lex.actors) if i < last else None)
                 if hit is not None:
                     side, n = hit
                     return self._actor(i, n, side, "pushed out")
