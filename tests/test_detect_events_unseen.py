@@ -516,3 +516,26 @@ def test_a_heading_region_ours_again_one_of_our_units_and_a_located_place_that_f
 ])
 def test_our_units_pushed_out_withdrew(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a denial of "claims" with no side named
+    ("other", "Kyiv rejected claims by Moscow that Russian troops had captured Kupiansk, saying Ukrainian forces "
+              "continue to hold the city.", {(C, "kupiansk", "ru", DENIED)}),
+    # islands across the river from a city are not the city
+    ("ua", "Російські підрозділи відійшли з позицій на дніпровських островах навпроти Херсона, повідомив речник.",
+     {(W, None, "ru", ASSERTED)}),
+    # pressing into a town enters it
+    ("other", "Ukraine's top commander said troops had withdrawn from Sudzha to avoid encirclement, as Russian forces "
+              "pressed into the town from the north.", {(W, "sudzha", "ua", ASSERTED), (C, "sudzha", "ru", ASSERTED)}),
+    # a quoted claim answered "no", or by saying it again negated
+    ("ua", "«ЗСУ залишили Велику Новосілку» — пишуть z-канали. Відповідаємо: ні, не залишили. Бригада тримає оборону.",
+     {(W, "velyka-novosilka", "ua", DENIED)}),
+    ("ua", "Щодня хтось пише «наші вже здали Покровськ». Ні, не здали.", {(W, "pokrovsk", "ua", DENIED)}),
+    # who says a capture in scare quotes claims it
+    ("ua", "Российские пропагандисты в очередной раз «взяли» Часов Яр. Это ложь: город контролируют Силы обороны.",
+     {(C, "chasiv-yar", "ru", DENIED)}),
+])
+def test_rejected_claims_islands_across_a_river_and_answers_to_a_quoted_claim(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

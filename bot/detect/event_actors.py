@@ -196,7 +196,8 @@ class Actors:
         # "Russia claims it captured X": the pronoun is the one who claims
         pronoun = h - 1 >= low and self.words[h - 1] in _PRONOUNS or h - 2 >= low and self.words[h - 2] in _PRONOUNS
         admitted = action == "withdrawal" and lex.admit.find(self.words, post.sentences[k][0], h) >= 0
-        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun or admitted)
+        # who says a word in scare quotes is who claims it: "Российские пропагандисты «взяли» Часов Яр"
+        subjects = self._subjects(low, h if head.isascii() else high, (h, h), speakers=pronoun or admitted or ironic)
         if subjects:
             first, end, side = subjects[0] if len(subjects) == 1 else \
                 min(subjects, key=lambda s: (min(abs(s[0] - h), abs(s[1] - h)), s[0] > h))

@@ -78,6 +78,7 @@ _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
 _LINES = frozenset({"рубежі", "рубежи", "рубеж", "позиції", "позиции", "рубежах", "позиціях", "позициях", "positions",
                     "lines"})
 _ONTO = frozenset({"на", "to"})
+_ACROSS_FROM = frozenset({"навпроти", "напротив", "opposite"})
 _SAYS = frozenset({"said", "says", "say", "claimed", "claims", "announced", "stated", "insisted", "denied", "denies",
                    "заявил", "заявила", "заявили", "заявляет", "заявляют", "сообщил", "сообщили", "утверждает",
                    "заявив", "заявила", "заявили", "заявляє", "повідомив", "повідомили", "стверджує"})
@@ -199,6 +200,8 @@ class Places:
             return True     # "Бериславського району Херсонської області": the oblast of a raion
         if i - 2 > low and words[i - 2] in _DISTANCE and lex.source_preps.length_at(words, i - 1):
             return True     # "в 25 км от Сум"
+        if i > low and words[i - 1] in _ACROSS_FROM or i - 1 > low and words[i - 2:i] == ["across", "from"]:
+            return True     # "на дніпровських островах навпроти Херсона"
         for n in (2, 3, 4):
             j = i - n
             if j > low and lex.near.length_at(words, j) == n:

@@ -50,6 +50,7 @@ DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", 
 
 
 _NONE = frozenset({"нет", "немає", "нема"})
+_NO = frozenset({"ні", "нет", "no", "nope"})     # answering a rumour: "…«наші здали Покровськ». Ні, не здали"
 # A quotation: in guillemets or curly quotes, or in straight ones that open a word and close
 # one (not the apostrophe inside "п'ять" or "Russia's")
 _OPENING = frozenset("«“„\"'")
@@ -99,6 +100,19 @@ class Stance:
     def _mentions_in(self, low: int, high: int) -> bool:
         starts = self.post.starts
         return any(low <= bisect_left(starts, m.start) < high for m in self.mentions)
+
+    def _negated_echo(self, low: int, high: int) -> int | None:
+        """The negation before the action words of words low..high when every one of them
+        is negated ("Ні, не здали"), else None."""
+        starts, lex, words = self.post.starts, self.lex, self.words
+        found = None
+        for m in self.mentions:
+            i = bisect_left(starts, m.start)
+            if low <= i < high:
+                if i == low or lex.negation.length_at(words, i - 1) != 1:
+                    return None
+                found = i - 1 if found is None else found
+        return found
 
     def _main_claim(self, k: int, low: int, high: int) -> bool:
         """Whether an action word of the sentence stands outside the clause low..high, in a
@@ -249,14 +263,22 @@ class Stance:
                 return DENIED, post.original_match(i, i + n - 1, "stance denied: the next sentence denies it")
             # a rumour passed on, or quoted, then answered: "...будто мы ушли из X. Говорил с
             # ротным — враньё", "«ЗСУ покинули Торецьк». Перевірили — фейк"
-            if (lex.hearsay.find(words, s_low, h) >= 0 or self._quoted(h, s_low)) \
-                    and not self._mentions_in(n_low, n_high):
-                for table in (lex.denial, lex.denial_next):
-                    i = table.find(words, n_low, n_high)
-                    if i >= 0:
-                        n = table.length_at(words, i)
-                        return DENIED, post.original_match(i, i + n - 1, "stance denied: a rumour the next "
-                                                                            "sentence calls false")
+            if lex.hearsay.find(words, s_low, h) >= 0 or self._quoted(h, s_low):
+                if words[n_low] in _NO:
+                    return DENIED, post.original_match(n_low, n_low, "stance denied: the next sentence says no")
+                if not self._mentions_in(n_low, n_high):
+                    for table in (lex.denial, lex.denial_next):
+                        i = table.find(words, n_low, n_high)
+                        if i >= 0:
+                            n = table.length_at(words, i)
+                            return DENIED, post.original_match(i, i + n - 1, "stance denied: a rumour the next "
+                                                                                "sentence calls false")
+                else:
+                    # answered by saying it again, negated: "«ЗСУ залишили X» — пишуть. Ні, не залишили"
+                    echo = self._negated_echo(n_low, n_high)
+                    if echo is not None:
+                        return DENIED, post.original_match(echo, echo + 1, "stance denied: the next sentence "
+                                                                           "says it did not happen")
         return ASSERTED, None
 
     def _quoted(self, h: int, s_low: int) -> bool:

@@ -114,10 +114,10 @@ class _Judge(Stance, Actors, Places):
         if form == "noun" and mention.action == "withdrawal" and lex.copula.find(words, max(low, h - 3), h) >= 0:
             return []    # what to call it; "это не «падение Купянска»" denies a capture
         matches = [mention.match]
-        ironic = head in lex.liberation and self._scare_quoted(h)
+        ironic = self._scare_quoted(h)      # «взяли», «звільнили», 'liberated': said with irony
         stance, cue = self._stance(h, k, low, form)
         if ironic and stance == ASSERTED and lex.mockery.find(words, max(low, h - 4), h) >= 0:
-            stance, cue = DENIED, post.original_match(h, h, "stance denied: a liberation mocked in scare quotes")
+            stance, cue = DENIED, post.original_match(h, h, "stance denied: a claim mocked in scare quotes")
         if cue is not None:
             matches.append(cue)
         if form in ("noun", "infinitive") and stance == ASSERTED:
