@@ -51,11 +51,11 @@ DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", 
 
 _NONE = frozenset({"нет", "немає", "нема"})
 _NO = frozenset({"ні", "нет", "no", "nope"})     # answering a rumour: "…«наші здали Покровськ». Ні, не здали"
-# A quotation: in guillemets or curly quotes, or in straight ones that open a word and close
-# one (not the apostrophe inside "п'ять" or "Russia's")
+# Quotation marks: guillemets, curly and straight quotes
 _OPENING = frozenset("«“„\"'")
 _CLOSING = frozenset("»”“\"'")
-_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|(?<![^\W\d_])'(?=[^\W\d_])[^']*[^\s']'(?![^\W\d_])")
+_QUOTE_PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
+_SINGLE_QUOTED = re.compile(r"(?<![^\W\d_])'(?=[^\W\d_])[^']*[^\s']'(?![^\W\d_])")
 _HELD_PLACE = frozenset({"місто", "город", "село", "поселок", "посёлок", "селище", "контролем", "control", "втрачено",
                          "втрачене", "втрачений", "втрачена", "потерян", "потеряно", "потеряна", "lost", "held"})
 
@@ -284,10 +284,19 @@ class Stance:
     def _quoted(self, h: int, s_low: int) -> bool:
         """Whether word h stands inside quotation marks opened in its sentence."""
         post = self.post
-        start = post.starts[h]
+        text, start = post.text, post.starts[h]
         # from just before the sentence's first word: a quotation may open it
         low = max(0, post.starts[s_low] - 1)
-        return any(m.start() < start < m.end() for m in _QUOTED.finditer(post.text, low, start + 300))
+        high = start + 300
+        for opening, closing in _QUOTE_PAIRS:
+            o = text.rfind(opening, low, start)
+            if o >= 0 and text.find(closing, o + 1, start) < 0 and text.find(closing, start, high) >= 0:
+                return True
+        if text.count('"', low, start) % 2 and text.find('"', start, high) >= 0:
+            return True
+        # single quotes only as quotation marks, not the apostrophe of "п'ять" or "Russia's"
+        return "'" in text[low:start] and any(m.start() < start < m.end()
+                                              for m in _SINGLE_QUOTED.finditer(text, low, high))
 
     def _scare_quoted(self, h: int) -> bool:
         """Word h alone in quotation marks: «звільнили», "liberated" — said with irony."""
