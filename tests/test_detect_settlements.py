@@ -506,3 +506,13 @@ def test_a_hromada_named_in_english_after_its_town_mentions_no_town(detector: De
 ])
 def test_a_former_name_and_a_russian_name_in_use_are_found(detector: Detector, text: str, expected: set) -> None:
     assert places(detector, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # behind a river named like a village: the river
+    ("Держать плацдарм за Осколом у Купянска дальше — значит терять людей.", {"kupiansk"}),
+    # fighting for the village: the village
+    ("Бои за Оскол продолжаются, ВСУ атакуют.", {"UA63040130010024034"}),
+])
+def test_a_common_word_name_behind_which_forces_stand_is_a_river(detector: Detector, text: str, expected: set) -> None:
+    assert places(detector, text) == expected

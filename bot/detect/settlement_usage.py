@@ -69,8 +69,8 @@ class UsageRules:
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
             return False      # Коренево in a sentence about the Kursk region
-        if occ.common and before in ("с", "со") and self.folded[occ.start:occ.end].endswith(_INSTRUMENTAL):
-            return False      # "отношения с Китаем": with it, not from it
+        if occ.common and before in ("с", "со", "за") and self.folded[occ.start:occ.end].endswith(_INSTRUMENTAL):
+            return False      # "отношения с Китаем": with it, not from it; "плацдарм за Осколом": behind a river
         if not said and (before in _CITY_NOUNS if category not in "MK" else before in _VILLAGE_NOUNS):
             return False      # "в городе Пальмира", "деревню Александрия": another place of the name
         if before in _FOREIGN_AREAS:
