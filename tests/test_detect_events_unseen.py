@@ -539,3 +539,13 @@ def test_our_units_pushed_out_withdrew(detector: Detector, side: str, text: str,
 def test_rejected_claims_islands_across_a_river_and_answers_to_a_quoted_claim(
         detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a claim of full control is a claim of capture, here called untrue
+    ("ua", "❌ Дворічна — росіяни заявляють про повний контроль, це неправда, бої тривають.",
+     {(C, "UA63080050010081319", "ru", DENIED)}),
+    ("ua", "Минобороны РФ заявило о полном контроле над Угледаром.", {(C, "vuhledar", "ru", ASSERTED)}),
+])
+def test_a_claim_of_full_control_is_a_capture(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
