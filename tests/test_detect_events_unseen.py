@@ -549,3 +549,18 @@ def test_rejected_claims_islands_across_a_river_and_answers_to_a_quoted_claim(
 ])
 def test_a_claim_of_full_control_is_a_capture(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # the fighters of our brigade are ours
+    ("ua", "Штурмовики нашої бригади зайшли в Новопрокопівку та закріпилися на південній околиці.",
+     {(C, "UA23100270090070068", "ua", ASSERTED)}),
+    # a place said to be ours as a fact, with no exclamation
+    ("ru", "Торецк фактически наш, осталось дочистить окраины.", {(C, "toretsk", "ru", ASSERTED)}),
+    ("ru", "Противник бежит из Торецка. Город фактически наш, осталось дочистить окраины.",
+     {(W, "toretsk", "ua", ASSERTED), (C, "toretsk", "ru", ASSERTED)}),
+    # "Город" opening a sentence is the noun, not the village Город
+    ("ru", "Наши вошли в Торецк. Город наш!", {(C, "toretsk", "ru", ASSERTED)}),
+])
+def test_our_fighters_and_a_town_said_to_be_ours(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -25,6 +25,9 @@ from bot.detect.normalize import Normalized
 ACTIONS = ("withdrawal", "capture")
 # between a place and "ours": "Kupiansk is ours!", "Работино снова наше", "Кліщіївка вже наша"
 _BETWEEN_OURS = frozenset({"is", "are", "again", "снова", "опять", "вновь", "уже", "знову", "вже", "знов"})
+# "Торецк фактически наш", "Село вже повністю наше": said of a place as done, no exclamation needed
+_DONE_OURS = frozenset({"фактически", "фактично", "практически", "практично", "полностью", "повністю", "окончательно",
+                        "остаточно"})
 _START = attrgetter("start")
 
 
@@ -184,13 +187,17 @@ class _Judge(Stance, Actors, Places):
     def _ours(self, h: int, k: int, mention: Mention) -> list[Event]:
         """"Торецк наш!": a capture by the channel's own side, said only as an exclamation
         right after the place's name; "Харьков — наш город" and a region ("Крым наш") claim nothing."""
-        post = self.post
-        before = h - 2 if h > 1 and self.words[h - 1] in _BETWEEN_OURS else h - 1    # "Kupiansk is ours!"
+        post, words = self.post, self.words
+        before, settled = h - 1, False
+        while before > h - 3 and before > 0 and (words[before] in _BETWEEN_OURS or words[before] in _DONE_OURS):
+            settled = settled or words[before] in _DONE_OURS     # "Торецк фактически наш", "Kupiansk is ours!"
+            before -= 1
         entry = post.place_of.get(before)
         if entry is None or entry[0] in self.regions or entry[1]:
             return []
         after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
-        if "!" not in after and h + 1 != post.sentences[k][1] and not any(c >= "\U0001F000" for c in after):
+        if "!" not in after and h + 1 != post.sentences[k][1] and not any(c >= "\U0001F000" for c in after) \
+                and not settled:
             return []       # an emoji after it is an exclamation too: "Работино снова наше 🇷🇺"
         if self.lex.irrealis.find(self.words, post.sentences[k][0], before) >= 0:
             return []       # "Не надо писать «Красноармейск наш»", "Скоро будет Покровск наш!"

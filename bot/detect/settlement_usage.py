@@ -20,6 +20,9 @@ from bot.detect.settlement_words import (
     _VILLAGE_NOUNS, _WAR_OBJECT_LINKS, _abbreviation, _surname_like,
 )
 
+# names that are a noun of settlement in either language
+_KIND_WORDS = _CITY_NOUNS | _VILLAGE_NOUNS | frozenset({"селище", "селища", "селищі", "селищем"})
+
 if TYPE_CHECKING:
     from bot.detect.settlement_resolver import _Occurrence
 
@@ -65,6 +68,8 @@ class UsageRules:
         before = self._word_before(occ.start)
         if before in _RIVER_WORDS:
             return False
+        if not said and self.folded[occ.start:occ.end] in _KIND_WORDS and self._at_sentence_start(occ.start):
+            return False      # "Город наш!", "Селище тримаємо": the noun, capitalised as a sentence opens
         if occ.label.startswith("en") and (before == "the" or self._word_after(occ.end) in _RIVER_AFTER):
             return False      # "the Oskil line", "the Donets": a river; a village takes no article
         if not said and category not in "MK" and self._in_russia(occ):
