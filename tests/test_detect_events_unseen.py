@@ -564,3 +564,14 @@ def test_a_claim_of_full_control_is_a_capture(detector: Detector, side: str, tex
 ])
 def test_our_fighters_and_a_town_said_to_be_ours(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # entering the enemy's positions in a place takes part of it; taking up new lines takes none
+    ("ua", "❗️Вовчанськ, від побратимів: росіяни відійшли з території агрегатного заводу, наші штурмовики зайшли на "
+           "позиції, де ворог сидів з весни.", {(W, "vovchansk", "ru", ASSERTED), (C, "vovchansk", "ua", ASSERTED)}),
+    ("ru", "Подразделения группировки «Запад» заняли новые рубежи и позиции.", set()),
+])
+def test_the_enemys_positions_entered_take_part_of_the_place_and_new_lines_none(detector: Detector, side: str,
+                                                                                text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

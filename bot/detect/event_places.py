@@ -78,6 +78,10 @@ _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
 _LINES = frozenset({"рубежі", "рубежи", "рубеж", "позиції", "позиции", "рубежах", "позиціях", "позициях", "positions",
                     "lines"})
 _ONTO = frozenset({"на", "to"})
+# lines of one's own, not the enemy's: "заняли новые рубежи", "зайняли заздалегідь підготовлені позиції"
+_NEW_LINES = frozenset({"нові", "новые", "новых", "нових", "підготовлені", "подготовленные", "підготовлених",
+                        "подготовленных", "заздалегідь", "заранее", "вигідні", "выгодные", "вигідніші", "выгоднее",
+                        "запасні", "запасные", "new", "prepared", "fallback"})
 _ACROSS_FROM = frozenset({"навпроти", "напротив", "opposite"})
 _SAYS = frozenset({"said", "says", "say", "claimed", "claims", "announced", "stated", "insisted", "denied", "denies",
                    "заявил", "заявила", "заявили", "заявляет", "заявляют", "сообщил", "сообщили", "утверждает",
@@ -307,8 +311,9 @@ class Places:
             return own
         if around:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
-        if self._capture and any(words[x] in _LINES for x in range(h + 1, min(high, last + 5))):
-            return None     # "зайняли заздалегідь підготовлені позиції": lines, no place taken
+        if self._capture and any(words[x] in _LINES and any(words[y] in _NEW_LINES for y in range(h + 1, x))
+                                 for x in range(h + 1, min(high, last + 5))):
+            return None     # "зайняли заздалегідь підготовлені позиції": new lines of their own, no place taken
         if self._unknown_name(low, high, h):
             return []
         both = next((x for x in range(low, high - 1) if words[x] in _BOTH and words[x + 1] in _NEAR_WHAT), None)
