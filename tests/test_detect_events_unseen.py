@@ -575,3 +575,16 @@ def test_our_fighters_and_a_town_said_to_be_ours(detector: Detector, side: str, 
 def test_the_enemys_positions_entered_take_part_of_the_place_and_new_lines_none(detector: Detector, side: str,
                                                                                 text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a side's claim the other has not confirmed is still asserted; a rumour not confirmed is denied
+    ("other", "Министерство обороны России заявило, что российские войска освободили Новомихайловку — село к югу от "
+              "Курахово. Генштаб ВСУ эту информацию не подтвердил.", {(C, "UA14160130130080935", "ru", ASSERTED)}),
+    ("other", "Russia's defence ministry claims its troops captured Kurakhove; Kyiv has not confirmed.",
+     {(C, "kurakhove", "ru", ASSERTED)}),
+    ("ru", "Слухи о сдаче Купянска не подтверждаются.", {(W, "kupiansk", None, DENIED)}),
+])
+def test_not_confirmed_denies_a_rumour_but_not_a_sides_claim(detector: Detector, side: str, text: str,
+                                                            expected: set) -> None:
+    assert claims(detector, text, side) == expected

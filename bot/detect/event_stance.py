@@ -250,6 +250,11 @@ class Stance:
                 n = lex.denial.length_at(words, i)
                 return DENIED, post.original_match(i, i + n - 1, "stance denied: called false in the sentence")
             i = lex.denial.find(words, c_high, s_high)
+        if lex.hearsay.find(words, s_low, s_high) >= 0:
+            i = lex.unconfirmed.find(words, s_low, s_high)
+            if i >= 0:
+                n = lex.unconfirmed.length_at(words, i)
+                return DENIED, post.original_match(i, i + n - 1, "stance denied: a rumour not confirmed")
         if k + 1 < len(post.sentences):
             n_low, n_high = post.sentences[k + 1]
             for i in range(n_low, min(n_low + 2, n_high)):

@@ -289,6 +289,7 @@ class EventLexicon:
     denial_next: Phrases
     denial_of_it: Phrases
     hearsay: Phrases
+    unconfirmed: Phrases
     mockery: Phrases
     aside: Phrases
     irrealis: Phrases
@@ -376,7 +377,7 @@ def _words(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Wo
 _ACTOR_KEYS = (*SIDES, *(f"{side}_object" for side in SIDES), "not_after")
 _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall", "ours", "states", "needs_place",
                 "control", "not_claims")
-_CUE_KEYS = ("negation", "denial", "denial_next", "denial_of_it", "hearsay", "mockery", "aside", "irrealis", "order", "report", "report_after", "background",
+_CUE_KEYS = ("negation", "denial", "denial_next", "denial_of_it", "hearsay", "unconfirmed", "mockery", "aside", "irrealis", "order", "report", "report_after", "background",
              "background_before", "background_frame", "generic", "not_war", "held", "ours_now", "admit", "lie", "now", "copula", "observe", "opinion",
              "subordinate")
 _PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
