@@ -121,17 +121,20 @@ class Actors:
         """The last "part of X's forces" before word h: (first word of X, its length, side)."""
         words, lex = self.words, self.lex
         for i in range(h - 2, low - 1, -1):
-            if words[i] in _PART or (words[i] in _ONE and i + 2 < h and words[i + 1] in _OF_RU):
-                if words[i] in _ONE:
-                    i += 1      # "одна из наших рот отошла", "одна з бригад ЗСУ"
-                hit = self._actor_at(i + 1, lex.objects)
-                if hit is not None:
-                    # no other side named between: "..., не позволяя украинским силам
-                    # закрепиться на позициях, куда те отходят" is theirs
-                    if any(self._actor_at(j, lex.objects) or self._actor_at(j, lex.actors)
-                           for j in range(i + 1 + hit[1], h)):
-                        return None
-                    return i + 1, hit[1], hit[0]
+            if words[i] in _PART:
+                side_at = i + 1
+            elif words[i] in _ONE and i + 2 < h and words[i + 1] in _OF_RU:
+                side_at = i + 2     # "одна из наших рот отошла", "одна з бригад ЗСУ": the side after "из"
+            else:
+                continue
+            hit = self._actor_at(side_at, lex.objects)
+            if hit is not None:
+                # no other side named between: "..., не позволяя украинским силам
+                # закрепиться на позициях, куда те отходят" is theirs
+                if any(self._actor_at(j, lex.objects) or self._actor_at(j, lex.actors)
+                       for j in range(side_at + hit[1], h)):
+                    return None
+                return side_at, hit[1], hit[0]
         return None
 
     def _expelled_object(self, h: int, low: int, high: int) -> tuple[str | None, Match | None]:

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from bot.detect.eventlex import EventLexicon, JoinedWords
 from bot.detect.event_post import Post
 from bot.detect.model import Match
-from bot.detect.settlement_words import _CITY_NOUNS as _CITY_WORDS
+from bot.detect.settlement_words import _CITY_NOUNS
 from bot.detect.settlement_words import _VILLAGE_NOUNS as _VILLAGE_WORDS
 
 # English names that are capitalised without naming a place
@@ -65,7 +65,6 @@ _DISTANCE = frozenset({"км", "километрах", "километров", "
 _SEATS = frozenset({"kyiv"})
 # A settlement the clause speaks of without naming it ("вышли из посёлка", "з міста"): the
 # city and village nouns of the settlement rules, a town-type settlement counted a village
-_CITY_NOUNS = _CITY_WORDS
 _VILLAGE_NOUNS = _VILLAGE_WORDS | {"посёлка", "поселка", "посёлке", "поселке", "посёлок", "поселок", "селища",
                                    "селищі", "селище"}
 # English "town" is said of cities and of urban-type settlements alike (Velyka Novosilka)
@@ -85,8 +84,9 @@ _NEW_LINES = frozenset({"нові", "новые", "новых", "нових", "�
 _ACROSS_FROM = frozenset({"навпроти", "напротив", "opposite"})
 _SAYS = frozenset({"said", "says", "say", "claimed", "claims", "announced", "stated", "insisted", "denied", "denies",
                    "заявил", "заявила", "заявили", "заявляет", "заявляют", "сообщил", "сообщили", "утверждает",
-                   "заявив", "заявила", "заявили", "заявляє", "повідомив", "повідомили", "стверджує"})
+                   "заявив", "заявляє", "повідомив", "повідомили", "стверджує"})
 _AUXILIARIES = frozenset({"has", "have", "had"})
+
 
 class Places:
     """The judge's choice of the place an action word is about."""
@@ -112,9 +112,7 @@ class Places:
             if i >= high:
                 break
             place_id, axis, _ = post.place_of[i]
-            j = i
-            while j + 1 < high and post.place_of.get(j + 1, (None, False, -1))[2] == i:
-                j += 1
+            j = post.place_end(i, high)
             if (i - 1 >= low and lex.vicinity.length_at(words, i - 1)) \
                     or (i - 2 >= low and lex.vicinity.length_at(words, i - 2)):
                 around = True
@@ -296,10 +294,7 @@ class Places:
                 n = bisect_left(post.place_starts, s_low)
                 head = post.place_starts[n] if n < len(post.place_starts) else first
                 if head < first:
-                    end = head
-                    while post.place_of.get(end + 1, ("", False, -1))[2] == head:
-                        end += 1
-                    first, beside = head, [end]
+                    first, beside = head, [post.place_end(head)]
             return [(post.place_of[beside[0]][0], first, max(beside[0], first))]
         # a noun's place is its complement after it ("отход из X", "capture of X"); so is an
         # English active verb's ("Kyiv said its troops left Vuhledar"), not a passive's

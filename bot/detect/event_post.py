@@ -33,6 +33,7 @@ _CONJUNCTIONS = frozenset({
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
 _LIST_LINKS = frozenset({"and", "и", "і", "й", "та", "или", "або", "or"})
+_NO_PLACE = ("", False, -1)
 # Endings of a verb or a short participle: after a list of places, such a word begins a new
 # predicate ("окупували Семенівку та просунулися поблизу X", "…Малой Локни, Суджа обложена")
 _PREDICATE_ENDINGS = ("ли", "лись", "лися", "лась", "лася", "лось", "лося", "вся", "лся", "ена", "ено", "ены", "ені", "ана",
@@ -199,10 +200,15 @@ class Post:
         place = self.place_of.get(i)
         if place is None or place[2] != i:
             return False
-        j = i
-        while j + 1 < len(self.words) and self.place_of.get(j + 1, ("", False, -1))[2] == i:
+        return self._predicate(self.place_end(i) + 1)
+
+    def place_end(self, first: int, limit: int | None = None) -> int:
+        """The last word of the place whose first word is `first`, before word `limit`."""
+        limit = len(self.words) if limit is None else limit
+        j = first
+        while j + 1 < limit and self.place_of.get(j + 1, _NO_PLACE)[2] == first:
             j += 1
-        return self._predicate(j + 1)
+        return j
 
     def _listed(self, i: int) -> bool:
         """Whether word i is a name in a list of places that we do not know ("Polohy,

@@ -52,9 +52,9 @@ DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", 
 _NONE = frozenset({"нет", "немає", "нема"})
 _NO = frozenset({"ні", "нет", "no", "nope"})     # answering a rumour: "…«наші здали Покровськ». Ні, не здали"
 # Quotation marks: guillemets, curly and straight quotes
-_OPENING = frozenset("«“„\"'")
-_CLOSING = frozenset("»”“\"'")
 _QUOTE_PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
+_OPENING = frozenset(o for o, _ in _QUOTE_PAIRS) | {'"', "'"}
+_CLOSING = frozenset(c for _, c in _QUOTE_PAIRS) | {'"', "'"}
 _SINGLE_QUOTED = re.compile(r"(?<![^\W\d_])'(?=[^\W\d_])[^']*[^\s']'(?![^\W\d_])")
 _HELD_PLACE = frozenset({"місто", "город", "село", "поселок", "посёлок", "селище", "контролем", "control", "втрачено",
                          "втрачене", "втрачений", "втрачена", "потерян", "потеряно", "потеряна", "lost", "held"})
