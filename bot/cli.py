@@ -232,7 +232,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         store = await Store.open(settings.db_path, inline=True)
         try:
             pipeline = Pipeline(store, detector, settings.alerts, tracked=settings.tracked_places)
-            outbox = Outbox(store, TerminalSender(quiet=args.quiet), rate_limit_per_minute=None)
+            outbox = Outbox(store, TerminalSender(quiet=args.quiet, keep=False), rate_limit_per_minute=None)
             try:
                 report = await replay(args.path, store, pipeline, known, local_tz=export_tz, after_each=outbox.flush)
             except ExportError as exc:

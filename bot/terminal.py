@@ -46,35 +46,40 @@ def html_to_terminal(html: str, color: bool = False) -> str:
 
 
 class TerminalSender:
-    """Numbers messages like Telegram would, so edits can name the alert they change."""
+    """Numbers messages like Telegram would, so edits can name the alert they change.
 
-    def __init__(self, stream: TextIO | None = None, *, color: bool | None = None, quiet: bool = False) -> None:
+    `messages` holds the last text of each (the demo's and the tests' record); a replay of
+    a million posts passes `keep=False`, as it would hold every alert it ever sent."""
+
+    def __init__(self, stream: TextIO | None = None, *, color: bool | None = None, quiet: bool = False,
+                 keep: bool = True) -> None:
         self.stream = stream or sys.stdout
         self.color = self.stream.isatty() if color is None else color
         self.quiet = quiet
+        self.keep = keep
         self._next_id = 1
         self.messages: dict[int, str] = {}
 
-    def _print(self, text: str) -> None:
+    def _show(self, heading: str, html: str) -> None:
         if not self.quiet:
-            print(text, file=self.stream, flush=True)
+            print(heading, file=self.stream)
+            print(html_to_terminal(html, self.color), file=self.stream, flush=True)
 
     async def send(self, html: str, random_id: int) -> int:
         message_id = self._next_id
         self._next_id += 1
-        self.messages[message_id] = html
-        self._print(f"── alert #{message_id} " + "─" * 50)
-        self._print(html_to_terminal(html, self.color))
+        if self.keep:
+            self.messages[message_id] = html
+        self._show(f"── alert #{message_id} " + "─" * 50, html)
         return message_id
 
     async def edit(self, message_id: int, html: str) -> None:
-        self.messages[message_id] = html
-        self._print(f"── alert #{message_id} updated " + "─" * 42)
-        self._print(html_to_terminal(html, self.color))
+        if self.keep:
+            self.messages[message_id] = html
+        self._show(f"── alert #{message_id} updated " + "─" * 42, html)
 
     async def send_photo(self, png: bytes, caption_html: str) -> int:
         message_id = self._next_id
         self._next_id += 1
-        self._print(f"── photo #{message_id} ({len(png)} bytes) " + "─" * 30)
-        self._print(html_to_terminal(caption_html, self.color))
+        self._show(f"── photo #{message_id} ({len(png)} bytes) " + "─" * 30, caption_html)
         return message_id
