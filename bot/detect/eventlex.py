@@ -320,7 +320,10 @@ class EventLexicon:
     place_preps: frozenset[str] | None = None
 
 
-def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> Phrases:
+def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]], *, over_text: bool = False) -> Phrases:
+    """`over_text`: also the regex over folded text (`Phrases.in_text`), which only a list
+    searched in a post's opening lines needs; compiling it for every list cost a tenth of
+    the detector's load."""
     if key not in check.table:
         return NO_PHRASES
     single: list[str] = []
@@ -343,7 +346,7 @@ def _phrases(check: Checker, key: str, lists: Mapping[str, tuple[str, ...]]) -> 
     head_set = compile_word(heads, lists)
     whole = all(_exact_only(w) for w in (words, head_set))
     return Phrases(words, tuple(multi), head_set, _regex(words, tuple(multi)),
-                   _regex(words, tuple(multi), over_text=True), parts,
+                   _regex(words, tuple(multi), over_text=True) if over_text else None, parts,
                    firsts=words.exact | head_set.exact if whole else None)
 
 
@@ -400,7 +403,7 @@ def read_event_lexicon(path: Path) -> EventLexicon:
     cues = section("cues", _CUE_KEYS)
     places = section("places", _PLACE_KEYS)
     sided = {side: _phrases(actors, side, lists) for side in SIDES}
-    cues_read = {key: _phrases(cues, key, lists) for key in _CUE_KEYS}
+    cues_read = {key: _phrases(cues, key, lists, over_text=key == "background_frame") for key in _CUE_KEYS}
     places_read = {key: _phrases(places, key, lists) for key in _PLACE_KEYS}
     starts = [p for side in SIDES for key in (side,) if key in actors.table for p in actors.strings(key)]
     return EventLexicon(
