@@ -588,3 +588,57 @@ def test_the_enemys_positions_entered_take_part_of_the_place_and_new_lines_none(
 def test_not_confirmed_denies_a_rumour_but_not_a_sides_claim(detector: Detector, side: str, text: str,
                                                             expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+# --- round 5: map shorthand, unit phrases, demands, claims answered by a denial of "this information" ---
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # map accounts' shorthand and the Russian army's groups of forces name the side
+    ("other", "RU infiltration group entered the southern outskirts of Kostiantynivka.",
+     {(C, "kostiantynivka", "ru", ASSERTED)}),
+    ("ru", "Units of the Vostok Group of Forces took control of Velyka Novosilka.",
+     {(C, "velyka-novosilka", "ru", ASSERTED)}),
+    # the fighters of our brigade, in English
+    ("ua", "Soldiers of our brigade cleared the railway station district of Kupiansk.", {(C, "kupiansk", "ua", ASSERTED)}),
+    # full control held by a side named after "of the"
+    ("ua", "Vovchansk is under the full control of the Russian Armed Forces.", {(C, "vovchansk", "ru", ASSERTED)}),
+    # a part of a side's garrison, its adjective in the singular genitive
+    ("ru", "Часть украинского гарнизона отошла из Покровска в сторону Гришино.", {(W, "pokrovsk", "ua", ASSERTED)}),
+])
+def test_who_acted_in_map_shorthand_unit_names_and_of_phrases(detector: Detector, side: str, text: str,
+                                                              expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a participle describing a noun is no claim
+    ("other", "Kyiv hoped to trade the captured land for guarantees.", set()),
+    # what someone demands be done has not happened; what someone reports has
+    ("other", "Moscow demanded that Ukraine withdraw its troops from Kramatorsk.", set()),
+    ("other", "Кремль требует, чтобы ВСУ ушли из Славянска.", set()),
+    ("other", "Генштаб сообщил, что ВСУ ушли из Краматорска.", {(W, "kramatorsk", "ua", ASSERTED)}),
+    # part of a month, in English, dates a past
+    ("other", "Russian troops had entered Vovchansk in mid-May, but the town is contested.", set()),
+])
+def test_demands_described_nouns_and_dated_pasts_are_not_claims(detector: Detector, side: str, text: str,
+                                                                 expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # the side whose voices claim a capture is who would have taken the place
+    ("ua", "Заяви російських пабліків про захоплення Куп'янська не відповідають дійсності.",
+     {(C, "kupiansk", "ru", DENIED)}),
+    ("ua", "Міноборони росії вкотре «захопило» Борову. Це фейк.", {(C, "borova", "ru", DENIED)}),
+    # "this information" denied in the next sentence
+    ("other", "Минобороны РФ заявило о взятии Часова Яра. В ВСУ эту информацию опровергли.",
+     {(C, "chasiv-yar", "ru", DENIED)}),
+])
+def test_a_sides_claimed_capture_denied_keeps_the_side_that_claims_it(detector: Detector, side: str, text: str,
+                                                                     expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+def test_a_region_named_before_a_village_left_only_says_where_it_is(detector: Detector) -> None:
+    found = claims(detector, "На Харківщині окупантів вибито з Вовчанська.", "ua")
+    assert found == {(W, "vovchansk", "ru", ASSERTED)}

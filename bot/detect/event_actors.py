@@ -18,7 +18,9 @@ from bot.detect.model import Match
 
 # "Dozens of Ukrainian soldiers": the side after "of" is the subject.
 _QUANTITY = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "remnants", "part",
-                       "elements", "several"})
+                       "elements", "several",
+                       # and the units or fighters of a side: "Soldiers of our brigade cleared X"
+                       "units", "soldiers", "fighters", "servicemen", "groups", "half"})
 _MANAGED = frozenset({"удалось", "вдалося"})
 # "Часть российских войск отошла", "Підрозділи Сил оборони відійшли": the side in the
 # genitive after a part or a unit is the subject.
@@ -166,12 +168,20 @@ class Actors:
                         return self._actor(i, hit[1], hit[0], "pushed out")
             return None, None
         if form == "noun":
+            claimer = None
             for i in (*range(h + 1, min(high, last + 4)), *range(h - 1, max(low, h - 4) - 1, -1)):
                 hit = self._actor_at(i, lex.objects)
-                if hit is not None and not lex.not_after.length_at(self.words, i - 1) \
-                        and not (i + hit[1] < len(self.words) and self.words[i + hit[1]] in lex.source):
-                    side, n = hit
-                    return self._actor(i, n, side, "whose action the noun names")
+                if hit is None or lex.not_after.length_at(self.words, i - 1):
+                    continue
+                if i + hit[1] < len(self.words) and self.words[i + hit[1]] in lex.source:
+                    # "заяви російської пропаганди про захоплення X": the side whose voices claim a capture
+                    claimer = claimer or (i, hit) if action == "capture" and i < h else claimer
+                    continue
+                side, n = hit
+                return self._actor(i, n, side, "whose action the noun names")
+            if claimer is not None:
+                i, (side, n) = claimer
+                return self._actor(i, n, side, "whose voices claim the capture")
             if lex.observe.find(self.words, low, h) >= 0:
                 return None, None
         if head in lex.fall and last + 2 < high and self.words[last + 1] == "to":
@@ -183,6 +193,8 @@ class Actors:
             i = lex.control.find(self.words, low, high)
             if i >= 0:
                 j = i + lex.control.length_at(self.words, i)
+                if j + 1 < high and self.words[j] == "the":
+                    j += 1          # "under the full control of the Russian Armed Forces"
                 hit = self._actor_at(j, lex.objects) if j < high else None
                 if hit is not None:
                     return self._actor(j, hit[1], hit[0], "in control")

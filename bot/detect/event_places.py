@@ -303,6 +303,9 @@ class Places:
         if after and not own and not around and form != "noun":
             own, around = self._eligible(low, h)     # the subject: "Toretsk came under Russian control"
         if own:
+            if any(f[1] > h and f[0] not in self.regions for f in own):
+                # "На Харківщині окупантів вибито з Глибокого": the region before says where
+                own = [f for f in own if f[1] > h or f[0] not in self.regions]
             return own
         if around:
             return None if self._capture else []    # "отступил с подступов к X" left no named place

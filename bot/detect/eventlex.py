@@ -283,6 +283,7 @@ class EventLexicon:
     copula: Phrases
     opinion: Phrases
     subordinate: Phrases
+    demand: Phrases
     observe: Phrases
     negation: Phrases
     denial: Phrases
@@ -382,7 +383,7 @@ _ACTION_KEYS = ("nouns", "liberation", "occupation", "expel", "expelled", "fall"
                 "control", "not_claims")
 _CUE_KEYS = ("negation", "denial", "denial_next", "denial_of_it", "hearsay", "unconfirmed", "mockery", "aside", "irrealis", "order", "report", "report_after", "background",
              "background_before", "background_frame", "generic", "not_war", "held", "ours_now", "admit", "lie", "now", "copula", "observe", "opinion",
-             "subordinate")
+             "subordinate", "demand")
 _PLACE_KEYS = ("destination", "near", "within", "source", "vicinity", "area")
 
 

@@ -103,14 +103,17 @@ class _Judge(Stance, Actors, Places):
         form = self._form(h, low)
         if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
-        if head.isascii() and head in lex.occupation and h > low and words[h - 1] in DETERMINERS:
-            return []
+        if head.isascii() and h > low and (head in lex.occupation and words[h - 1] in DETERMINERS
+                                           or head.endswith(("ed", "en")) and words[h - 1] in _ARTICLES):
+            return []       # a participle describing a noun: "the occupied territories", "the captured territory"
         offsets = words.offsets
         if lex.not_news is not None and lex.not_news.search(words.joined, offsets[s_low], offsets[high]) is not None \
                 and (lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0
                      or lex.not_war.find(words, low, high) >= 0 or lex.opinion.find(words, s_low, h) >= 0):
             return []
         if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
+            return []
+        if words[low] in _THAT and low > s_low and self._demanded(k, low):
             return []
         if self._background(h, k, low, high, form):
             return []
@@ -158,6 +161,12 @@ class _Judge(Stance, Actors, Places):
             out += self._held_after(k, high, by, places)
         return out
 
+    def _demanded(self, k: int, low: int) -> bool:
+        """The clause before "that" ("Putin demanded that Ukraine withdraw") wants it done."""
+        clauses = self.post.clauses(k)
+        before = next((a for a, b in clauses if b == low), None)
+        return before is not None and self.lex.demand.find(self.words, before, low) >= 0
+
     def _held_after(self, k: int, high: int, by: str | None,
                     places: list[tuple[str | None, Match | None]]) -> list[Event]:
         """A withdrawal followed by "the place is under the control of Y" ("Ворога вибито з X,
@@ -204,6 +213,12 @@ class _Judge(Stance, Actors, Places):
         by, actor = self._actor(h, 1, "own", "an exclamation after the place")
         where = post.original_match(entry[2], before, f"place {entry[0]}: taken")
         return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
+
+
+#: opening a clause that says what someone wants done ("demanded that …")
+_THAT = frozenset({"that", "что", "чтобы", "що", "щоб", "щоби"})
+#: before an English participle, words that make it describe the noun after it
+_ARTICLES = frozenset({"a", "an", "the", "its", "their", "his", "her", "this", "these", "those"})
 
 
 def _merge(events: list[Event]) -> tuple[Event, ...]:
