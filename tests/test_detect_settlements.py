@@ -55,6 +55,26 @@ def test_the_oblast_named_beside_a_homonym_says_which_it_is_even_against_places_
     assert places(detector, "Золочів приймає дітей") == {"zolochiv"}
 
 
+def test_a_hromada_named_in_the_sentence_says_a_listed_towns_name_is_its_village(detector: Detector) -> None:
+    # the village Костянтинівка of Мар'їнка hromada, not the city of Kramatorsk raion
+    assert places(detector, "Мар’їнська громада: окупанти зайшли в Костянтинівку, в селі тривають бої.") == {
+        "UA14160130110024680"}
+    # a neighbour of the village's raion does not: the listed city stays the city
+    assert places(detector, "Бої біля Курахового та Костянтинівки.") == {"kurakhove", "kostiantynivka"}
+    assert places(detector, "Костянтинівка під обстрілом.") == {"kostiantynivka"}
+
+
+def test_every_codifier_and_former_name_of_a_listed_place_finds_it(detector: Detector) -> None:
+    missed = []
+    for s in load_book().settlements:
+        if s.id.startswith("UA"):
+            continue
+        for name in (s.uk, *s.former):
+            if s.id not in places(detector, f"Бої йдуть біля міста {name}."):
+                missed.append((s.id, name))
+    assert missed == []
+
+
 def test_a_settlement_of_the_same_raion_in_the_sentence_says_which_homonym_is_meant(detector: Detector) -> None:
     assert places(detector, "Бої біля Очеретиного та Керамика") == {OCHERETYNE, KERAMIK}
 

@@ -136,6 +136,9 @@ class _Evidence:
         return candidates, said
 
 
+#: which of (oblast, raion, hromada) an area's kind is
+_AREA_LEVEL = {"oblast": 0, "raion": 1, "hromada": 2}
+
 # a place that says where it is: "X под Y", "X near Y", "X, south of Y", «X южнее Y»
 _COMPASS = r"(?:north|south)(?:[- ]?(?:east|west))?|east|west"
 _NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside"
@@ -518,7 +521,9 @@ class _Resolution(UsageRules):
             of_kind = [c for c in narrowed if settlements[c].category in kind]
             if len(of_kind) == 1:
                 return of_kind[0], False     # which one, but not where: Russia's villages stay Russia's
-        if occ.known >= 0 or (occ.reading.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels):
+        if occ.known >= 0:
+            return self._not_the_listed(occ, candidates)
+        if occ.reading.shadowed and occ.label.partition(" (")[0] not in self.m.former_labels:
             return None
         if self.won_names and any(settlements[c].uk in self.won_names for c in candidates):
             return None
@@ -533,6 +538,27 @@ class _Resolution(UsageRules):
         cities = [c for c in candidates if settlements[c].category in "MK"]
         if len(cities) == 1 and (not said or cities[0] in narrowed):
             return cities[0], False
+        return None
+
+    def _not_the_listed(self, occ: _Occurrence, candidates: list[int]) -> tuple[int, bool] | None:
+        """A name places.tsv gives to one of its places is that place when bare; a raion or
+        hromada named in its own sentence may say it is another ("Мар'їнська громада: окупанти зайшли в
+        Костянтинівку", the village, not the city of Kramatorsk raion). A neighbour or an axis
+        does not: the listed towns are the front's, and the villages named with them as often
+        lie in the next raion."""
+        settlements = self.book.settlements
+        listed = self.m.by_place_id.get(self.known[occ.known].place_id)
+        # a raion or hromada, not an oblast: "обійти Гуляйполе й вийти до межі Дніпропетровщини"
+        # names the oblast of another Гуляйполе as where the enemy heads
+        areas = [a for at, found in self.areas_at.items() if self.sentence(at) == occ.sentence for a in found
+                 if a.kind != "oblast"]
+        if not areas:
+            return None
+        kept = [c for c in candidates if any(
+            (settlements[c].oblast, settlements[c].raion, settlements[c].hromada)[_AREA_LEVEL[a.kind]] == a.index
+            for a in areas)]
+        if len(kept) == 1 and kept[0] != listed:
+            return kept[0], True
         return None
 
     def _around(self, occ: _Occurrence, post: _Evidence) -> _Evidence:
