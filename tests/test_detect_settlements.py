@@ -64,6 +64,12 @@ def test_a_hromada_named_in_the_sentence_says_a_listed_towns_name_is_its_village
     assert places(detector, "Костянтинівка під обстрілом.") == {"kostiantynivka"}
 
 
+def test_a_hromada_named_in_the_post_outweighs_an_oblast_named_for_something_else(detector: Detector) -> None:
+    text = ("Ізюмська громада прощається з Героєм. Петро Богданов із с. Іванівка нашої громади загинув 12 березня, "
+            "захищаючи Україну на Донеччині.")
+    assert places(detector, text) == {"UA63040090060094359", "donetsk-oblast"}
+
+
 def test_every_codifier_and_former_name_of_a_listed_place_finds_it(detector: Detector) -> None:
     missed = []
     for s in load_book().settlements:

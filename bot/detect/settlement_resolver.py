@@ -122,10 +122,12 @@ class _Evidence:
     def narrow(self, candidates: list[int], settlements: list[Settlement]) -> tuple[list[int], bool]:
         said = False
         # the nearest word first: a neighbour in the same sentence ("Старомайорское, Урожайное,
-        # Макаровка") before an oblast named elsewhere in the post ("к границе Днепропетровской
-        # области"), then places anywhere in the post
+        # Макаровка") before an area named elsewhere in the post ("к границе Днепропетровской
+        # области"), the narrowest area first (a hromada's village beats the oblast a soldier
+        # of it fell in: «с. Іванівка нашої громади … загинув на Донеччині»), then places
+        # anywhere in the post
         for wanted, key in ((self.near_raion, "raion"), (self.near_hromada, "hromada"),
-                            (self.oblast, "oblast"), (self.raion, "raion"), (self.hromada, "hromada"),
+                            (self.hromada, "hromada"), (self.raion, "raion"), (self.oblast, "oblast"),
                             (self.far_raion, "raion")):
             if not wanted:
                 continue
