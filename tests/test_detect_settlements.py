@@ -70,6 +70,14 @@ def test_a_hromada_named_in_the_post_outweighs_an_oblast_named_for_something_els
     assert places(detector, text) == {"UA63040090060094359", "donetsk-oblast"}
 
 
+def test_in_a_list_by_oblast_each_name_lies_in_the_oblast_of_its_own_part(detector: Detector) -> None:
+    text = "Ситуація за добу: на Сумщині обстріляно Юнаківку, Хотінь та Білопілля; на Чернігівщині — Семенівку."
+    # Білопілля is the Sumy city, not put in Chernihiv oblast by the part after the semicolon;
+    # Семенівка is the Chernihiv city, not a Sumy namesake beside Юнаківка
+    assert places(detector, text) == {"UA59080310010046655", "UA59080290010046940", "UA59080030010079123",
+                                      "UA74060070010010511"}
+
+
 def test_every_codifier_and_former_name_of_a_listed_place_finds_it(detector: Detector) -> None:
     missed = []
     for s in load_book().settlements:

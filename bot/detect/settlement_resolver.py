@@ -568,6 +568,18 @@ class _Resolution(UsageRules):
         sentence, then places anywhere in it."""
         near = _Evidence.__new__(_Evidence)      # every field is set below
         near.oblast, near.raion, near.hromada = post.oblast, post.raion, post.hromada
+        near_oblast = False
+        if len(post.oblast) > 1:
+            # a list by oblast, its parts between semicolons ("на Сумщині — Юнаківку; на
+            # Чернігівщині — Семенівку"): the oblast named in the name's part, before it
+            low, high = self.sentence_span(occ.sentence)
+            cut = self.folded.rfind(";", low, occ.start)
+            part = cut if cut >= 0 else low if self.folded.find(";", occ.end, high) >= 0 else occ.start
+            before = [a for at, found in self.areas_at.items() if part <= at < occ.start
+                      for a in found if a.kind == "oblast"]
+            if before:
+                near.oblast = {max(before, key=lambda a: a.start).index}
+                near_oblast = True
         near.near_raion = self.sentence_raions.get(occ.sentence, set())
         near.near_hromada = set()
         near.far_raion = self.post_raions
@@ -576,6 +588,11 @@ class _Resolution(UsageRules):
             # напрямку… Підрозділи, що обороняли Лисівку"), unless the post is about a Russian
             # border region, whose villages share Ukrainian names
             near.far_raion = self.post_raions | self.axis_raions
+        if near_oblast:
+            # and the neighbours of that oblast's part of the list only
+            raions = self.book.raions
+            near.near_raion = {r for r in near.near_raion if r >= 0 and raions[r].parent in near.oblast}
+            near.far_raion = {r for r in near.far_raion if r >= 0 and raions[r].parent in near.oblast}
         return near
 
     def _kind_before(self, start: int) -> str | None:

@@ -48,7 +48,7 @@ _RIVER_AFTER = frozenset({"river", "line", "bank", "banks", "valley", "floodplai
 _LINKS = frozenset({"и", "та", "і", "й", "а", "также", "and", "or", "или", "або"})
 # what may stand between a name and an area named beside it: "X Сватівського району",
 # "X, Харківщина", "X на Львівщині", "X in the Svatove district"
-_AREA_LINK = re.compile(r"[ \t,;:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
+_AREA_LINK = re.compile(r"[ \t,:()\-–—]*(?:(?:у|в|во|на|at|in|of)\s+)?(?:the\s+)?")
 # Words whose object is a place fought over, left or taken (_GROUND_STEMS), or struck or
 # evacuated (_STRIKE_STEMS): a village named right after one ("штурм Уманського", "бої за
 # Роботине", "shelling hit Bilohorivka") is used as a place, whatever else its name is.
