@@ -642,3 +642,15 @@ def test_a_sides_claimed_capture_denied_keeps_the_side_that_claims_it(detector: 
 def test_a_region_named_before_a_village_left_only_says_where_it_is(detector: Detector) -> None:
     found = claims(detector, "На Харківщині окупантів вибито з Вовчанська.", "ua")
     assert found == {(W, "vovchansk", "ru", ASSERTED)}
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "on the Pokrovsk axis" names where, not what was taken
+    ("other", "Russian forces captured Myrnohrad on the Pokrovsk axis.", {(C, "myrnohrad", "ru", ASSERTED)}),
+    # a town a compass word sets the clause by only says where the other place lies
+    ("ru", "Южнее Угледара наши подразделения закрепились в Пречистовке.",
+     {(C, "UA14040050110090801", "ru", ASSERTED)}),
+])
+def test_an_axis_or_a_compass_bearing_only_locates_the_place_taken(detector: Detector, side: str, text: str,
+                                                                  expected: set) -> None:
+    assert claims(detector, text, side) == expected

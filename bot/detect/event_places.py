@@ -20,6 +20,11 @@ from bot.detect.model import Match
 from bot.detect.settlement_words import _CITY_NOUNS
 from bot.detect.settlement_words import _VILLAGE_NOUNS as _VILLAGE_WORDS
 
+#: "южнее X": X only says where what the clause names lies
+_COMPASS_ADVERBS = frozenset({"южнее", "севернее", "западнее", "восточнее", "південніше", "північніше", "західніше",
+                              "східніше"})
+#: after a town's name in English, a noun that makes it an axis ("the Pokrovsk axis")
+_AXIS_NOUNS_EN = frozenset({"axis", "direction", "front", "sector"})
 # English names that are capitalised without naming a place
 _CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                        "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -113,6 +118,8 @@ class Places:
                 break
             place_id, axis, _ = post.place_of[i]
             j = post.place_end(i, high)
+            # an English axis names its town before the noun: "on the Pokrovsk axis"
+            axis = axis or (j + 1 < len(words) and words[j + 1] in _AXIS_NOUNS_EN)
             if (i - 1 >= low and lex.vicinity.length_at(words, i - 1)) \
                     or (i - 2 >= low and lex.vicinity.length_at(words, i - 2)):
                 around = True
@@ -302,6 +309,10 @@ class Places:
         own, around = self._eligible(h + 1 if after else low, high)
         if after and not own and not around and form != "noun":
             own, around = self._eligible(low, h)     # the subject: "Toretsk came under Russian control"
+        if len(own) > 1:
+            # "Южнее Угледара наши закрепились в Пречистовке": the town a compass word puts
+            # the clause by only says where the other lies
+            own = [f for f in own if not (f[1] > low and words[f[1] - 1] in _COMPASS_ADVERBS)] or own
         if own:
             if any(f[1] > h and f[0] not in self.regions for f in own):
                 # "На Харківщині окупантів вибито з Глибокого": the region before says where
