@@ -654,3 +654,22 @@ def test_a_region_named_before_a_village_left_only_says_where_it_is(detector: De
 def test_an_axis_or_a_compass_bearing_only_locates_the_place_taken(detector: Detector, side: str, text: str,
                                                                   expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a map mentioned near a capture is no bank card that cancels it
+    ("other", "Карта обновлена 🗺\nПо геолокации: ВС РФ заняли Петропавловку Купянского района.",
+     {(C, "UA63080130010073205", "ru", ASSERTED)}),
+    # the other side's claim, answered by where the map puts the front
+    ("ua", "Z-каналы пишут: «Русская армия взяла Степногорск». Открываем карту DeepState — Степногорск под контролем "
+           "Сил обороны.", {(C, "UA23040210010095541", "ru", DENIED)}),
+    # a statement refuted with no demonstrative
+    ("other", "Минобороны России заявило о взятии Покровска. Генштаб ВСУ заявление опроверг.",
+     {(C, "pokrovsk", "ru", DENIED)}),
+    # «Пока же» is "for now", not "while"
+    ("ru", "Если Купянск-Узловой падёт, левый берег будет потерян. Пока же наши штурмовые группы зашли в восточную "
+           "часть Купянска-Узлового.", {(C, "kupiansk-vuzlovyi", "ru", ASSERTED)}),
+])
+def test_maps_statements_refuted_and_for_now_clauses(detector: Detector, side: str, text: str,
+                                                     expected: set) -> None:
+    assert claims(detector, text, side) == expected

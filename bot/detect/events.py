@@ -111,8 +111,9 @@ class _Judge(Stance, Actors, Places):
                 and (lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0
                      or lex.not_war.find(words, low, high) >= 0 or lex.opinion.find(words, s_low, h) >= 0):
             return []
-        if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high):
-            return []
+        if lex.subordinate.length_at(words, low) and not self._main_claim(k, low, high) \
+                and not (low + 1 < high and words[low + 1] in _FOR_NOW):
+            return []       # «Пока же наши зашли в…», «поки що»: for now, not "while"
         if words[low] in _THAT and low > s_low and self._demanded(k, low):
             return []
         if self._background(h, k, low, high, form):
@@ -215,6 +216,8 @@ class _Judge(Stance, Actors, Places):
         return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
 
 
+#: after «пока», «поки», making it "for now", not "while"
+_FOR_NOW = frozenset({"же", "что", "що"})
 #: opening a clause that says what someone wants done ("demanded that …")
 _THAT = frozenset({"that", "что", "чтобы", "що", "щоб", "щоби"})
 #: before an English participle, words that make it describe the noun after it
