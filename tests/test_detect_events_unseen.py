@@ -673,3 +673,19 @@ def test_an_axis_or_a_compass_bearing_only_locates_the_place_taken(detector: Det
 def test_maps_statements_refuted_and_for_now_clauses(detector: Detector, side: str, text: str,
                                                      expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "the city" after a town's name in a heading is that town
+    ("ru", "▪️ Суджа: противник в спешке покидает город, бросая технику.", {(W, "sudzha", "ua", ASSERTED)}),
+    # fleeing right after the place was entered leaves that place, not the road's end
+    ("ru", "Наши штурмовики зашли в Суджу, укры бегут по трассе на Юнаковку.",
+     {(C, "sudzha", "ru", ASSERTED), (W, "sudzha", "ua", ASSERTED)}),
+    # breaking through to a place reaches it; into it, or to its centre, takes it
+    ("ua", "Окупанти прорвалися до Покровська.", set()),
+    ("ua", "Окупанти прорвалися в Покровськ.", {(C, "pokrovsk", "ru", ASSERTED)}),
+    ("ua", "Окупанти прорвалися до центру Покровська.", {(C, "pokrovsk", "ru", ASSERTED)}),
+])
+def test_the_town_fled_and_a_breakthrough_that_only_reaches_a_place(detector: Detector, side: str, text: str,
+                                                                     expected: set) -> None:
+    assert claims(detector, text, side) == expected

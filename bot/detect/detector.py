@@ -44,7 +44,10 @@ class Detector:
         self._events = events
         self._regions = frozenset(p.id for p in gazetteer.places if p.kind in ("oblast", "region"))
         # what "из города", "з міста" may mean when the clause names no place
-        self._cities = frozenset(p.id for p in gazetteer.places if p.kind == "city") | (
+        # a Russian town is a город («Суджа: противник покидает город»); a Ukrainian one is
+        # most often a селище
+        self._cities = frozenset(p.id for p in gazetteer.places
+                                 if p.kind == "city" or (p.kind == "town" and p.country == "RU")) | (
             settlements.city_ids() if settlements is not None else frozenset())
         self._ids = {place.id: i for i, place in enumerate(gazetteer.places)}
         self._automaton, self._payloads = self._build_automaton()

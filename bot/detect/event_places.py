@@ -20,6 +20,10 @@ from bot.detect.model import Match
 from bot.detect.settlement_words import _CITY_NOUNS
 from bot.detect.settlement_words import _VILLAGE_NOUNS as _VILLAGE_WORDS
 
+#: broke through to a place ("прорвалися до Шахового"), which is reaching it, not entering
+_BROKE_THROUGH = frozenset({"прорвались", "прорвалися", "прорвался", "прорвався", "прорвалась", "прорвалася"})
+#: "прорвалися до центру X" are inside it
+_CENTRE = frozenset({"центру", "центра", "центр"})
 #: "южнее X": X only says where what the clause names lies
 _COMPASS_ADVERBS = frozenset({"южнее", "севернее", "западнее", "восточнее", "південніше", "північніше", "західніше",
                               "східніше"})
@@ -172,9 +176,11 @@ class Places:
         """A place after "к", "toward", "в сторону", up to a few words back with no "из" between;
         for a withdrawal, one in the accusative after "в", "на" ("отошли в Торецк")."""
         lex, words = self.lex, self.words
+        # after the verb of leaving in its own clause, not in a clause looked back at; a Russian
+        # feminine name in «-у» after «в», «на» is in the accusative too («бегут на Юнаковку»)
         if not self._capture and low <= self._h < i - 1 and words[i - 1] in _INTO_ACCUSATIVE \
-                and i in self.post.accusative:
-            return True     # after the verb of leaving in its own clause, not in a clause looked back at
+                and (i in self.post.accusative or self.language == "ru" and words[i].endswith(("у", "ю"))):
+            return True
         if not self._capture:
             # the lines fallen back to, and where they lie: "відійшли на більш вигідні рубежі в
             # районі Новоселівки", "fell back to positions near X"; not "покинули позиції біля X"
@@ -190,13 +196,22 @@ class Places:
             return False
         for j in range(i - 1, first - 1, -1):
             n = lex.destination.length_at(words, j)
-            if n and j + n <= i and not (self._capture and words[j] in _INTO):
-                return True
+            if n and j + n <= i and not ((self._capture or self._entered(first, j)) and words[j] in _INTO
+                                         and not (words[j] == "до" and words[self._h] in _BROKE_THROUGH
+                                                  and words[j + 1] not in _CENTRE)):
+                return True     # not where a clause looked back at says forces entered: "зашли в Суджу, укры бегут"
             if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
                                                         and self.post.place_of[j][2] != self.post.place_of.get(
                                                             i, ("", False, -1))[2]):
                 return False
         return False
+
+    def _entered(self, low: int, high: int) -> bool:
+        """A capture's action word among words low..high-1 (of a clause before the one judged)."""
+        if low <= self._h < high:
+            return False
+        starts = self.post.starts
+        return any(m.action == "capture" and low <= bisect_left(starts, m.start) < high for m in self.mentions)
 
     def _locates(self, i: int, low: int) -> bool:
         """A place that only says where the name before it lies."""
@@ -256,8 +271,9 @@ class Places:
             if preps is not None and words[i - 1] not in preps:
                 continue
             if i == h or i in post.place_of or not post.capitalised(i) or words[i] in _CALENDAR \
-                    or words[i] in lex.actor_starts:
-                continue
+                    or words[i] in lex.actor_starts or self._destination(i, low) \
+                    or (not self._capture and i > h and words[i - 1] in _INTO_ACCUSATIVE):
+                continue    # where they went ("бегут по трассе на Юнаковку") is not the place left
             if lex.source_preps.length_at(words, i - 1) or lex.near.length_at(words, i - 1) \
                     or lex.within.length_at(words, i - 1):
                 return True
@@ -320,6 +336,8 @@ class Places:
             return own
         if around:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
+        if self._capture and head in _BROKE_THROUGH:
+            return None     # "прорвалися до Шахового" reached it; one broken into is named ("прорвались в X")
         if self._capture and any(words[x] in _LINES and any(words[y] in _NEW_LINES for y in range(h + 1, x))
                                  for x in range(h + 1, min(high, last + 5))):
             return None     # "зайняли заздалегідь підготовлені позиції": new lines of their own, no place taken
