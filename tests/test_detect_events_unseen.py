@@ -689,3 +689,15 @@ def test_maps_statements_refuted_and_for_now_clauses(detector: Detector, side: s
 def test_the_town_fled_and_a_breakthrough_that_only_reaches_a_place(detector: Detector, side: str, text: str,
                                                                      expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "(both east of X)" locates the two places before it
+    ("other", "Ukrainian forces withdrew from Berdychi and Semenivka (both northwest of Avdiivka) to positions further "
+              "west.", {(W, "UA14160190060085594", "ua", ASSERTED), (W, "UA14160190240019927", "ua", ASSERTED)}),
+    # "the area" names no place, and none named before stands in for it
+    ("other", "Ukrainian forces recaptured Kucheriv Yar. Russian forces that had infiltrated the area withdrew toward "
+              "the east.", {(C, "UA14160270100036947", "ua", ASSERTED), (W, None, "ru", ASSERTED)}),
+])
+def test_both_of_a_list_located_and_an_unnamed_area(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -242,7 +242,9 @@ class Places:
                 j, outside = j - 1, 1     # "Novomykhailivka south of Kurakhove"
             if outside or inside:
                 before = j - 1
-                while before > low and (words[before] in ("the", "a") or words[before] in _COMPASS_PARTS):
+                # "Kucheriv Yar and Zolotyi Kolodiaz (both east of Dobropillia)"
+                while before > low and (words[before] in ("the", "a", "both", "all")
+                                        or words[before] in _COMPASS_PARTS):
                     before -= 1
                 if before in post.place_of or words[before] in _NEAR_WHAT or (outside and words[before] in _NEAR_ONE):
                     return True
@@ -348,8 +350,8 @@ class Places:
             found = self._two_before(k, low)
             if found:
                 return found     # "pushed out of both villages", «бежал из обоих сёл»: the two named before
-        if any(words[x] in _UNNAMED_SETTLEMENTS for x in range(low, high)):
-            return []     # "have taken over a dozen villages": none named, none before meant
+        if any(words[x] in _UNNAMED_SETTLEMENTS or words[x] == "area" for x in range(low, high)):
+            return []     # "have taken over a dozen villages", "had infiltrated the area": none named, none before meant
         if form != "noun" and self._unknown_object(last, high):
             return []     # "captured Dalne": a village we do not know, not the town before it
         if low > 0 and words[low] in _WHERE and low - 1 in post.place_of \
