@@ -701,3 +701,13 @@ def test_the_town_fled_and_a_breakthrough_that_only_reaches_a_place(detector: De
 ])
 def test_both_of_a_list_located_and_an_unnamed_area(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # an option in the base form, after "or", is no news
+    ("other", "Kyiv faces a stark choice: keep defending Pokrovsk, or retreat in good order to a new line.", set()),
+    # a past tense after "and" is
+    ("other", "Russian troops shelled the town and withdrew from Vovchansk.", {(W, "vovchansk", "ru", ASSERTED)}),
+])
+def test_an_option_in_the_base_form_is_not_a_claim(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -106,6 +106,9 @@ class _Judge(Stance, Actors, Places):
         if head.isascii() and h > low and (head in lex.occupation and words[h - 1] in DETERMINERS
                                            or head.endswith(("ed", "en")) and words[h - 1] in _ARTICLES):
             return []       # a participle describing a noun: "the occupied territories", "the captured territory"
+        if head.isascii() and h == low + 1 and words[low] in _OR_AND and head not in _PAST \
+                and not head.endswith(("ed", "s", "ing")):
+            return []       # "keep defending X, or retreat to a new line": a choice, in the base form
         offsets = words.offsets
         if lex.not_news is not None and lex.not_news.search(words.joined, offsets[s_low], offsets[high]) is not None \
                 and (lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0
@@ -216,6 +219,11 @@ class _Judge(Stance, Actors, Places):
         return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
 
 
+#: a clause opened by one of these and a verb in its base form is an option, not news
+_OR_AND = frozenset({"or", "and"})
+#: past tenses of the English action verbs that do not end in "-ed"
+_PAST = frozenset({"withdrew", "fled", "left", "fell", "took", "overran", "drove", "broke", "retook", "won", "lost",
+                   "gave", "ran"})
 #: after «пока», «поки», making it "for now", not "while"
 _FOR_NOW = frozenset({"же", "что", "що"})
 #: opening a clause that says what someone wants done ("demanded that …")
