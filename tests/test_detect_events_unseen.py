@@ -711,3 +711,15 @@ def test_both_of_a_list_located_and_an_unnamed_area(detector: Detector, side: st
 ])
 def test_an_option_in_the_base_form_is_not_a_claim(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "наши" inside a quotation of the other side's source is that side's
+    ("ua", "Один із Z-каналів пише: «Наши штурмовики зашли в Ямполовку и закрепились на западной окраине».",
+     {(C, "UA14120110350022381", "ru", ASSERTED)}),
+    ("ua", "Российские каналы пишут: «Наши вошли в Торецк».", {(C, "toretsk", "ru", ASSERTED)}),
+    # and outside a quotation, the channel's own
+    ("ua", "Наши штурмовики зашли в Ямполовку.", {(C, "UA14120110350022381", "ua", ASSERTED)}),
+])
+def test_ours_in_a_quotation_is_the_quoted_sides(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

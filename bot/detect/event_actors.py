@@ -12,6 +12,8 @@ side's claim against the channel's side, answered by "we hold the place", is den
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from bot.detect.eventlex import EventLexicon, JoinedWords, Sided
 from bot.detect.event_post import Post
 from bot.detect.model import Match
@@ -65,7 +67,29 @@ class Actors:
             how = f"the other side, {self._channel()}"
         else:
             how = "actor word"
+        if side in ("own", "enemy"):
+            quoted = self._quoted_voice(i)
+            if quoted is not None:
+                # «Один із Z-каналів пише: «Наши штурмовики зашли в Ямполовку»»: "наши" of who is quoted
+                by = quoted if side == "own" else ("ru" if quoted == "ua" else "ua")
+                how = f"{'our' if side == 'own' else 'the other'} side of the quoted {quoted} source"
         return by, self.post.original_match(i, i + n - 1, f"by {by or '-'}: {how} ({role})")
+
+    def _quoted_voice(self, i: int) -> str | None:
+        """The side of who is quoted, when word i stands inside quotation marks opened in its
+        sentence after a side is named ("Один із Z-каналів пише: «Наши зашли…»", "Russian
+        milbloggers wrote: "our troops entered…"")."""
+        post, words = self.post, self.words
+        s_low = post.sentences[post.sentence_of(i)][0]
+        text, start = post.text, post.starts[i]
+        opened = max(text.rfind(o, post.starts[s_low], start) for o in ("«", "“", "„", '"'))
+        if opened < 0 or text.find("»", opened, start) >= 0 or text.find("”", opened, start) >= 0:
+            return None
+        for j in range(bisect_left(post.starts, opened) - 1, s_low - 1, -1):
+            hit = self._actor_at(j, self.lex.actors) or self._actor_at(j, self.lex.objects)
+            if hit is not None and hit[0] in ("ru", "ua"):
+                return hit[0]      # the side named nearest before the quotation: its source speaks
+        return None
 
     def _resolve(self, side: str) -> str | None:
         if side in ("ua", "ru"):
