@@ -723,3 +723,15 @@ def test_an_option_in_the_base_form_is_not_a_claim(detector: Detector, side: str
 ])
 def test_ours_in_a_quotation_is_the_quoted_sides(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # every place of a list of where they went is a destination, and "из города" is the town named before
+    ("ru", "‼️Мирноград: противник начал отвод подразделений из города в сторону Родинского и Белицкого.",
+     {(W, "myrnohrad", "ua", ASSERTED)}),
+    ("ua", "Наші вийшли з Торецька, підрозділи відійшли в сторону Щербинівки та Дружби.",
+     {(W, "toretsk", "ua", ASSERTED)}),
+])
+def test_each_place_of_a_list_of_destinations_is_where_they_went(detector: Detector, side: str, text: str,
+                                                                 expected: set) -> None:
+    assert claims(detector, text, side) == expected

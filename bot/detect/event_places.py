@@ -22,6 +22,8 @@ from bot.detect.settlement_words import _VILLAGE_NOUNS as _VILLAGE_WORDS
 
 #: broke through to a place ("прорвалися до Шахового"), which is reaching it, not entering
 _BROKE_THROUGH = frozenset({"прорвались", "прорвалися", "прорвался", "прорвався", "прорвалась", "прорвалася"})
+#: joining the second place of a list to the first
+_AND = frozenset({"и", "і", "й", "та", "and"})
 #: "прорвалися до центру X" are inside it
 _CENTRE = frozenset({"центру", "центра", "центр"})
 #: "южнее X": X only says where what the clause names lies
@@ -176,6 +178,9 @@ class Places:
         """A place after "к", "toward", "в сторону", up to a few words back with no "из" between;
         for a withdrawal, one in the accusative after "в", "на" ("отошли в Торецк")."""
         lex, words = self.lex, self.words
+        if i - 2 >= low and words[i - 1] in _AND and i - 2 in self.post.place_of:
+            # "в сторону Родинского и Белицкого": the second of a list of where they went
+            return self._destination(self.post.place_of[i - 2][2], low)
         # after the verb of leaving in its own clause, not in a clause looked back at; a Russian
         # feminine name in «-у» after «в», «на» is in the accusative too («бегут на Юнаковку»)
         if not self._capture and low <= self._h < i - 1 and words[i - 1] in _INTO_ACCUSATIVE \
