@@ -735,3 +735,14 @@ def test_ours_in_a_quotation_is_the_quoted_sides(detector: Detector, side: str, 
 def test_each_place_of_a_list_of_destinations_is_where_they_went(detector: Detector, side: str, text: str,
                                                                  expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "X — наш," with the exclamation at the sentence's end
+    ("ru", "Торецк — наш, флаги подняты над горсоветом 🇷🇺", {(C, "toretsk", "ru", ASSERTED)}),
+    ("ru", "Торецк наш, но работы ещё много.", set()),
+    ("ru", "Харьков — наш город, и мы его не отдадим 🇷🇺", set()),
+])
+def test_a_place_said_ours_before_a_comma_counts_with_the_exclamation_at_the_end(detector: Detector, side: str,
+                                                                                 text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
