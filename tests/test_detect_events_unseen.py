@@ -746,3 +746,15 @@ def test_each_place_of_a_list_of_destinations_is_where_they_went(detector: Detec
 def test_a_place_said_ours_before_a_comma_counts_with_the_exclamation_at_the_end(detector: Detector, side: str,
                                                                                  text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # holding a share of a town takes part of it
+    ("ru", "Красноармейск (Покровск): обстановка на утро.\nНаши подразделения контролируют более 70% города.",
+     {(C, "pokrovsk", "ru", ASSERTED)}),
+    ("other", "Russian troops control about 60% of the town of Pokrovsk.", {(C, "pokrovsk", "ru", ASSERTED)}),
+    # controlling prices is no capture
+    ("ru", "Власти Покровска контролируют более 20 цен на продукты.", set()),
+])
+def test_a_share_of_a_town_held_is_part_of_it_taken(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
