@@ -42,6 +42,22 @@ class Phrases:
     # token -> (a single word of the list, the first word of a phrase): posts repeat the same
     # few hundred words, so a dictionary hit replaces the prefix and suffix tests
     memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
+    # the phrases by the exact first words they may open with, and those opening with a stem:
+    # a head word then tries its own few phrases, not the whole list
+    by_head: dict[str, tuple[tuple[WordSet, ...], ...]] = field(default_factory=dict, compare=False, repr=False)
+    stem_headed: tuple[tuple[WordSet, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        heads: dict[str, list[tuple[WordSet, ...]]] = {}
+        loose: list[tuple[WordSet, ...]] = []
+        for phrase in self.phrases:
+            first = phrase[0]
+            for word in first.exact:
+                heads.setdefault(word, []).append(phrase)
+            if not _exact_only(first):
+                loose.append(phrase)
+        self.by_head.update((word, tuple(found)) for word, found in heads.items())
+        object.__setattr__(self, "stem_headed", tuple(loose))
 
     def length_at(self, tokens: Sequence[str], i: int) -> int:
         """How many tokens from i form one of the phrases (the longest), 0 when none.
@@ -68,10 +84,13 @@ class Phrases:
             if not known[1]:
                 return 1 if single else 0
         best = 1 if single else 0
-        for phrase in self.phrases:
-            n = len(phrase)
-            if n > best and i + n <= len(tokens) and all(tokens[i + k] in phrase[k] for k in range(n)):
-                best = n
+        size = len(tokens)
+        for group in (self.by_head.get(token, ()), self.stem_headed):
+            for phrase in group:
+                n = len(phrase)
+                if n > best and i + n <= size and all(tokens[i + k] in phrase[k] for k in range(1, n)) \
+                        and token in phrase[0]:
+                    best = n
         return best
 
     def absent(self, tokens: Sequence[str], low: int, high: int) -> bool:
