@@ -16,6 +16,7 @@ from bisect import bisect_left
 
 from bot.detect.eventlex import EventLexicon, JoinedWords, Sided
 from bot.detect.event_post import Post
+from bot.detect.event_stance import _QUOTE_PAIRS
 from bot.detect.model import Match
 
 # "Dozens of Ukrainian soldiers": the side after "of" is the subject.
@@ -34,6 +35,9 @@ _PART = frozenset({"часть", "частина", "половина", "оста
                    "штурмовики", "бойцы", "бійці", "десантники", "морпехи", "морпіхи", "военные", "військові"})
 _ONE = frozenset({"одна", "один", "одно", "одне", "одной", "две", "дві", "два", "несколько", "кілька"})
 _OF_RU = frozenset({"из", "з", "із"})
+# marks that open a quotation, and those that only close one ("“" opens „…“ too)
+_OPENERS = (*(o for o, _ in _QUOTE_PAIRS), '"')
+_CLOSERS = tuple(c for _, c in _QUOTE_PAIRS if c not in _OPENERS)
 _PRONOUNS = frozenset({"it", "they"})
 _UNDER = frozenset({"под", "під", "under"})
 _CONTROL = frozenset({"контролем", "control"})
@@ -79,11 +83,11 @@ class Actors:
         """The side of who is quoted, when word i stands inside quotation marks opened in its
         sentence after a side is named ("Один із Z-каналів пише: «Наши зашли…»", "Russian
         milbloggers wrote: "our troops entered…"")."""
-        post, words = self.post, self.words
+        post = self.post
         s_low = post.sentences[post.sentence_of(i)][0]
         text, start = post.text, post.starts[i]
-        opened = max(text.rfind(o, post.starts[s_low], start) for o in ("«", "“", "„", '"'))
-        if opened < 0 or text.find("»", opened, start) >= 0 or text.find("”", opened, start) >= 0:
+        opened = max(text.rfind(o, post.starts[s_low], start) for o in _OPENERS)
+        if opened < 0 or any(text.find(c, opened, start) >= 0 for c in _CLOSERS):
             return None
         for j in range(bisect_left(post.starts, opened) - 1, s_low - 1, -1):
             hit = self._actor_at(j, self.lex.actors) or self._actor_at(j, self.lex.objects)

@@ -201,15 +201,22 @@ class Places:
             return False
         for j in range(i - 1, first - 1, -1):
             n = lex.destination.length_at(words, j)
-            if n and j + n <= i and not ((self._capture or self._entered(first, j)) and words[j] in _INTO
-                                         and not (words[j] == "до" and words[self._h] in _BROKE_THROUGH
-                                                  and words[j + 1] not in _CENTRE)):
-                return True     # not where a clause looked back at says forces entered: "зашли в Суджу, укры бегут"
+            if n and j + n <= i and not self._into(j, first):
+                return True
             if lex.source_preps.length_at(words, j) or (j in self.post.place_of and j < i - 1
                                                         and self.post.place_of[j][2] != self.post.place_of.get(
                                                             i, ("", False, -1))[2]):
                 return False
         return False
+
+    def _into(self, j: int, first: int) -> bool:
+        """Word j ("до", "into") says where forces went in, not where they headed: for a capture,
+        and in a clause looked back at that says forces entered ("зашли в Суджу, укры бегут");
+        not after "прорвалися" ("до Шахового" reached it), unless into the centre."""
+        words = self.words
+        if words[j] not in _INTO or not (self._capture or self._entered(first, j)):
+            return False
+        return not (words[j] == "до" and words[self._h] in _BROKE_THROUGH and words[j + 1] not in _CENTRE)
 
     def _entered(self, low: int, high: int) -> bool:
         """A capture's action word among words low..high-1 (of a clause before the one judged)."""

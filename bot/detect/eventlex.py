@@ -44,20 +44,16 @@ class Phrases:
     memo: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
     # the phrases by the exact first words they may open with, and those opening with a stem:
     # a head word then tries its own few phrases, not the whole list
-    by_head: dict[str, tuple[tuple[WordSet, ...], ...]] = field(default_factory=dict, compare=False, repr=False)
-    stem_headed: tuple[tuple[WordSet, ...], ...] = ()
+    by_head: dict[str, tuple[tuple[WordSet, ...], ...]] = field(init=False, compare=False, repr=False)
+    stem_headed: tuple[tuple[WordSet, ...], ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         heads: dict[str, list[tuple[WordSet, ...]]] = {}
-        loose: list[tuple[WordSet, ...]] = []
         for phrase in self.phrases:
-            first = phrase[0]
-            for word in first.exact:
+            for word in phrase[0].exact:
                 heads.setdefault(word, []).append(phrase)
-            if not _exact_only(first):
-                loose.append(phrase)
-        self.by_head.update((word, tuple(found)) for word, found in heads.items())
-        object.__setattr__(self, "stem_headed", tuple(loose))
+        object.__setattr__(self, "by_head", {word: tuple(found) for word, found in heads.items()})
+        object.__setattr__(self, "stem_headed", tuple(p for p in self.phrases if not _exact_only(p[0])))
 
     def length_at(self, tokens: Sequence[str], i: int) -> int:
         """How many tokens from i form one of the phrases (the longest), 0 when none.

@@ -103,12 +103,8 @@ class _Judge(Stance, Actors, Places):
         form = self._form(h, low)
         if form == "participle" or head in lex.states or head in lex.not_claims:
             return []
-        if head.isascii() and h > low and (head in lex.occupation and words[h - 1] in DETERMINERS
-                                           or head.endswith(("ed", "en")) and words[h - 1] in _ARTICLES):
-            return []       # a participle describing a noun: "the occupied territories", "the captured territory"
-        if head.isascii() and h == low + 1 and words[low] in _OR_AND and head not in _PAST \
-                and not head.endswith(("ed", "s", "ing")):
-            return []       # "keep defending X, or retreat to a new line": a choice, in the base form
+        if head.isascii() and h > low and self._no_english_claim(h, low, head):
+            return []
         offsets = words.offsets
         if lex.not_news is not None and lex.not_news.search(words.joined, offsets[s_low], offsets[high]) is not None \
                 and (lex.irrealis.find(words, low, h) >= 0 or lex.generic.find(words, low, high) >= 0
@@ -164,6 +160,15 @@ class _Judge(Stance, Actors, Places):
         if action == "withdrawal" and stance == ASSERTED:
             out += self._held_after(k, high, by, places)
         return out
+
+    def _no_english_claim(self, h: int, low: int, head: str) -> bool:
+        """An English action word that tells no news: a participle describing a noun ("the
+        occupied territories", "the captured territory"), or a base form after "or" opening
+        its clause ("keep defending X, or retreat to a new line": a choice)."""
+        before = self.words[h - 1]
+        if head in self.lex.occupation and before in DETERMINERS or head.endswith(("ed", "en")) and before in _ARTICLES:
+            return True
+        return h == low + 1 and before in _OR_AND and head not in _PAST and not head.endswith(("ed", "s", "ing"))
 
     def _demanded(self, k: int, low: int) -> bool:
         """The clause before "that" ("Putin demanded that Ukraine withdraw") wants it done."""

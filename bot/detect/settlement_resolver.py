@@ -138,9 +138,6 @@ class _Evidence:
         return candidates, said
 
 
-#: which of (oblast, raion, hromada) an area's kind is
-_AREA_LEVEL = {"oblast": 0, "raion": 1, "hromada": 2}
-
 # a place that says where it is: "X под Y", "X near Y", "X, south of Y", «X южнее Y»
 _COMPASS = r"(?:north|south)(?:[- ]?(?:east|west))?|east|west"
 _NEARBY = re.compile(r"[ \t,]*(?:под|підо|під|біля|возле|около|поблизу|неподалік|неподалеку|near|outside"
@@ -556,9 +553,7 @@ class _Resolution(UsageRules):
                  if a.kind != "oblast"]
         if not areas:
             return None
-        kept = [c for c in candidates if any(
-            (settlements[c].oblast, settlements[c].raion, settlements[c].hromada)[_AREA_LEVEL[a.kind]] == a.index
-            for a in areas)]
+        kept = [c for c in candidates if any(getattr(settlements[c], a.kind) == a.index for a in areas)]
         if len(kept) == 1 and kept[0] != listed:
             return kept[0], True
         return None
