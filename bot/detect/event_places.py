@@ -83,6 +83,9 @@ _ANY_SETTLEMENT = frozenset({"settlement", "town", "пункта", "пункту
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
+# one set test tells a clause holds none of a list's words
+_KIND_NOUNS = _CITY_NOUNS | _VILLAGE_NOUNS | _ANY_SETTLEMENT
+_UNNAMED_OR_AREA = _UNNAMED_SETTLEMENTS | {"area"}
 
 
 _LINES = frozenset({"рубежі", "рубежи", "рубеж", "позиції", "позиции", "рубежах", "позиціях", "позициях", "positions",
@@ -352,17 +355,18 @@ class Places:
             return None if self._capture else []    # "отступил с подступов к X" left no named place
         if self._capture and head in _BROKE_THROUGH:
             return None     # "прорвалися до Шахового" reached it; one broken into is named ("прорвались в X")
-        if self._capture and any(words[x] in _LINES and any(words[y] in _NEW_LINES for y in range(h + 1, x))
-                                 for x in range(h + 1, min(high, last + 5))):
+        if self._capture and not _LINES.isdisjoint(words[h + 1:min(high, last + 5)]) \
+                and any(words[x] in _LINES and any(words[y] in _NEW_LINES for y in range(h + 1, x))
+                        for x in range(h + 1, min(high, last + 5))):
             return None     # "зайняли заздалегідь підготовлені позиції": new lines of their own, no place taken
         if self._unknown_name(low, high, h):
             return []
-        both = next((x for x in range(low, high - 1) if words[x] in _BOTH and words[x + 1] in _NEAR_WHAT), None)
-        if both is not None:
+        if not _BOTH.isdisjoint(words[low:high - 1]) \
+                and any(words[x] in _BOTH and words[x + 1] in _NEAR_WHAT for x in range(low, high - 1)):
             found = self._two_before(k, low)
             if found:
                 return found     # "pushed out of both villages", «бежал из обоих сёл»: the two named before
-        if any(words[x] in _UNNAMED_SETTLEMENTS or words[x] == "area" for x in range(low, high)):
+        if not _UNNAMED_OR_AREA.isdisjoint(words[low:high]):
             return []     # "have taken over a dozen villages", "had infiltrated the area": none named, none before meant
         if form != "noun" and self._unknown_object(last, high):
             return []     # "captured Dalne": a village we do not know, not the town before it
@@ -384,6 +388,8 @@ class Places:
     def _settlement_named(self, low: int, high: int) -> bool | str | None:
         """Whether the clause speaks of a city (True), a village (False) or any settlement
         ("settlement", "населённого пункта": "any") that it does not name."""
+        if _KIND_NOUNS.isdisjoint(self.words[low:high]):
+            return None
         for x in range(low, high):
             if self.words[x] in _CITY_NOUNS:
                 return True

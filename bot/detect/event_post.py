@@ -33,6 +33,7 @@ _CONJUNCTIONS = frozenset({
     "because", "that", "which", "who", "where", "after", "before", "until", "otherwise", "иначе", "інакше",
 })
 _LIST_LINKS = frozenset({"and", "и", "і", "й", "та", "или", "або", "or"})
+_SPLITTERS = _CONJUNCTIONS | _LIST_LINKS
 _NO_PLACE = ("", False, -1)
 # Endings of a verb or a short participle: after a list of places, such a word begins a new
 # predicate ("окупували Семенівку та просунулися поблизу X", "…Малой Локни, Суджа обложена")
@@ -128,9 +129,12 @@ class Post:
         self.sentence_starts = [s for s, _ in self.sentences]
         # places: for each word index, the place it belongs to
         self.place_of: dict[int, tuple[str, bool, int]] = {}
+        place_of = self.place_of
         # first words of places written in a form that is also the accusative ("в Торецк"):
         # after a verb of leaving, where the forces went
         self.accusative: set[int] = set()
+        firsts: list[int] = []
+        size = len(starts)
         for hit in places:
             for m in hit.matches:
                 start, end = m.start, m.end
@@ -138,15 +142,18 @@ class Post:
                     start -= bisect_left(deleted, start)
                     end -= bisect_left(deleted, end)
                 axis = "adjective" in m.rule and not hit.place_id.endswith("-oblast")
-                first = bisect_left(self.starts, start)
+                first = bisect_left(starts, start)
                 if m.rule.endswith(("/acc)", "(acc)")):
                     self.accusative.add(first)
                 i = first
-                while i < len(self.words) and self.starts[i] < end:
-                    self.place_of[i] = (hit.place_id, axis, first)
+                entry = (hit.place_id, axis, first)
+                while i < size and starts[i] < end:
+                    place_of[i] = entry
                     i += 1
-        # the first word of each place: where a place read from the left begins
-        self.place_starts = sorted(i for i, entry in self.place_of.items() if entry[2] == i)
+                firsts.append(first)
+        # the first word of each place: where a place read from the left begins (a later
+        # place written over an earlier one's words takes them)
+        self.place_starts = sorted({i for i in firsts if place_of.get(i, _NO_PLACE)[2] == i})
         self._clauses: dict[int, list[tuple[int, int]]] = {}
         self._splits: list[int] | None = None
 
@@ -185,9 +192,10 @@ class Post:
             (i - 1 in place_of or i in place_of or i + 1 in place_of)
             and (i - 1 in place_of or self.capitalised(i - 1)) and (i in place_of or self._listed(i)))
             or self._predicate_after(i))
-        # "та", "и" before a new predicate after a place: "окупували Семенівку та просунулися"
-        splits.update(i for i in _positions(words, _LIST_LINKS) if i - 1 in place_of and self._predicate(i + 1))
-        splits.update(_positions(words, _CONJUNCTIONS))
+        for i in _positions(words, _SPLITTERS):
+            # "та", "и" only before a new predicate after a place: "окупували Семенівку та просунулися"
+            if words[i] in _CONJUNCTIONS or i - 1 in place_of and self._predicate(i + 1):
+                splits.add(i)
         return sorted(splits)
 
     def _predicate(self, i: int) -> bool:
@@ -249,19 +257,19 @@ def _positions(words: list[str], wanted: frozenset[str]) -> list[int]:
     return out
 
 
-def _stretches(mentions: Sequence[int], size: int) -> list[tuple[int, int, int]]:
+def _stretches(mentions: Sequence[int], size: int) -> list[tuple[int, int, int, int]]:
     """Stretches of text around the action words in which sentence ends are looked for:
-    wide enough for the sentence before and the sentence after; each with the start of its
-    last action word."""
-    out: list[tuple[int, int, int]] = []
+    wide enough for the sentence before and the sentence after; each with the starts of its
+    first and last action words."""
+    out: list[tuple[int, int, int, int]] = []
     for start in mentions:
         low, high = max(0, start - _REACH), min(size, start + _REACH)
         if low <= HEADING_CHARS:
             low = 0
         if out and low <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], high), start)
+            out[-1] = (out[-1][0], max(out[-1][1], high), out[-1][2], start)
         else:
-            out.append((low, high, start))
+            out.append((low, high, start, start))
     return out
 
 
@@ -269,38 +277,58 @@ def _sentence_ends(text: str, mentions: Sequence[int]) -> tuple[list[int], list[
     """Offsets at which sentences end (from 0), and whether each sentence ends with "?".
 
     A stretch is read only up to the second sentence end after its last action word: the
-    sentence after the action word's is the last one the rules look at.
+    sentence after the action word's is the last one the rules look at. Before its first
+    action word only the last two sentence ends count, so reading starts at a letter
+    `_NEAR` characters before it, and from the stretch's start only when fewer ends stand
+    between. No sentence end spans a letter, so the ends after one are those a reading from
+    further back finds.
     """
     positions = [0]
     asks = [False]
-    add_end, add_ask = positions.append, asks.append
-    for low, high, last in _stretches(mentions, len(text)):
-        if low > positions[-1]:
-            add_end(low)
-            add_ask(False)
-        after = 0
-        for m in _END.finditer(text, low, high):
-            pos, j = m.span()
-            if j == pos + 1:     # a line break always matches alone
-                ch = text[pos]
-                if ch == "\n":
-                    if pos == positions[-1]:
-                        continue    # a line break right after a stop ends no second sentence
-                    add_ask(False)
-                elif ch == "." and not text[pos - 4:pos].isalpha() \
-                        and _ABBREVIATION.search(text, max(0, pos - 6), pos):
-                    continue    # four letters before the stop are no abbreviation: none is longer than three
-                else:
-                    add_ask(ch == "?")
-            else:
-                add_ask("?" in m.group())
-            add_end(j)
-            if j > last:
-                after += 1
-                if after == 2:
-                    break
-        else:
-            if high > positions[-1]:
-                add_end(high)
-                add_ask(False)
+    for low, high, first, last in _stretches(mentions, len(text)):
+        mark = len(positions)
+        # from past the heading: a window reaching into it is read from the post's start
+        letter = _LETTER.search(text, first - _NEAR, first) if first - _NEAR > max(low, HEADING_CHARS) else None
+        if letter is not None:
+            _read_ends(text, letter.start(), high, last, positions, asks)
+            if bisect_right(positions, first, mark) - mark > 2:    # the reading's start and two ends
+                continue
+            del positions[mark:], asks[mark:]
+        _read_ends(text, low, high, last, positions, asks)
     return positions, asks
+
+
+_NEAR = 400
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _read_ends(text: str, low: int, high: int, last: int, positions: list[int], asks: list[bool]) -> None:
+    add_end, add_ask = positions.append, asks.append
+    if low > positions[-1]:
+        add_end(low)
+        add_ask(False)
+    after = 0
+    for m in _END.finditer(text, low, high):
+        pos, j = m.span()
+        if j == pos + 1:     # a line break always matches alone
+            ch = text[pos]
+            if ch == "\n":
+                if pos == positions[-1]:
+                    continue    # a line break right after a stop ends no second sentence
+                add_ask(False)
+            elif ch == "." and not text[pos - 4:pos].isalpha() \
+                    and _ABBREVIATION.search(text, max(0, pos - 6), pos):
+                continue    # four letters before the stop are no abbreviation: none is longer than three
+            else:
+                add_ask(ch == "?")
+        else:
+            add_ask("?" in m.group())
+        add_end(j)
+        if j > last:
+            after += 1
+            if after == 2:
+                break
+    else:
+        if high > positions[-1]:
+            add_end(high)
+            add_ask(False)

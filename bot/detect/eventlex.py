@@ -84,8 +84,12 @@ class Phrases:
         for group in (self.by_head.get(token, ()), self.stem_headed):
             for phrase in group:
                 n = len(phrase)
-                if n > best and i + n <= size and all(tokens[i + k] in phrase[k] for k in range(1, n)) \
-                        and token in phrase[0]:
+                if n <= best or i + n > size:
+                    continue
+                k = 1
+                while k < n and tokens[i + k] in phrase[k]:
+                    k += 1
+                if k == n and token in phrase[0]:
                     best = n
         return best
 
