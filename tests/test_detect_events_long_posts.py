@@ -339,3 +339,23 @@ def test_a_government_dismissing_the_other_sides_claim_denies_it(detector: Detec
 ])
 def test_a_day_dated_years_back_is_an_anniversary_not_news(detector: Detector, text: str) -> None:
     assert claims(detector, text, "other") == set()
+
+
+# Lines of filler whose stops, quotes and blank lines fall, as the padding grows, at every
+# distance before the claim, where a reading of sentence ends may start.
+_FILLERS = ("Сегодня в парке прошёл фестиваль уличной еды, вход был свободный.\n\n\n",
+            "Кто-то спросит: «а что дальше?!»\n\n…и правда, что?..\n\n\n\n",
+            "Погода на вихідні: без опадів. Вдень до плюс двадцяти!\n")
+
+
+@pytest.mark.parametrize("filler", _FILLERS)
+def test_a_claim_deep_in_a_long_post_is_read_as_it_is_read_alone(detector: Detector, filler: str) -> None:
+    # "из села" is the village that opens the long sentence before, which must be read whole
+    claim = ("Над Кондратовкой под Сумами всю ночь работала наша артиллерия, "
+             + ", ".join(["расчёты меняли позиции и снова били по опорникам"] * 8)
+             + ". Противник отошёл из села к лесополосе.")
+    alone = claims(detector, claim, "ru")
+    assert alone == {(W, "UA59080290080084186", "ua", A)}
+    for pad in range(48):
+        text = filler * 40 + "x" * pad + "\n\n" + claim
+        assert claims(detector, text, "ru") == alone, pad
