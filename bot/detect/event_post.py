@@ -18,7 +18,6 @@ from bot.detect.normalize import WORD, Normalized
 # unbound methods, so that a post's words, starts and ends are listed by map() in C
 _group = re.Match.group
 _start = re.Match.start
-_end = re.Match.end
 
 # A full stop after these is an abbreviation, not a sentence end ("с. Іванівка", "Gen. Syrskyi").
 _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:с|г|п|н|пос|смт|им|ул|вул|обл|р|т|е|mr|dr|st|vs|gen|lt|col|maj|sgt|u|s)$",
@@ -91,7 +90,6 @@ class Post:
         # unbound methods mapped in C: no Python call per word
         self.words = JoinedWords(map(_group, found))
         self.starts: list[int] = list(map(_start, found))
-        self.ends: list[int] = list(map(_end, found))
         starts = self.starts
         # word indices after a year, after a clause mark (";", ":", a dash, a bracket), after a comma
         self.years: set[int] = set()
@@ -162,12 +160,16 @@ class Post:
         self._clauses: dict[int, list[tuple[int, int]]] = {}
         self._splits: list[int] | None = None
 
+    def end(self, i: int) -> int:
+        """Where word i ends (asked for a few words of a post, so not listed for all)."""
+        return self.starts[i] + len(self.words[i])
+
     def sentence_of(self, i: int) -> int:
         return bisect_right(self.sentence_starts, i) - 1
 
     def between(self, i: int) -> str:
         """The characters between word i-1 and word i."""
-        return self.text[self.ends[i - 1]:self.starts[i]] if i > 0 else self.text[:self.starts[0]]
+        return self.text[self.end(i - 1):self.starts[i]] if i > 0 else self.text[:self.starts[0]]
 
     def clauses(self, k: int) -> list[tuple[int, int]]:
         cached = self._clauses.get(k)
@@ -247,7 +249,7 @@ class Post:
         return pos < len(self.original) and self.original[pos].isupper()
 
     def original_match(self, first: int, last: int, rule: str) -> Match:
-        a, b = self.norm.original_span(self.starts[first], self.ends[last])
+        a, b = self.norm.original_span(self.starts[first], self.end(last))
         return Match(a, b, self.original[a:b], rule)
 
 

@@ -306,7 +306,7 @@ class Stance:
     def _scare_quoted(self, h: int) -> bool:
         """Word h alone in quotation marks: «звільнили», "liberated" — said with irony."""
         post = self.post
-        a, b = post.starts[h], post.ends[h]
+        a, b = post.starts[h], post.end(h)
         return a > 0 and b < len(post.text) and post.text[a - 1] in _OPENING and post.text[b] in _CLOSING
 
     def _held_against(self, h: int, k: int, low: int, action: str, by: str | None) -> Match | None:

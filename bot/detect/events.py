@@ -213,11 +213,11 @@ class _Judge(Stance, Actors, Places):
         entry = post.place_of.get(before)
         if entry is None or entry[0] in self.regions or entry[1]:
             return []
-        after = post.text[post.ends[h]:post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
+        after = post.text[post.end(h):post.starts[h + 1] if h + 1 < len(post.words) else len(post.text)]
         if "," in after:
             # "Украинск — наш, флаги подняты над поссоветом 🇷🇺": the exclamation ends the sentence
             end = post.sentences[k][1]
-            after = post.text[post.ends[h]:post.starts[end] if end < len(post.words) else len(post.text)]
+            after = post.text[post.end(h):post.starts[end] if end < len(post.words) else len(post.text)]
         if "!" not in after and h + 1 != post.sentences[k][1] and not any(c >= "\U0001F000" for c in after) \
                 and not settled:
             return []       # an emoji after it is an exclamation too: "Работино снова наше 🇷🇺"
