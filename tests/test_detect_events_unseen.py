@@ -758,3 +758,52 @@ def test_a_place_said_ours_before_a_comma_counts_with_the_exclamation_at_the_end
 ])
 def test_a_share_of_a_town_held_is_part_of_it_taken(detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # the sentence after the other side's claim calls it nonsense
+    ("ru", "Укросми пишут, что наши якобы отошли из Часова Яра. Бред. Ребята стоят на своих позициях.",
+     {(W, "chasiv-yar", "ru", DENIED)}),
+    ("ua", "Росіяни заявили, що наші підрозділи вийшли з Часового Яру. Це не так: позиції утримуються.",
+     {(W, "chasiv-yar", "ua", DENIED)}),
+    # the next sentence says the place was not taken
+    ("ua", "Міноборони рф знову заявляє, що їхні війська захопили Часів Яр. Насправді місто не захоплене.",
+     {(C, "chasiv-yar", "ru", DENIED)}),
+])
+def test_the_next_sentence_calling_a_claim_nonsense_or_the_place_not_taken_denies_it(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # slang for the Russian forces, pushed out of a village
+    ("ua", "Наші хлопці вибили кацапів з Кліщіївки, село повністю наше.",
+     {(W, "UA14020010120064151", "ru", ASSERTED), (C, "UA14020010120064151", "ua", ASSERTED)}),
+    # "нашими" after a noun of leaving is whose leaving it was
+    ("ru", "Слухи об оставлении нашими подразделениями Часова Яра не соответствуют действительности.",
+     {(W, "chasiv-yar", "ru", DENIED)}),
+])
+def test_slang_and_instrumental_side_words_name_who_withdrew(detector: Detector, side: str, text: str,
+                                                            expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "после оставления X" names a past in passing inside an argument
+    ("ru", "Многие спрашивают, почему после оставления Херсона мы не вернулись на правый берег.", set()),
+    ("ua", "Після залишення Авдіївки ворог так і не зміг прорвати наступну лінію.", set()),
+])
+def test_a_leaving_named_after_since_is_background(detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # the town the clause opens near only says where the village taken lies; so in the clause
+    # looked back at from the next one
+    ("ua", "Під Покровськом наші звільнили Котлине, окупанти відступили.",
+     {(C, "UA14160210350050880", "ua", ASSERTED), (W, "UA14160210350050880", "ru", ASSERTED)}),
+    ("ru", "Под Покровском наши освободили Котлино.", {(C, "UA14160210350050880", "ru", ASSERTED)}),
+])
+def test_a_town_a_clause_opens_near_only_says_where_the_village_taken_lies(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

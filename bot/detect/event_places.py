@@ -83,6 +83,8 @@ _ANY_SETTLEMENT = frozenset({"settlement", "town", "пункта", "пункту
 # A clause opened by these is about the place that ends the clause before ("в районе села
 # Сопич, куда зашла пехота"), whatever that clause said of it.
 _WHERE = frozenset({"куда", "куди", "где", "де", "where"})
+# a place after these before the action word says where the clause is, when it names another
+_NEAR_PREPS = frozenset({"под", "під", "біля", "возле", "около", "поблизу", "вблизи", "near"})
 # one set test tells a clause holds none of a list's words
 _KIND_NOUNS = _CITY_NOUNS | _VILLAGE_NOUNS | _ANY_SETTLEMENT
 _UNNAMED_OR_AREA = _UNNAMED_SETTLEMENTS | {"area"}
@@ -345,7 +347,9 @@ class Places:
         if len(own) > 1:
             # "Южнее Угледара наши закрепились в Пречистовке": the town a compass word puts
             # the clause by only says where the other lies
-            own = [f for f in own if not (f[1] > low and words[f[1] - 1] in _COMPASS_ADVERBS)] or own
+            # the same for a town the clause opens near («під Куп'янськом наші звільнили Табаївку»)
+            own = [f for f in own if not (f[1] > low and (words[f[1] - 1] in _COMPASS_ADVERBS
+                                                          or f[1] < h and words[f[1] - 1] in _NEAR_PREPS))] or own
         if own:
             if any(f[1] > h and f[0] not in self.regions for f in own):
                 # "На Харківщині окупантів вибито з Глибокого": the region before says where
@@ -457,4 +461,9 @@ class Places:
     def _looked_back(self, low: int, high: int) -> list[tuple[str, int, int]]:
         """The places of an earlier clause that the action may be about: not a capital."""
         found, _ = self._eligible(low, high)
+        if len(found) > 1:
+            # "під Куп'янськом наші звільнили Табаївку. Окупанти відступили": the village, not the town it lies by
+            words = self.words
+            found = [f for f in found if not (f[1] > low and (words[f[1] - 1] in _NEAR_PREPS
+                                                              or words[f[1] - 1] in _COMPASS_ADVERBS))] or found
         return [f for f in found if f[0] not in _SEATS]
