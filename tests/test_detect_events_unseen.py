@@ -807,3 +807,22 @@ def test_a_leaving_named_after_since_is_background(detector: Detector, side: str
 def test_a_town_a_clause_opens_near_only_says_where_the_village_taken_lies(
         detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # a question about the claim, answered "no" by the next sentence, denies it
+    ("ua", "Нас питають: чи правда, що ЗСУ вийшли з Часового Яру? Ні. Місто тримаємо.",
+     {(W, "chasiv-yar", "ua", DENIED)}),
+    ("ru", "Подписчики спрашивают, правда ли, что ВСУ ушли из Торецка? Нет, бои идут в центре.",
+     {(W, "toretsk", "ua", DENIED)}),
+    # a question answered "not yet" claims nothing
+    ("ru", "ВСУ вышли из Торецка? Ещё нет, но к этому идёт.", set()),
+    # a claim followed by asking whether it is true is a rumour asked about
+    ("ru", "Пишут, что ВСУ ночью начали выходить из Торецка. Правда или очередной вброс? Официальных данных нет.",
+     set()),
+    # "правда," opening a statement is no question
+    ("ru", "ВСУ вышли из Торецка. Правда, не все подразделения успели отойти.", {(W, "toretsk", "ua", ASSERTED)}),
+])
+def test_a_question_about_a_claim_answered_no_denies_it_and_one_asking_if_it_is_true_claims_nothing(
+        detector: Detector, side: str, text: str, expected: set) -> None:
+    assert claims(detector, text, side) == expected

@@ -92,7 +92,8 @@ class _Judge(Stance, Actors, Places):
             return []
         last = max(h, bisect_left(post.starts, mention.end) - 1)
         k = post.sentence_of(h)
-        if post.question[k]:
+        answer = self._answer(k)
+        if post.question[k] and answer is None or answer == -1:
             return []
         s_low, s_high = post.sentences[k]
         low, high = post.clause_of(h)
@@ -124,6 +125,8 @@ class _Judge(Stance, Actors, Places):
         stance, cue = self._stance(h, k, low, form)
         if ironic and stance == ASSERTED and lex.mockery.find(words, max(low, h - 4), h) >= 0:
             stance, cue = DENIED, post.original_match(h, h, "stance denied: a claim mocked in scare quotes")
+        if answer is not None and post.question[k]:
+            stance, cue = DENIED, post.original_match(answer, answer, "stance denied: the question answered no")
         if cue is not None:
             matches.append(cue)
         if form in ("noun", "infinitive") and stance == ASSERTED:
@@ -160,6 +163,21 @@ class _Judge(Stance, Actors, Places):
         if action == "withdrawal" and stance == ASSERTED:
             out += self._held_after(k, high, by, places)
         return out
+
+    def _answer(self, k: int) -> int | None:
+        """What the sentence after sentence k says of it: the word answering a question about
+        the claim "no" («…правда ли, что ВСУ вышли из посёлка? Нет.»), -1 when it asks whether
+        the claim is true («…начали выходить из Гуляйполя. Правда или опять фантазии?»), else None."""
+        post, words = self.post, self.words
+        if k + 1 >= len(post.sentences) or post.paragraph_break[k + 1]:
+            return None
+        first = post.sentences[k + 1][0]
+        if post.question[k]:
+            return first if words[first] in _NO else None
+        if post.question[k + 1] and (words[first] in _TRUE or words[first] in _IS_IT and first + 1 < len(words)
+                                     and words[first + 1] in _TRUE):
+            return -1
+        return None
 
     def _no_english_claim(self, h: int, low: int, head: str) -> bool:
         """An English action word that tells no news: a participle describing a noun ("the
@@ -228,6 +246,11 @@ class _Judge(Stance, Actors, Places):
         return [Event("capture", entry[0], by, ASSERTED, (mention.match, actor, where))]
 
 
+#: a question about a claim answered by the next sentence opening with one of these denies it
+_NO = frozenset({"нет", "ні", "no"})
+#: a question opening with these after a claim asks whether it is true
+_TRUE = frozenset({"правда", "true"})
+_IS_IT = frozenset({"это", "це", "чи", "is", "неужели", "невже"})
 #: a clause opened by one of these and a verb in its base form is an option, not news
 _OR_AND = frozenset({"or", "and"})
 #: past tenses of the English action verbs that do not end in "-ed"
