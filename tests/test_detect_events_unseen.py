@@ -826,3 +826,14 @@ def test_a_town_a_clause_opens_near_only_says_where_the_village_taken_lies(
 def test_a_question_about_a_claim_answered_no_denies_it_and_one_asking_if_it_is_true_claims_nothing(
         detector: Detector, side: str, text: str, expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # pushed out "from there": the place named before
+    ("ru", "Клещеевка — наши полностью контролируют село, противник выбит оттуда ещё вчера.",
+     {(C, "UA14020010120064151", "ru", ASSERTED), (W, "UA14020010120064151", "ua", ASSERTED)}),
+    ("ua", "Кліщіївка: ворога вибито звідти ще вчора.", {(W, "UA14020010120064151", "ru", ASSERTED)}),
+])
+def test_forces_pushed_out_from_there_left_the_place_named_before(detector: Detector, side: str, text: str,
+                                                                  expected: set) -> None:
+    assert claims(detector, text, side) == expected
