@@ -837,3 +837,16 @@ def test_a_question_about_a_claim_answered_no_denies_it_and_one_asking_if_it_is_
 def test_forces_pushed_out_from_there_left_the_place_named_before(detector: Detector, side: str, text: str,
                                                                   expected: set) -> None:
     assert claims(detector, text, side) == expected
+
+
+@pytest.mark.parametrize(("side", "text", "expected"), [
+    # "hours after" dates a capture in wire copy; it does not cancel it
+    ("other", "Russia's defence ministry said its troops had taken full control of Kurakhove, hours after the "
+              "Ukrainian command said units were pulling back from the town.",
+     {(C, "kurakhove", "ru", ASSERTED), (W, "kurakhove", "ua", ASSERTED)}),
+    # the time something took is no capture
+    ("other", "It took hours for Russian troops to reach the outskirts of Kurakhove.", set()),
+])
+def test_hours_after_a_capture_date_it_and_hours_taken_are_no_capture(detector: Detector, side: str, text: str,
+                                                                      expected: set) -> None:
+    assert claims(detector, text, side) == expected
