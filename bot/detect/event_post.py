@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from bot.detect.eventlex import JoinedWords
 from bot.detect.model import Match, PlaceHit
-from bot.detect.normalize import WORD, Normalized
+from bot.detect.normalize import LETTERS, WORD, Normalized
 
 # unbound methods, so that a post's words, starts and ends are listed by map() in C
 _group = re.Match.group
@@ -85,8 +85,8 @@ class Post:
             else:
                 windows.append([low, high])
         self.heading = bool(windows) and windows[0][0] == 0
-        found = list(WORD.finditer(text, *windows[0])) if len(windows) == 1 else \
-            [m for low, high in windows for m in WORD.finditer(text, low, high)]
+        found = [m for low, high in windows
+                 for m in (WORD if text.find("'", low, high) >= 0 else LETTERS).finditer(text, low, high)]
         # unbound methods mapped in C: no Python call per word
         self.words = JoinedWords(map(_group, found))
         self.starts: list[int] = list(map(_start, found))

@@ -165,6 +165,8 @@ def fold(text: str) -> str:
 # knows and several times faster than a Unicode category test.
 _LETTER = "a-zа-яёіїєґàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßąćęłńśźżčďěňřšťůžğışўјљњћђџ"
 WORD = re.compile(f"[{_LETTER}]+(?:'(?!s\\b)[{_LETTER}]+)*")
+# The same words in a stretch with no apostrophe, found without trying to extend each one.
+LETTERS = re.compile(f"[{_LETTER}]+")
 
 
 def words(text: str) -> tuple[str, ...]:
