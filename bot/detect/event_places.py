@@ -344,12 +344,7 @@ class Places:
         own, around = self._eligible(h + 1 if after else low, high)
         if after and not own and not around and form != "noun":
             own, around = self._eligible(low, h)     # the subject: "Toretsk came under Russian control"
-        if len(own) > 1:
-            # "Южнее Угледара наши закрепились в Пречистовке": the town a compass word puts
-            # the clause by only says where the other lies
-            # the same for a town the clause opens near («під Куп'янськом наші звільнили Табаївку»)
-            own = [f for f in own if not (f[1] > low and (words[f[1] - 1] in _COMPASS_ADVERBS
-                                                          or f[1] < h and words[f[1] - 1] in _NEAR_PREPS))] or own
+        own = self._not_setting(own, low, h)
         if own:
             if any(f[1] > h and f[0] not in self.regions for f in own):
                 # "На Харківщині окупантів вибито з Глибокого": the region before says where
@@ -461,9 +456,16 @@ class Places:
     def _looked_back(self, low: int, high: int) -> list[tuple[str, int, int]]:
         """The places of an earlier clause that the action may be about: not a capital."""
         found, _ = self._eligible(low, high)
-        if len(found) > 1:
-            # "під Куп'янськом наші звільнили Табаївку. Окупанти відступили": the village, not the town it lies by
-            words = self.words
-            found = [f for f in found if not (f[1] > low and (words[f[1] - 1] in _NEAR_PREPS
-                                                              or words[f[1] - 1] in _COMPASS_ADVERBS))] or found
-        return [f for f in found if f[0] not in _SEATS]
+        # "під Куп'янськом наші звільнили Табаївку. Окупанти відступили": the village, not the town it lies by
+        return [f for f in self._not_setting(found, low, high) if f[0] not in _SEATS]
+
+    def _not_setting(self, found: list[tuple[str, int, int]], low: int,
+                     before: int) -> list[tuple[str, int, int]]:
+        """The places of a clause without those that only set it, when another remains: one
+        after a compass word («Южнее Угледара наши закрепились в Пречистовке»), or after
+        "під", "near" before word `before` («під Куп'янськом наші звільнили Табаївку»)."""
+        if len(found) < 2:
+            return found
+        words = self.words
+        return [f for f in found if not (f[1] > low and (words[f[1] - 1] in _COMPASS_ADVERBS
+                                                         or f[1] < before and words[f[1] - 1] in _NEAR_PREPS))] or found

@@ -109,7 +109,7 @@ class Post:
                         self.marks.add(bisect_left(starts, pos))
                     pos = find(mark, pos + 1, high)
             # every year begins "19" or "20": a substring search is far cheaper than the regex
-            if text.find("19", low, high) >= 0 or text.find("20", low, high) >= 0:
+            if find("19", low, high) >= 0 or find("20", low, high) >= 0:
                 # a year dates a past; the year of a full date ("20 ноября 2026", "21.11.2026")
                 # is the day of the report
                 self.years.update(bisect_left(starts, m.end()) for m in _YEAR.finditer(text, low, high)

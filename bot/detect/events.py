@@ -92,8 +92,8 @@ class _Judge(Stance, Actors, Places):
             return []
         last = max(h, bisect_left(post.starts, mention.end) - 1)
         k = post.sentence_of(h)
-        answer = self._answer(k)
-        if post.question[k] and answer is None or answer == -1:
+        answer = self._answered_no(k) if post.question[k] else None
+        if post.question[k] and answer is None or not post.question[k] and self._asked_if_true(k):
             return []
         s_low, s_high = post.sentences[k]
         low, high = post.clause_of(h)
@@ -125,7 +125,7 @@ class _Judge(Stance, Actors, Places):
         stance, cue = self._stance(h, k, low, form)
         if ironic and stance == ASSERTED and lex.mockery.find(words, max(low, h - 4), h) >= 0:
             stance, cue = DENIED, post.original_match(h, h, "stance denied: a claim mocked in scare quotes")
-        if answer is not None and post.question[k]:
+        if answer is not None:
             stance, cue = DENIED, post.original_match(answer, answer, "stance denied: the question answered no")
         if cue is not None:
             matches.append(cue)
@@ -164,20 +164,28 @@ class _Judge(Stance, Actors, Places):
             out += self._held_after(k, high, by, places)
         return out
 
-    def _answer(self, k: int) -> int | None:
-        """What the sentence after sentence k says of it: the word answering a question about
-        the claim "no" («…правда ли, что ВСУ вышли из посёлка? Нет.»), -1 when it asks whether
-        the claim is true («…начали выходить из Гуляйполя. Правда или опять фантазии?»), else None."""
-        post, words = self.post, self.words
+    def _next_sentence(self, k: int) -> int | None:
+        """The first word of the sentence after sentence k in the same paragraph, if any."""
+        post = self.post
         if k + 1 >= len(post.sentences) or post.paragraph_break[k + 1]:
             return None
-        first = post.sentences[k + 1][0]
-        if post.question[k]:
-            return first if words[first] in _NO else None
-        if post.question[k + 1] and (words[first] in _TRUE or words[first] in _IS_IT and first + 1 < len(words)
-                                     and words[first + 1] in _TRUE):
-            return -1
-        return None
+        return post.sentences[k + 1][0]
+
+    def _answered_no(self, k: int) -> int | None:
+        """The word of the next sentence answering the question k about a claim "no"
+        («…правда ли, что ВСУ вышли из посёлка? Нет.»): the claim is denied."""
+        first = self._next_sentence(k)
+        return first if first is not None and self.words[first] in _NO else None
+
+    def _asked_if_true(self, k: int) -> bool:
+        """Whether the next sentence asks if the claim of sentence k is true («…начали выходить
+        из Гуляйполя. Правда или опять фантазии?»): a rumour asked about, not news."""
+        first = self._next_sentence(k)
+        if first is None or not self.post.question[k + 1]:
+            return False
+        words = self.words
+        return words[first] in _TRUE or (words[first] in _IS_IT and first + 1 < len(words)
+                                         and words[first + 1] in _TRUE)
 
     def _no_english_claim(self, h: int, low: int, head: str) -> bool:
         """An English action word that tells no news: a participle describing a noun ("the
